@@ -1,0 +1,17 @@
+import type { RecallWebhookError } from './errors.js';
+
+// The protocol's answer: HTTP 200 with JSON holding ActionStatus, ErrorInfo and ErrorCode, all
+// three required. ErrorCode is 0 for success and 1 for any error (protocol page, "Response").
+
+/** The answer to a callback that was handled. */
+export const OK_ANSWER = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+
+/** The answer to a refused callback: `ErrorInfo` is `CODE: reason`, which shows in the Chat console's monitoring. */
+export function failAnswer(error: RecallWebhookError): string {
+  return JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: `${error.code}: ${error.message}`, ErrorCode: 1 });
+}
+
+/** Headers of every answer: a non-JSON answer counts as a failed delivery. */
+export function answerHeaders(answer: string): Record<string, string> {
+  return { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(answer)) };
+}

@@ -1,0 +1,83 @@
+import { recallError, type RecallWebhookError } from './errors.js';
+import type { RecallEmitter, RecallEvent } from './events.js';
+import { log } from './log.js';
+
+/**
+ * Calls every `'recall'` listener with the event and waits for all of them, async ones included,
+ * up to `timeoutMs`. Resolves to `undefined` when all succeeded, or to the failure that makes the
+ * answer FAIL. Never rejects: a listener that throws, rejects or settles late is observed here, so
+ * nothing becomes an unhandled rejection, and one failing listener does not stop the others.
+ */
+export async function deliver(
+  emitter: RecallEmitter,
+  event: RecallEvent,
+  timeoutMs: number,
+): Promise<RecallWebhookError | undefined> {
+  // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
+  const listeners = emitter.rawListeners('recall');
+  const results = listeners.map((listener) => settle(() => listener.call(emitter, event)));
+  const pending = results.filter((result): result is Promise<unknown> => result instanceof Promise);
+  const failures = results.filter(isFailure);
+  if (pending.length > 0) {
+    const settled = await withDeadline(Promise.all(pending), timeoutMs);
+    if (settled === TIMED_OUT) {
+      log('listeners still running after %d ms', timeoutMs);
+      return recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
+    }
+    failures.push(...settled.filter(isFailure));
+  }
+  const first = failures[0];
+  if (first === undefined) return undefined;
+  const count = failures.length === 1 ? 'a recall listener' : `${String(failures.length)} recall listeners`;
+  return recallError('LISTENER_FAILED', `${count} failed`, first.cause);
+}
+
+class Failure {
+  constructor(readonly cause: unknown) {}
+}
+
+function isFailure(value: unknown): value is Failure {
+  return value instanceof Failure;
+}
+
+/** A listener's outcome: a value, a `Failure`, or a promise that resolves to one of those. */
+function settle(call: () => unknown): unknown {
+  try {
+    const result = call();
+    if (isThenable(result)) return Promise.resolve(result).then(undefined, (cause: unknown) => new Failure(cause));
+    return result;
+  } catch (cause) {
+    return new Failure(cause);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ms, TIMED_OUT);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Emits `'rejected'`; a listener that throws is logged, never allowed to break the answer. */
+export function reportRejection(emitter: RecallEmitter, error: RecallWebhookError): void {
+  try {
+    emitter.emit('rejected', error);
+  } catch (cause) {
+    log('a rejected listener threw: %s', cause instanceof Error ? cause.message : String(cause));
+  }
+}

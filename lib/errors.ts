@@ -1,0 +1,45 @@
+/**
+ * Why a callback was refused, as a stable code. The `ErrorInfo` of the FAIL answer starts with it,
+ * so the code is what shows in the Chat console's callback monitoring.
+ */
+export const RECALL_ERROR_CODES = [
+  'QUERY_INVALID',
+  'SDKAPPID_MISMATCH',
+  'SIGNATURE_MISSING',
+  'REQUEST_TIME_INVALID',
+  'REQUEST_EXPIRED',
+  'SIGNATURE_INVALID',
+  'BODY_TOO_LARGE',
+  'BODY_ABORTED',
+  'BODY_UNREADABLE',
+  'BODY_INVALID_JSON',
+  'BODY_FORBIDDEN_KEY',
+  'BODY_INVALID',
+  'COMMAND_MISMATCH',
+  'LISTENER_FAILED',
+  'LISTENER_TIMEOUT',
+  'INTERNAL_ERROR',
+] as const;
+
+export type RecallErrorCode = (typeof RECALL_ERROR_CODES)[number];
+
+/**
+ * A refused callback. `code` is stable across versions; `message` is short, safe to send back to
+ * the Chat backend (it never holds the token, a Sign, a stack or a listener's error) and is the
+ * answer's `ErrorInfo` after the code. A listener's own error, if any, is the `cause`.
+ */
+export class RecallWebhookError extends Error {
+  override readonly name = 'RecallWebhookError';
+
+  constructor(
+    readonly code: RecallErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function recallError(code: RecallErrorCode, message: string, cause?: unknown): RecallWebhookError {
+  return cause === undefined ? new RecallWebhookError(code, message) : new RecallWebhookError(code, message, { cause });
+}

@@ -1,0 +1,80 @@
+import type { Ajv } from 'ajv';
+import type { EmitterLike } from './events.js';
+
+/** An SDKAppID, as a number (`1400000000`) or a string of digits (`'1400000000'`). */
+export type SdkAppId = number | string;
+
+/** A JSON Schema object, as ajv takes it. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * A schema that replaces a default one, or a function that receives a mutable copy of the default
+ * and returns the schema to use (the default itself is never changed).
+ */
+export type SchemaOverride = JsonSchema | ((defaults: Record<string, unknown>) => JsonSchema);
+
+/** Options of `recallWebhook(options)`. Read once, when the middleware is created. */
+export interface RecallWebhookOptions {
+  /**
+   * The app's SDKAppID, or a list of them for a backend that serves several apps. A callback whose
+   * `SdkAppid` is none of these is refused (`SDKAPPID_MISMATCH`): the protocol requires the app
+   * backend to check it.
+   * @example 1400000000
+   */
+  readonly sdkAppId: SdkAppId | readonly SdkAppId[];
+
+  /**
+   * The callback authentication token set in the Chat console (1 to 128 characters). When set,
+   * every callback must carry `Sign` and `RequestTime`, and both are verified. When not set, they
+   * are not checked.
+   * @default undefined (no authentication)
+   */
+  readonly token?: string | undefined;
+
+  /**
+   * How far `RequestTime` may be from this server's clock, in seconds, either way. Tencent tells
+   * receivers to refuse a request more than one minute off (replay protection).
+   * @default 60
+   */
+  readonly toleranceSeconds?: number | undefined;
+
+  /**
+   * How long the answer waits for the `'recall'` listeners, in milliseconds, before answering FAIL
+   * (`LISTENER_TIMEOUT`). The Chat backend gives up after 2 seconds, so keep it well below that.
+   * @default 1500
+   */
+  readonly timeoutMs?: number | undefined;
+
+  /**
+   * The largest body accepted, in bytes or as a string such as `'16kb'`. Enforced while the body
+   * streams in, whatever `Content-Length` says.
+   * @default '16kb'
+   */
+  readonly limit?: number | string | undefined;
+
+  /**
+   * Replaces the body schema (`recallBodySchema`). Pass a function to extend the default.
+   * @example (s) => ({ ...s, required: [...s.required, 'EventTime'], additionalProperties: false })
+   * @default recallBodySchema
+   */
+  readonly schema?: SchemaOverride | undefined;
+
+  /**
+   * Replaces the query schema (`recallQuerySchema`). Pass a function to extend the default.
+   * @default recallQuerySchema
+   */
+  readonly querySchema?: SchemaOverride | undefined;
+
+  /**
+   * The Ajv instance that compiles both schemas, for schemas that need formats or keywords of
+   * your own (e.g. an instance with `ajv-formats` added).
+   * @default a new `Ajv` shared by all middleware created without this option
+   */
+  readonly ajv?: Ajv | undefined;
+
+  /**
+   * The `EventEmitter` to emit on, if the app has its own. It is returned as `events`.
+   * @default a new `EventEmitter`
+   */
+  readonly emitter?: EmitterLike | undefined;
+}

@@ -1,0 +1,16 @@
+import type { ServerResponse } from 'node:http';
+import { answerHeaders } from './answer.js';
+import { announcesBody, type NodeRequest } from './intake.js';
+
+/**
+ * Writes a protocol answer on a Node response: always HTTP 200 with JSON, since the Chat backend
+ * counts any other status or a non-JSON body as a failed delivery.
+ */
+export function writeAnswer(req: NodeRequest, res: ServerResponse, answer: string): void {
+  if (res.headersSent) return;
+  // A body still unread here belongs to a refused request (unauthenticated, or over the limit):
+  // closing the connection stops it, where Node would otherwise read and discard all of it.
+  if (!req.readableEnded && announcesBody(req)) res.setHeader('Connection', 'close');
+  res.writeHead(200, answerHeaders(answer));
+  res.end(answer);
+}

@@ -1,0 +1,24 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/**
+ * The `Sign` the Chat backend sends when callback authentication is on: the lowercase hex SHA-256
+ * of the token immediately followed by the `RequestTime` string
+ * (cloud.tencent.com/document/api/269/32431). `sign('xxxxyyyy', 1669872112)` is
+ * `17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061`.
+ */
+export function sign(token: string, requestTime: string | number): string {
+  return createHash('sha256')
+    .update(`${token}${String(requestTime)}`, 'utf8')
+    .digest('hex');
+}
+
+/**
+ * Whether `given` is the Sign of `token` and `requestTime`, compared in constant time so that the
+ * answer's timing tells nothing about how much of a forged Sign was right. Hex case is ignored.
+ */
+export function signatureMatches(token: string, requestTime: string, given: string): boolean {
+  const expected = Buffer.from(sign(token, requestTime), 'latin1');
+  const actual = Buffer.from(given.toLowerCase(), 'utf8');
+  // Only the length can leak here, and a valid Sign's length (64) is public.
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}

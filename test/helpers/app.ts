@@ -1,0 +1,61 @@
+import express5 from 'express';
+import express4 from 'express4';
+import type { Express } from 'express';
+import { recallWebhook, type RecallMiddleware } from '../../lib/express.js';
+import type { RecallWebhookError } from '../../lib/errors.js';
+import type { RecallEvent } from '../../lib/events.js';
+import type { RecallWebhookOptions } from '../../lib/options.js';
+import { SDK_APP_ID } from '../fixtures/callbacks.js';
+
+export const EXPRESS_VERSIONS = [
+  { name: 'Express 5', express: express5 },
+  { name: 'Express 4', express: express4 },
+] as const;
+
+/** Body parsers an app may have mounted before the middleware. */
+export const BODY_PARSERS = {
+  'no body parser': undefined,
+  'express.json()': (e: typeof express5) => e.json(),
+  'express.text()': (e: typeof express5) => e.text({ type: '*/*' }),
+  'express.raw()': (e: typeof express5) => e.raw({ type: '*/*' }),
+} as const;
+
+export type BodyParserName = keyof typeof BODY_PARSERS;
+
+export interface TestApp {
+  readonly app: Express;
+  readonly recall: RecallMiddleware;
+  /** Every `'recall'` event, in order. */
+  readonly recalls: RecallEvent[];
+  /** Every `'rejected'` error, in order. */
+  readonly rejections: RecallWebhookError[];
+}
+
+/**
+ * An app with the middleware at `/callback` and, after it, a handler that answers 404
+ * `{ passedOn: true }`, so a request the middleware hands on with `next()` is visible.
+ */
+export function buildApp(
+  options: Partial<RecallWebhookOptions> = {},
+  { express = express5, parser = 'no body parser' }: { express?: typeof express5; parser?: BodyParserName } = {},
+): TestApp {
+  const app = express();
+  const makeParser = BODY_PARSERS[parser];
+  if (makeParser !== undefined) app.use(makeParser(express));
+  const recall = recallWebhook({ sdkAppId: SDK_APP_ID, ...options });
+  const recalls: RecallEvent[] = [];
+  const rejections: RecallWebhookError[] = [];
+  recall.events.on('recall', (event) => {
+    recalls.push(event);
+  });
+  recall.events.on('rejected', (error) => {
+    rejections.push(error);
+  });
+  app.use('/callback', recall);
+  app.use((_req, res) => {
+    res.status(404).json({ passedOn: true });
+  });
+  return { app, recall, recalls, rejections };
+}
+
+export const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 } as const;

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { Ajv } from 'ajv';
+import { parseQuery } from '../../lib/query.js';
+import { recallQuerySchema } from '../../lib/schema/query.js';
+import { callbackQuery, TOKEN } from '../fixtures/callbacks.js';
+
+const validate = new Ajv().compile(recallQuerySchema);
+
+function valid(query: string): boolean {
+  return validate(parseQuery(`/?${query}`));
+}
+
+describe('schema/query', () => {
+  it('should accept the documented sample query, signed or not', () => {
+    expect(
+      valid(
+        'SdkAppid=1400000000&CallbackCommand=C2C.CallbackAfterMsgWithDraw&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI',
+      ),
+    ).to.equal(true);
+    expect(valid(callbackQuery({ token: TOKEN }))).to.equal(true);
+  });
+
+  it('should accept a query with only SdkAppid and CallbackCommand', () => {
+    expect(valid('SdkAppid=1&CallbackCommand=C2C.CallbackAfterMsgWithDraw')).to.equal(true);
+  });
+
+  it('should refuse a query without SdkAppid, or with a SdkAppid that is not digits', () => {
+    expect(valid('CallbackCommand=C2C.CallbackAfterMsgWithDraw')).to.equal(false);
+    for (const id of ['', 'abc', '-1', '1.0', '1'.repeat(21)]) {
+      expect(valid(`SdkAppid=${id}&CallbackCommand=C2C.CallbackAfterMsgWithDraw`), id).to.equal(false);
+    }
+  });
+
+  it('should refuse any documented parameter given twice', () => {
+    for (const name of [
+      'SdkAppid',
+      'CallbackCommand',
+      'contenttype',
+      'ClientIP',
+      'OptPlatform',
+      'Sign',
+      'RequestTime',
+    ]) {
+      expect(valid(`${callbackQuery({ token: TOKEN })}&${name}=again`), name).to.equal(false);
+    }
+  });
+
+  it('should accept parameters it does not know', () => {
+    expect(valid(`${callbackQuery()}&tenant=a&tenant=b`)).to.equal(true);
+  });
+});

@@ -1,0 +1,52 @@
+import { expect } from 'chai';
+import { sign, signatureMatches } from '../lib/signature.js';
+import { SIGN_VECTOR } from './fixtures/callbacks.js';
+
+describe('signature', () => {
+  describe('sign()', () => {
+    it('should give the documented Sign for token xxxxyyyy and RequestTime 1669872112', () => {
+      expect(sign(SIGN_VECTOR.token, SIGN_VECTOR.requestTime)).to.equal(SIGN_VECTOR.sign);
+    });
+
+    it('should give the same Sign for RequestTime as a number or a string', () => {
+      expect(sign('t', 1700000000)).to.equal(sign('t', '1700000000'));
+    });
+
+    it('should give lowercase hex of 64 characters', () => {
+      expect(sign('token', 1)).to.match(/^[0-9a-f]{64}$/);
+    });
+  });
+
+  describe('signatureMatches()', () => {
+    const time = String(SIGN_VECTOR.requestTime);
+
+    it('should accept the documented Sign', () => {
+      expect(signatureMatches(SIGN_VECTOR.token, time, SIGN_VECTOR.sign)).to.equal(true);
+    });
+
+    it('should accept the Sign in uppercase hex', () => {
+      expect(signatureMatches(SIGN_VECTOR.token, time, SIGN_VECTOR.sign.toUpperCase())).to.equal(true);
+    });
+
+    it('should refuse a Sign with one character changed', () => {
+      const forged = `${SIGN_VECTOR.sign.slice(0, -1)}0`;
+      expect(signatureMatches(SIGN_VECTOR.token, time, forged)).to.equal(false);
+    });
+
+    it('should refuse the Sign of another RequestTime', () => {
+      expect(signatureMatches(SIGN_VECTOR.token, String(SIGN_VECTOR.requestTime + 1), SIGN_VECTOR.sign)).to.equal(
+        false,
+      );
+    });
+
+    it('should refuse a Sign of another length without throwing', () => {
+      expect(signatureMatches(SIGN_VECTOR.token, time, SIGN_VECTOR.sign.slice(1))).to.equal(false);
+      expect(signatureMatches(SIGN_VECTOR.token, time, '')).to.equal(false);
+    });
+
+    it('should refuse a Sign of 64 characters that are not all one byte each', () => {
+      const wide = `é${SIGN_VECTOR.sign.slice(1)}`;
+      expect(signatureMatches(SIGN_VECTOR.token, time, wide)).to.equal(false);
+    });
+  });
+});

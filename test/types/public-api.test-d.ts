@@ -1,0 +1,35 @@
+// Type test, checked by `npm run typecheck`: the public types as a user meets them.
+import express from 'express';
+import { recallWebhook, type RecallEvent } from '../../lib/index.js';
+
+const recall = recallWebhook({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
+
+recall.events.on('recall', async (event) => {
+  const key: string = event.body.MsgKey;
+  const from: string = event.body.From_Account;
+  const unread: number | undefined = event.body.UnreadMsgNum;
+  const at: Date | undefined = event.eventTime;
+  await Promise.resolve([key, from, unread, at]);
+});
+recall.events.once('rejected', (error) => {
+  const code: 'SIGNATURE_INVALID' | (string & {}) = error.code;
+  return code;
+});
+
+// @ts-expect-error a misspelt event name does not compile
+recall.events.on('recal', () => undefined);
+
+// @ts-expect-error a 'recall' listener receives a RecallEvent
+recall.events.on('recall', (event: string) => event);
+
+// @ts-expect-error sdkAppId is required
+recallWebhook({ token: 'x' });
+
+// @ts-expect-error an unknown option does not compile (and throws at run time)
+recallWebhook({ sdkAppId: 1, tolerance: 30 });
+
+const app = express();
+app.use('/im/callback', recall);
+app.post('/other', express.json(), recall);
+
+export type { RecallEvent };
