@@ -1,0 +1,298 @@
+import { expect } from 'chai';
+import { resolveConfig } from '../lib/config.js';
+import { decide, decideBody, decideQuery, type BodyInput, type CallbackContext } from '../lib/core.js';
+import type { RecallWebhookOptions } from '../lib/options.js';
+import { RECALL_COMMAND } from '../lib/recall-body.js';
+import {
+  callbackUrl,
+  SAMPLE_BODY_TEXT,
+  SAMPLE_WITH_EVENT_TIME,
+  SAMPLE_WITH_UNREAD,
+  SDK_APP_ID,
+  SIGN_VECTOR,
+  TOKEN,
+  type QueryParts,
+} from './fixtures/callbacks.js';
+
+const NOW = new Date(SIGN_VECTOR.requestTime * 1000);
+
+function config(options: Partial<RecallWebhookOptions> = {}): ReturnType<typeof resolveConfig> {
+  return resolveConfig({ sdkAppId: SDK_APP_ID, ...options });
+}
+
+const CONTEXT: CallbackContext = {
+  sdkAppId: SDK_APP_ID,
+  command: RECALL_COMMAND,
+  clientIp: '127.0.0.1',
+  optPlatform: 'RESTAPI',
+  requestTime: undefined,
+};
+
+/** The decision's kind, or the error code of a refusal. */
+function outcome(decision: ReturnType<typeof decide>): string {
+  return decision.kind === 'reject' ? decision.error.code : decision.kind;
+}
+
+function queryOutcome(parts: QueryParts, options: Partial<RecallWebhookOptions> = {}, method = 'POST'): string {
+  return outcome(
+    decideQuery(
+      config(options),
+      method,
+      callbackUrl({ requestTime: SIGN_VECTOR.requestTime, ...parts }),
+      NOW.getTime(),
+    ),
+  );
+}
+
+function bodyOutcome(body: BodyInput, options: Partial<RecallWebhookOptions> = {}): string {
+  return outcome(decideBody(config(options), CONTEXT, body, NOW));
+}
+
+const text = (value: unknown): BodyInput => ({ text: JSON.stringify(value) });
+
+describe('core', () => {
+  describe('decideQuery()', () => {
+    it('should pass on a request that is not a POST', () => {
+      for (const method of ['GET', 'PUT', 'HEAD', 'post', undefined]) {
+        expect(outcome(decideQuery(config(), method, callbackUrl(), NOW.getTime())), String(method)).to.equal('pass');
+      }
+    });
+
+    it('should pass on another command, or on no command at all', () => {
+      expect(queryOutcome({ command: 'C2C.CallbackAfterSendMsg' })).to.equal('pass');
+      expect(outcome(decideQuery(config(), 'POST', '/callback?SdkAppid=1400000000', NOW.getTime()))).to.equal('pass');
+      expect(outcome(decideQuery(config(), 'POST', '/callback', NOW.getTime()))).to.equal('pass');
+    });
+
+    it('should claim, then refuse with QUERY_INVALID, a CallbackCommand given twice with the recall among them', () => {
+      const url = `${callbackUrl()}&CallbackCommand=C2C.CallbackAfterSendMsg`;
+      expect(outcome(decideQuery(config(), 'POST', url, NOW.getTime()))).to.equal('QUERY_INVALID');
+    });
+
+    it('should refuse a SdkAppid given twice with QUERY_INVALID, even if both are ours', () => {
+      const url = `${callbackUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
+      const decision = decideQuery(config(), 'POST', url, NOW.getTime());
+      expect(outcome(decision)).to.equal('QUERY_INVALID');
+      expect(decision.kind === 'reject' && decision.error.message).to.equal('query.SdkAppid must be string');
+    });
+
+    it('should refuse a query without SdkAppid with QUERY_INVALID', () => {
+      const url = `/callback?CallbackCommand=${RECALL_COMMAND}`;
+      expect(outcome(decideQuery(config(), 'POST', url, NOW.getTime()))).to.equal('QUERY_INVALID');
+    });
+
+    it('should refuse another app with SDKAPPID_MISMATCH', () => {
+      expect(queryOutcome({ sdkAppId: 1400000001 })).to.equal('SDKAPPID_MISMATCH');
+      expect(queryOutcome({ sdkAppId: '01400000000' })).to.equal('SDKAPPID_MISMATCH');
+    });
+
+    it('should accept any of several configured apps and report which one', () => {
+      const decision = decideQuery(
+        config({ sdkAppId: [1400000000, '1400000001'] }),
+        'POST',
+        callbackUrl({ sdkAppId: 1400000001 }),
+        NOW.getTime(),
+      );
+      expect(decision.kind === 'read' && decision.context.sdkAppId).to.equal(1400000001);
+    });
+
+    it('should read the context of an unsigned callback when no token is configured', () => {
+      const decision = decideQuery(config(), 'POST', callbackUrl(), NOW.getTime());
+      expect(decision).to.deep.equal({ kind: 'read', context: CONTEXT });
+    });
+
+    it('should ignore Sign and RequestTime when no token is configured', () => {
+      expect(queryOutcome({ token: 'whatever', requestTime: 1 })).to.equal('read');
+    });
+
+    it('should verify a signed callback when a token is configured and report its RequestTime', () => {
+      const decision = decideQuery(
+        config({ token: TOKEN }),
+        'POST',
+        callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime }),
+        NOW.getTime(),
+      );
+      expect(decision.kind === 'read' && decision.context.requestTime).to.equal(SIGN_VECTOR.requestTime);
+    });
+
+    it('should refuse an unsigned callback with SIGNATURE_MISSING when a token is configured', () => {
+      expect(queryOutcome({}, { token: TOKEN })).to.equal('SIGNATURE_MISSING');
+    });
+
+    it('should refuse a callback signed with another token with SIGNATURE_INVALID', () => {
+      expect(queryOutcome({ token: 'another' }, { token: TOKEN })).to.equal('SIGNATURE_INVALID');
+    });
+
+    it('should refuse a stale or future RequestTime with REQUEST_EXPIRED, and a malformed one with REQUEST_TIME_INVALID', () => {
+      expect(queryOutcome({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime - 61 }, { token: TOKEN })).to.equal(
+        'REQUEST_EXPIRED',
+      );
+      expect(queryOutcome({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime + 61 }, { token: TOKEN })).to.equal(
+        'REQUEST_EXPIRED',
+      );
+      expect(queryOutcome({ token: TOKEN, requestTime: 'soon' }, { token: TOKEN })).to.equal('REQUEST_TIME_INVALID');
+    });
+
+    it('should honour toleranceSeconds', () => {
+      const parts = { token: TOKEN, requestTime: SIGN_VECTOR.requestTime - 10 };
+      expect(queryOutcome(parts, { token: TOKEN, toleranceSeconds: 10 })).to.equal('read');
+      expect(queryOutcome(parts, { token: TOKEN, toleranceSeconds: 9 })).to.equal('REQUEST_EXPIRED');
+    });
+
+    it('should check the SdkAppid before the signature', () => {
+      expect(queryOutcome({ sdkAppId: 1, token: 'another' }, { token: TOKEN })).to.equal('SDKAPPID_MISMATCH');
+    });
+
+    it('should apply a stricter query schema', () => {
+      const strict = {
+        querySchema: (s: Record<string, unknown>) => ({ ...s, required: ['SdkAppid', 'CallbackCommand', 'ClientIP'] }),
+      };
+      expect(queryOutcome({}, strict)).to.equal('read');
+      const url = `/callback?SdkAppid=${String(SDK_APP_ID)}&CallbackCommand=${RECALL_COMMAND}`;
+      expect(outcome(decideQuery(config(strict), 'POST', url, NOW.getTime()))).to.equal('QUERY_INVALID');
+    });
+  });
+
+  describe('decideBody()', () => {
+    it('should make an event of the documented sample with UnreadMsgNum', () => {
+      const decision = decideBody(config(), CONTEXT, text(SAMPLE_WITH_UNREAD), NOW);
+      expect(decision).to.deep.equal({
+        kind: 'recall',
+        event: {
+          body: SAMPLE_WITH_UNREAD,
+          sdkAppId: SDK_APP_ID,
+          clientIp: '127.0.0.1',
+          optPlatform: 'RESTAPI',
+          platform: 'RESTAPI',
+          requestTime: undefined,
+          eventTime: undefined,
+          receivedAt: NOW,
+        },
+      });
+    });
+
+    it('should give the documented sample EventTime as a Date', () => {
+      const decision = decideBody(config(), CONTEXT, text(SAMPLE_WITH_EVENT_TIME), NOW);
+      expect(decision.kind === 'recall' && decision.event.eventTime?.toISOString()).to.equal(
+        '2022-12-09T08:26:54.123Z',
+      );
+    });
+
+    it('should give an EventTime sent as a numeric string as a Date too', () => {
+      const decision = decideBody(
+        config(),
+        CONTEXT,
+        text({ ...SAMPLE_WITH_EVENT_TIME, EventTime: '1670574414123' }),
+        NOW,
+      );
+      expect(decision.kind === 'recall' && decision.event.eventTime?.getTime()).to.equal(1670574414123);
+    });
+
+    it('should take the body as bytes, text or already parsed, with the same result', () => {
+      const inputs: BodyInput[] = [
+        { bytes: Buffer.from(SAMPLE_BODY_TEXT) },
+        { text: SAMPLE_BODY_TEXT },
+        { parsed: JSON.parse(SAMPLE_BODY_TEXT) },
+      ];
+      for (const input of inputs) {
+        const decision = decideBody(config(), CONTEXT, input, NOW);
+        expect(decision.kind === 'recall' && decision.event.body, Object.keys(input)[0]).to.deep.equal(
+          SAMPLE_WITH_UNREAD,
+        );
+      }
+    });
+
+    it('should read UTF-8 account names', () => {
+      const decision = decideBody(
+        config(),
+        CONTEXT,
+        { bytes: Buffer.from(JSON.stringify({ ...SAMPLE_WITH_UNREAD, From_Account: '小明' })) },
+        NOW,
+      );
+      expect(decision.kind === 'recall' && decision.event.body.From_Account).to.equal('小明');
+    });
+
+    it('should keep fields it does not know', () => {
+      const decision = decideBody(config(), CONTEXT, text({ ...SAMPLE_WITH_UNREAD, CloudCustomData: 'x' }), NOW);
+      expect(decision.kind === 'recall' && decision.event.body.CloudCustomData).to.equal('x');
+    });
+
+    it('should refuse a body that is not JSON with BODY_INVALID_JSON', () => {
+      for (const body of ['', '{', 'From_Account=jared', '\ufeff{}']) {
+        expect(bodyOutcome({ text: body }), JSON.stringify(body)).to.equal('BODY_INVALID_JSON');
+      }
+      expect(bodyOutcome({ bytes: Buffer.from([0xff, 0xfe, 0x00]) })).to.equal('BODY_INVALID_JSON');
+    });
+
+    it('should refuse a body holding __proto__, constructor or prototype keys with BODY_FORBIDDEN_KEY', () => {
+      expect(bodyOutcome({ text: SAMPLE_BODY_TEXT.replace('{', '{"__proto__":{"admin":true},') })).to.equal(
+        'BODY_FORBIDDEN_KEY',
+      );
+      expect(bodyOutcome({ parsed: JSON.parse(`{"x":{"constructor":{"prototype":{}}}}`) })).to.equal(
+        'BODY_FORBIDDEN_KEY',
+      );
+      expect(({} as Record<string, unknown>).admin).to.equal(undefined);
+    });
+
+    it('should refuse a body the schema refuses with BODY_INVALID, saying which field', () => {
+      const decision = decideBody(config(), CONTEXT, text({ ...SAMPLE_WITH_UNREAD, MsgKey: 7 }), NOW);
+      expect(outcome(decision)).to.equal('BODY_INVALID');
+      expect(decision.kind === 'reject' && decision.error.message).to.equal('body.MsgKey must be string');
+    });
+
+    it('should refuse JSON that is not an object with BODY_INVALID', () => {
+      for (const value of [null, [], 'recall', 42, [SAMPLE_WITH_UNREAD]]) {
+        expect(bodyOutcome(text(value)), JSON.stringify(value)).to.equal('BODY_INVALID');
+      }
+    });
+
+    it('should refuse a body whose CallbackCommand differs from the query with COMMAND_MISMATCH', () => {
+      expect(bodyOutcome(text({ ...SAMPLE_WITH_UNREAD, CallbackCommand: 'C2C.CallbackAfterSendMsg' }))).to.equal(
+        'COMMAND_MISMATCH',
+      );
+    });
+
+    it('should apply a stricter body schema: required EventTime, no extra fields, bounded accounts', () => {
+      const strict = {
+        schema: (s: Record<string, unknown>) => ({
+          ...s,
+          required: [...(s.required as string[]), 'EventTime'],
+          additionalProperties: false,
+          properties: {
+            ...(s.properties as Record<string, object>),
+            From_Account: { type: 'string', minLength: 1, maxLength: 32 },
+            To_Account: { type: 'string', minLength: 1, maxLength: 32 },
+          },
+        }),
+      };
+      expect(bodyOutcome(text(SAMPLE_WITH_EVENT_TIME), strict)).to.equal('recall');
+      expect(bodyOutcome(text(SAMPLE_WITH_UNREAD), strict)).to.equal('BODY_INVALID');
+      expect(bodyOutcome(text({ ...SAMPLE_WITH_EVENT_TIME, Extra: 1 }), strict)).to.equal('BODY_INVALID');
+      expect(bodyOutcome(text({ ...SAMPLE_WITH_EVENT_TIME, To_Account: 'x'.repeat(33) }), strict)).to.equal(
+        'BODY_INVALID',
+      );
+    });
+
+    it('should still refuse a non-object body when a replaced schema allows anything', () => {
+      expect(bodyOutcome(text([1]), { schema: {} })).to.equal('BODY_INVALID');
+      expect(bodyOutcome(text({ CallbackCommand: RECALL_COMMAND }), { schema: {} })).to.equal('recall');
+    });
+  });
+
+  describe('decide()', () => {
+    it('should run both steps on a complete signed request', () => {
+      const request = {
+        method: 'POST',
+        url: callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime }),
+        body: { text: SAMPLE_BODY_TEXT },
+      };
+      const decision = decide(config({ token: TOKEN }), request, NOW);
+      expect(decision.kind === 'recall' && decision.event.requestTime).to.equal(SIGN_VECTOR.requestTime);
+    });
+
+    it('should stop at the query step without looking at the body', () => {
+      const request = { method: 'POST', url: callbackUrl({ sdkAppId: 1 }), body: { text: '{' } };
+      expect(outcome(decide(config(), request, NOW))).to.equal('SDKAPPID_MISMATCH');
+    });
+  });
+});

@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
+import { BODY_PARSERS, buildApp, EXPRESS_VERSIONS, OK, type BodyParserName, type TestApp } from './helpers/app.js';
+import { listen, rawPost, type RawResponse, type Running } from './helpers/http.js';
+
+const CONTENT_TYPES = [undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain'] as const;
+
+function answerOf(res: RawResponse): unknown {
+  return JSON.parse(res.text) as unknown;
+}
+
+function codeOf(res: RawResponse): string {
+  return (answerOf(res) as { ErrorInfo: string }).ErrorInfo.split(':')[0] ?? '';
+}
+
+async function until(condition: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(5);
+  }
+}
+
+for (const { name, express } of EXPRESS_VERSIONS) {
+  describe(`body intake on ${name}`, () => {
+    let running: Running | undefined;
+    afterEach(async () => {
+      await running?.close();
+      running = undefined;
+    });
+
+    async function serve(
+      options: Parameters<typeof buildApp>[0] = {},
+      parser: BodyParserName = 'no body parser',
+    ): Promise<[TestApp, number]> {
+      const target = buildApp(options, { express, parser });
+      running = await listen(target.app);
+      return [target, running.port];
+    }
+
+    for (const parser of Object.keys(BODY_PARSERS) as BodyParserName[]) {
+      for (const contentType of CONTENT_TYPES) {
+        it(`should read the body with ${parser} and Content-Type ${contentType ?? 'absent'}`, async () => {
+          const [target, port] = await serve({}, parser);
+          const headers: Record<string, string> = contentType === undefined ? {} : { 'Content-Type': contentType };
+          const res = await rawPost(port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+          expect(res.status).to.equal(200);
+          expect(answerOf(res)).to.deep.equal(OK);
+          expect(target.recalls.map((e) => e.body)).to.deep.equal([SAMPLE_WITH_UNREAD]);
+        });
+      }
+    }
+
+    for (const parser of ['no body parser', 'express.text()', 'express.raw()', 'express.json()'] as const) {
+      it(`should refuse a body over the limit with BODY_TOO_LARGE, with ${parser}, and close the connection`, async () => {
+        const [target, port] = await serve({ limit: 100 }, parser);
+        // text/plain: express.json() skips it, so this middleware reads the stream itself.
+        const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, Padding: 'x'.repeat(200) });
+        const res = await rawPost(port, callbackUrl(), { headers: { 'Content-Type': 'text/plain' }, chunks: [body] });
+        expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
+        expect(target.recalls).to.have.length(0);
+      });
+    }
+
+    it('should refuse a chunked body that grows over the limit as it streams', async () => {
+      const [target, port] = await serve({ limit: 1000 });
+      const chunks = Array.from({ length: 50 }, () => 'x'.repeat(100));
+      const res = await rawPost(port, callbackUrl(), { headers: { 'Transfer-Encoding': 'chunked' }, chunks });
+      expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
+      expect(res.headers.connection).to.equal('close');
+      expect(target.recalls).to.have.length(0);
+    });
+
+    it('should refuse at once a Content-Length over the limit, without waiting for the body', async () => {
+      const [target, port] = await serve({ limit: 1000 });
+      const res = await rawPost(port, callbackUrl(), {
+        headers: { 'Content-Length': '5000000' },
+        chunks: ['{'],
+        leaveOpen: true,
+      });
+      expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
+      expect(res.headers.connection).to.equal('close');
+      expect(target.recalls).to.have.length(0);
+    });
+
+    it('should accept a body that arrives in many small chunks', async () => {
+      const [target, port] = await serve();
+      const chunks = SAMPLE_BODY_TEXT.match(/.{1,7}/g) ?? [];
+      const res = await rawPost(port, callbackUrl(), { headers: { 'Transfer-Encoding': 'chunked' }, chunks });
+      expect(answerOf(res)).to.deep.equal(OK);
+      expect(target.recalls).to.have.length(1);
+    });
+
+    it('should answer an unauthenticated request before its body arrives, and close the connection', async () => {
+      const [target, port] = await serve({ token: TOKEN });
+      const res = await rawPost(port, callbackUrl(), {
+        headers: { 'Content-Length': '1000000' },
+        chunks: ['{"a":'],
+        leaveOpen: true,
+      });
+      expect(codeOf(res)).to.equal('SIGNATURE_MISSING');
+      expect(res.headers.connection).to.equal('close');
+      expect(target.recalls).to.have.length(0);
+    });
+
+    it('should refuse an empty body with BODY_INVALID_JSON', async () => {
+      const [, port] = await serve();
+      const res = await rawPost(port, callbackUrl(), { headers: { 'Content-Length': '0' } });
+      expect(codeOf(res)).to.equal('BODY_INVALID_JSON');
+    });
+
+    it('should refuse with BODY_UNREADABLE a body an earlier middleware consumed and did not keep', async () => {
+      const app = express();
+      app.use((req, _res, next) => {
+        req.resume();
+        req.on('end', () => {
+          next();
+        });
+      });
+      const target = buildApp({}, { express });
+      app.use(target.app);
+      running = await listen(app);
+      const res = await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+      expect(codeOf(res)).to.equal('BODY_UNREADABLE');
+      expect(target.recalls).to.have.length(0);
+    });
+
+    it('should survive a client that disconnects mid-body: no event, a rejected BODY_ABORTED, and later requests served', async () => {
+      const [target, port] = await serve();
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(`POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"CallbackCommand":`);
+      await sleep(20);
+      socket.destroy();
+      await until(() => target.rejections.length > 0);
+      expect(target.rejections.map((e) => e.code)).to.deep.equal(['BODY_ABORTED']);
+      expect(target.recalls).to.have.length(0);
+      const res = await rawPost(port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+      expect(answerOf(res)).to.deep.equal(OK);
+    });
+  });
+}

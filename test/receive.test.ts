@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { EventEmitter } from 'node:events';
+import { format } from 'node:util';
+import { resolveConfig } from '../lib/config.js';
+import type { BodyInput } from '../lib/core.js';
+import { recallError } from '../lib/errors.js';
+import { log } from '../lib/log.js';
+import { receive, type IncomingCallback } from '../lib/receive.js';
+import { sign } from '../lib/signature.js';
+import { callbackUrl, nowSeconds, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+
+function callback(
+  url: string,
+  body: BodyInput | Error = { text: SAMPLE_BODY_TEXT },
+): IncomingCallback & { reads: number } {
+  const request = {
+    method: 'POST',
+    url,
+    reads: 0,
+    readBody: () => {
+      request.reads += 1;
+      return Promise.resolve(body instanceof Error ? recallError('BODY_ABORTED', body.message) : body);
+    },
+  };
+  return request;
+}
+
+describe('receive', () => {
+  it('should not read the body of a request it passes on or refuses on the query', async () => {
+    const config = resolveConfig({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    for (const url of [callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }), callbackUrl({ token: 'wrong' })]) {
+      const request = callback(url);
+      await receive(config, request);
+      expect(request.reads, url).to.equal(0);
+    }
+  });
+
+  it('should read the body once of an authentic request and answer OK', async () => {
+    const request = callback(callbackUrl());
+    const outcome = await receive(resolveConfig({ sdkAppId: SDK_APP_ID }), request);
+    expect(outcome).to.deep.equal({
+      kind: 'answer',
+      answer: '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}',
+      error: undefined,
+    });
+    expect(request.reads).to.equal(1);
+  });
+
+  it('should answer FAIL when the body could not be read', async () => {
+    const outcome = await receive(resolveConfig({ sdkAppId: SDK_APP_ID }), callback(callbackUrl(), new Error('gone')));
+    expect(outcome.kind === 'answer' && outcome.error?.code).to.equal('BODY_ABORTED');
+  });
+
+  it('should answer FAIL with INTERNAL_ERROR, not reject, when code the app supplied throws', async () => {
+    const emitter = new EventEmitter();
+    emitter.rawListeners = () => {
+      throw new Error('broken emitter');
+    };
+    const config = resolveConfig({ sdkAppId: SDK_APP_ID, emitter });
+    const outcome = await receive(config, callback(callbackUrl()));
+    expect(outcome.kind === 'answer' && outcome.answer).to.equal(
+      '{"ActionStatus":"FAIL","ErrorInfo":"INTERNAL_ERROR: the receiver failed","ErrorCode":1}',
+    );
+  });
+
+  describe('debug log', () => {
+    const lines: string[] = [];
+    const saved = { enabled: log.enabled, log: log.log };
+    beforeEach(() => {
+      lines.length = 0;
+      log.enabled = true;
+      log.log = (...args: unknown[]) => lines.push(format(...args));
+    });
+    afterEach(() => {
+      log.enabled = saved.enabled;
+      log.log = saved.log;
+    });
+
+    it('should log each decision, never the token or a Sign', async () => {
+      const config = resolveConfig({ sdkAppId: SDK_APP_ID, token: TOKEN });
+      const time = nowSeconds();
+      const urls = [
+        callbackUrl({ token: TOKEN, requestTime: time }),
+        callbackUrl({ token: 'wrong', requestTime: time }),
+        callbackUrl({ token: TOKEN, requestTime: time - 3600 }),
+        callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }),
+      ];
+      for (const url of urls) await receive(config, callback(url));
+      expect(lines).to.have.length(4);
+      expect(lines[0]).to.include('recall 48374_2837546_1557481126 of SdkAppid 1400000000 handled');
+      expect(lines[1]).to.include('refused SIGNATURE_INVALID');
+      expect(lines[2]).to.include('refused REQUEST_EXPIRED');
+      expect(lines[3]).to.include('pass: not a recall callback');
+      const secrets = [TOKEN, sign(TOKEN, time), sign('wrong', time), sign(TOKEN, time - 3600)];
+      for (const line of lines) for (const secret of secrets) expect(line).not.to.include(secret);
+    });
+  });
+});
