@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { run, start, type Spawned } from '../helpers/process.js';
+
+const CURL = /^(?:T=.*)?curl .*$/m;
+
+describe('demo receiver (npm start)', function () {
+  // npm start builds first.
+  this.timeout(60_000);
+  let demo: Spawned | undefined;
+  afterEach(async () => {
+    await demo?.stop();
+    demo = undefined;
+  });
+
+  it('should start with npm start and print a curl command that gets an OK and logs the recall', async () => {
+    demo = start('npm', ['start', '--silent'], { PORT: '0' });
+    const [command] = await demo.waitFor(CURL);
+    const { code, stdout } = await run('bash', ['-c', command]);
+    expect(code).to.equal(0);
+    expect(JSON.parse(stdout)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    await demo.waitFor(
+      /^recall: jared recalled 48374_2837546_1557481126 sent to Jonh \(SdkAppid 1400000000, RESTAPI\)$/m,
+    );
+  });
+
+  it('should print a signed command, without the token, that gets an OK with TOKEN set', async () => {
+    const token = 'demo-token-1234';
+    demo = start('node', ['dist/demo/main.js'], { PORT: '0', TOKEN: token, SDKAPPID: '1400000009' });
+    const [command] = await demo.waitFor(CURL);
+    expect(demo.output()).not.to.include(token);
+    expect(command).to.include('Sign=');
+    const { stdout } = await run('bash', ['-c', command], { TOKEN: token });
+    expect(JSON.parse(stdout)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    await demo.waitFor(/^recall: .*\(SdkAppid 1400000009, RESTAPI\)$/m);
+  });
+
+  it('should log a refusal when the signed command runs with the wrong token', async () => {
+    demo = start('node', ['dist/demo/main.js'], { PORT: '0', TOKEN: 'right-token' });
+    const [command] = await demo.waitFor(CURL);
+    const { stdout } = await run('bash', ['-c', command], { TOKEN: 'wrong-token' });
+    expect(JSON.parse(stdout)).to.deep.include({ ActionStatus: 'FAIL', ErrorCode: 1 });
+    await demo.waitFor(/^refused: SIGNATURE_INVALID: Sign does not match$/m);
+  });
+
+  it('should exit with a clear message on a bad SDKAPPID', async () => {
+    const { code } = await run('node', ['dist/demo/main.js'], { PORT: '0', SDKAPPID: 'my-app' });
+    expect(code).to.equal(1);
+  });
+});
