@@ -27,7 +27,7 @@ export const DEFAULTS = {
   limit: '16kb',
 } as const;
 
-const OPTION_NAMES = [
+export const OPTION_NAMES = [
   'sdkAppId',
   'token',
   'toleranceSeconds',

@@ -4,6 +4,7 @@ import { configError } from './config-error.js';
 import type { RecallEmitter } from './events.js';
 import { readNodeBody, type NodeRequest } from './intake.js';
 import type { RecallWebhookOptions } from './options.js';
+import { log } from './log.js';
 import { receive } from './receive.js';
 import { writeAnswer } from './reply.js';
 
@@ -32,6 +33,11 @@ export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
     );
   }
   const config = resolveConfig(options);
+  log(
+    'created for SdkAppid %s; %s',
+    [...config.sdkAppIds].join(', '),
+    config.token === undefined ? 'no token: Sign and RequestTime are not checked' : 'Sign and RequestTime required',
+  );
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
     receive(config, { method: req.method, url: req.url ?? '/', readBody: (limit) => readNodeBody(req, limit) })
       .then((outcome) => {

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recallWebhook } from '../lib/express.js';
-import { RECALL_ERROR_CODES } from '../lib/errors.js';
 import { sign } from '../lib/signature.js';
 import {
   callbackUrl,
@@ -268,9 +267,3 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     });
   });
 }
-
-describe('error codes', () => {
-  it('should each be unique', () => {
-    expect(new Set(RECALL_ERROR_CODES).size).to.equal(RECALL_ERROR_CODES.length);
-  });
-});

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { OPTION_NAMES } from '../lib/config.js';
 import { RECALL_ERROR_CODES } from '../lib/errors.js';
 import type { RecallMiddleware } from '../lib/express.js';
 import {
@@ -109,18 +110,7 @@ describe('README', function () {
     });
 
     it('should list every option in the options table', () => {
-      const options = [
-        'sdkAppId',
-        'token',
-        'toleranceSeconds',
-        'timeoutMs',
-        'limit',
-        'schema',
-        'querySchema',
-        'ajv',
-        'emitter',
-      ];
-      for (const option of options) expect(README, option).to.match(new RegExp(`^\\| \`${option}\` +\\|`, 'm'));
+      for (const option of OPTION_NAMES) expect(README, option).to.match(new RegExp(`^\\| \`${option}\` +\\|`, 'm'));
     });
 
     it('should show the commands a contributor needs', () => {
