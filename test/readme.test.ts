@@ -15,7 +15,7 @@ import {
   SAMPLE_WITH_UNREAD,
   TOKEN,
 } from './fixtures/callbacks.js';
-import { start, type Spawned } from './helpers/process.js';
+import { run, start, type Spawned } from './helpers/process.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 // Inside the package, so that `import ... from 'tencent-chat-recall-webhook'` resolves to the
@@ -74,6 +74,24 @@ describe('README', function () {
       }
       expect(answer?.body).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
       await app.waitFor(/^jared recalled 48374_2837546_1557481126$/m);
+    });
+  });
+
+  describe('testing your handler', () => {
+    it('should pass as written under node --test', async () => {
+      const [code] = blocksOf('Testing your handler', 'ts');
+      const file = writeTmp('handler.test.ts', code ?? '');
+      const { code: exit, stdout } = await run('node', [
+        '--import',
+        'tsx',
+        '--test',
+        '--test-reporter',
+        'tap',
+        file.pathname,
+      ]);
+      expect(exit, stdout).to.equal(0);
+      expect(stdout).to.match(/^# pass 1$/m);
+      expect(stdout).to.match(/^# fail 0$/m);
     });
   });
 

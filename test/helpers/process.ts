@@ -11,12 +11,17 @@ export interface Spawned {
 }
 
 /**
- * Starts a command in the project folder, with `env` over this process's environment, in a
+ * Starts a command in `cwd` (the project folder by default), with `env` over this process's environment, in a
  * process group of its own so that `stop()` ends what it started too (npm runs a shell that runs node).
  */
-export function start(command: string, args: readonly string[], env: Record<string, string> = {}): Spawned {
+export function start(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): Spawned {
   const child = spawn(command, args, {
-    cwd: new URL('../..', import.meta.url),
+    cwd: cwd ?? new URL('../..', import.meta.url),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -57,8 +62,9 @@ export async function run(
   command: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  cwd?: string,
 ): Promise<{ code: number | null; stdout: string }> {
-  const spawned = start(command, args, env);
+  const spawned = start(command, args, env, cwd);
   // 'close', not 'exit': stdout is complete only once its pipe has closed.
   const [code] = (await once(spawned.child, 'close')) as [number | null];
   return { code, stdout: spawned.output() };

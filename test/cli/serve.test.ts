@@ -3,7 +3,7 @@ import { run, start, type Spawned } from '../helpers/process.js';
 
 const CURL = /^(?:T=.*)?curl .*$/m;
 
-describe('demo receiver (npm start)', function () {
+describe('cli serve: the demo receiver', function () {
   // npm start builds first.
   this.timeout(60_000);
   let demo: Spawned | undefined;
@@ -25,7 +25,7 @@ describe('demo receiver (npm start)', function () {
 
   it('should print a signed command, without the token, that gets an OK with TOKEN set', async () => {
     const token = 'demo-token-1234';
-    demo = start('node', ['dist/demo/main.js'], { PORT: '0', TOKEN: token, SDKAPPID: '1400000009' });
+    demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', TOKEN: token, SDKAPPID: '1400000009' });
     const [command] = await demo.waitFor(CURL);
     expect(demo.output()).not.to.include(token);
     expect(command).to.include('Sign=');
@@ -35,15 +35,25 @@ describe('demo receiver (npm start)', function () {
   });
 
   it('should log a refusal when the signed command runs with the wrong token', async () => {
-    demo = start('node', ['dist/demo/main.js'], { PORT: '0', TOKEN: 'right-token' });
+    demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', TOKEN: 'right-token' });
     const [command] = await demo.waitFor(CURL);
     const { stdout } = await run('bash', ['-c', command], { TOKEN: 'wrong-token' });
     expect(JSON.parse(stdout)).to.deep.include({ ActionStatus: 'FAIL', ErrorCode: 1 });
     await demo.waitFor(/^refused: SIGNATURE_INVALID: Sign does not match$/m);
   });
 
-  it('should exit with a clear message on a bad SDKAPPID', async () => {
-    const { code } = await run('node', ['dist/demo/main.js'], { PORT: '0', SDKAPPID: 'my-app' });
-    expect(code).to.equal(1);
+  it('should take --port, --sdkappid and --token over the environment', async () => {
+    demo = start(
+      'node',
+      ['dist/esm/cli/main.js', 'serve', '--port', '0', '--sdkappid', '1400000007', '--token', 'flag-token'],
+      {
+        PORT: '1',
+        SDKAPPID: '1400000000',
+      },
+    );
+    const [command] = await demo.waitFor(CURL);
+    expect(demo.output()).to.include('(SdkAppid 1400000007)');
+    const { stdout } = await run('bash', ['-c', command], { TOKEN: 'flag-token' });
+    expect(JSON.parse(stdout)).to.deep.include({ ErrorCode: 0 });
   });
 });

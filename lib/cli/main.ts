@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `tencent-chat-recall-webhook` command.
+import { runCli } from './run.js';
+
+void runCli(process.argv.slice(2), process.env, {
+  out: (line) => {
+    console.log(line);
+  },
+  err: (line) => {
+    console.error(line);
+  },
+}).then((code) => {
+  if (code !== undefined) process.exitCode = code;
+});

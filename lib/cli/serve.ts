@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { createDemoApp } from '../demo/app.js';
+import { curlCommand } from '../demo/curl.js';
+import { demoSettings } from '../demo/settings.js';
+import { USAGE_ERROR, type CommandResult, type Output } from './output.js';
+
+export const SERVE_HELP = `Usage: tencent-chat-recall-webhook serve [options]
+
+Runs a demo receiver: the recall webhook middleware at /callback, printing one line per recall
+and a curl command that sends one.
+
+Options:
+  --port <n>        port to listen on (env PORT; default 3000; 0 picks a free port)
+  --host <address>  address to listen on (env HOST; default 127.0.0.1)
+  --sdkappid <id>   the SDKAppID to accept (env SDKAPPID; default 1400000000)
+  --token <token>   callback authentication token (env TOKEN; the variable is safer, as
+                    command lines can be seen by other users of the machine)
+  -h, --help        show this help`;
+
+/** `serve`: flags over the environment's PORT, HOST, SDKAPPID and TOKEN. */
+export async function serve(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  output: Output,
+): CommandResult {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      sdkappid: { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help === true) {
+    output.out(SERVE_HELP);
+    return 0;
+  }
+  let settings;
+  let app;
+  try {
+    settings = demoSettings({
+      PORT: values.port ?? env.PORT,
+      HOST: values.host ?? env.HOST,
+      SDKAPPID: values.sdkappid ?? env.SDKAPPID,
+      TOKEN: values.token ?? env.TOKEN,
+    });
+    app = createDemoApp(settings, output.out);
+  } catch (error) {
+    output.err(error instanceof Error ? error.message : String(error));
+    return USAGE_ERROR;
+  }
+  const server = app.listen(settings.port, settings.host);
+  const started = await new Promise<Error | undefined>((resolve) => {
+    server.once('listening', () => {
+      resolve(undefined);
+    });
+    server.once('error', resolve);
+  });
+  if (started !== undefined) {
+    output.err(`Cannot listen on ${settings.host}:${String(settings.port)}: ${started.message}`);
+    return 1;
+  }
+  const { port } = server.address() as AddressInfo;
+  output.out(
+    `Recall webhook demo listening on http://${settings.host}:${String(port)}/callback (SdkAppid ${settings.sdkAppId})`,
+  );
+  output.out(
+    settings.token === undefined
+      ? 'Authentication off: set TOKEN to require Sign and RequestTime.'
+      : 'Authentication on: Sign and RequestTime are verified. The command below reads the token from $TOKEN in your shell.',
+  );
+  output.out('Send a recall:');
+  output.out(curlCommand(settings, port));
+  return undefined;
+}

@@ -1,0 +1,97 @@
+import { createServer, request as httpRequest, Server, type IncomingMessage, type RequestListener } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { callbackQuery, type CallbackQueryOptions } from './query.js';
+import { sampleRecall, type RecallBodyOverrides } from './sample.js';
+
+/** The protocol answer a receiver gave. */
+export interface ProtocolAnswer {
+  readonly ActionStatus: 'OK' | 'FAIL';
+  readonly ErrorInfo: string;
+  readonly ErrorCode: 0 | 1;
+}
+
+export interface DeliverOptions extends CallbackQueryOptions {
+  /**
+   * The path the receiver is mounted at. For a URL target, resolved against the URL.
+   * @default '/' for an app or a server; the URL's own path for a URL
+   */
+  readonly path?: string | undefined;
+  /** Fields merged over `sampleRecall()`. */
+  readonly body?: RecallBodyOverrides | undefined;
+}
+
+/** An Express (or Connect, or any `(req, res)`) app, an `http.Server`, or the URL of a running receiver. */
+export type DeliveryTarget = RequestListener | Server | string | URL;
+
+/**
+ * Sends a complete recall callback, signed when `token` is given, as the Chat backend would, and
+ * resolves to the receiver's answer. An app or a server that is not listening is served on a free
+ * loopback port for the one request. Rejects when the answer is not the protocol's (not HTTP 200
+ * with its JSON), e.g. when nothing handled the request.
+ *
+ * @example
+ * const answer = await deliverRecall(app, { path: '/im/callback', sdkAppId: 1400000000, token });
+ * assert.equal(answer.ErrorCode, 0);
+ */
+export async function deliverRecall(target: DeliveryTarget, options: DeliverOptions): Promise<ProtocolAnswer> {
+  const body = JSON.stringify(sampleRecall(options.body));
+  const query = `?${callbackQuery(options)}`;
+  if (typeof target === 'string' || target instanceof URL) {
+    const url = new URL(options.path ?? '', target);
+    url.search = query;
+    return post(url, body);
+  }
+  const pathAndQuery = `${options.path ?? '/'}${query}`;
+  const server = target instanceof Server ? target : createServer(target);
+  const started = !server.listening;
+  if (started) {
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+  }
+  try {
+    const { address, family, port } = server.address() as AddressInfo;
+    const host =
+      family === 'IPv6' ? `[${address === '::' ? '::1' : address}]` : address === '0.0.0.0' ? '127.0.0.1' : address;
+    return await post(new URL(pathAndQuery, `http://${host}:${String(port)}`), body);
+  } finally {
+    if (started) {
+      server.close();
+      server.closeIdleConnections();
+    }
+  }
+}
+
+async function post(url: URL, body: string): Promise<ProtocolAnswer> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const req = send(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' },
+  });
+  req.end(body);
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
+  let text = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res) text += chunk as string;
+  const answer = parseAnswer(text);
+  if (res.statusCode !== 200 || answer === undefined) {
+    throw new Error(
+      `expected a protocol answer from ${url.origin}${url.pathname}, got HTTP ${String(res.statusCode)}: ${text.slice(0, 200)}`,
+    );
+  }
+  return answer;
+}
+
+function parseAnswer(text: string): ProtocolAnswer | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<ProtocolAnswer> | null;
+    const valid =
+      typeof value?.ActionStatus === 'string' &&
+      typeof value.ErrorInfo === 'string' &&
+      typeof value.ErrorCode === 'number';
+    return valid ? (value as ProtocolAnswer) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+import { expect } from 'chai';
+import { runCli } from '../../lib/cli/run.js';
+
+async function cli(...args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, {}, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cli', () => {
+  it('should print the commands with --help and exit 0', async () => {
+    const { code, out } = await cli('--help');
+    expect(code).to.equal(0);
+    expect(out).to.match(/^Usage: tencent-chat-recall-webhook <command>/);
+    expect(out).to.include('serve');
+  });
+
+  it('should print a command’s options with <command> --help', async () => {
+    const { code, out } = await cli('serve', '--help');
+    expect(code).to.equal(0);
+    expect(out).to.include('--sdkappid <id>');
+  });
+
+  it('should exit 2 with the usage on stderr when no command is given', async () => {
+    const { code, err } = await cli();
+    expect(code).to.equal(2);
+    expect(err).to.match(/^Usage:/);
+  });
+
+  it('should exit 2 naming an unknown command', async () => {
+    const { code, err } = await cli('deploy');
+    expect(code).to.equal(2);
+    expect(err).to.match(/^Unknown command 'deploy'\./);
+  });
+
+  it('should exit 2 naming an unknown flag', async () => {
+    const { code, err } = await cli('serve', '--prot', '3000');
+    expect(code).to.equal(2);
+    expect(err).to.include("Unknown option '--prot'");
+    expect(err).to.include("Run 'tencent-chat-recall-webhook serve --help'");
+  });
+
+  it('should exit 2 on a bad --port or --sdkappid without listening', async () => {
+    expect(await cli('serve', '--port', 'http')).to.deep.include({ code: 2 });
+    const { code, err } = await cli('serve', '--port', '0', '--sdkappid', 'my-app');
+    expect(code).to.equal(2);
+    expect(err).to.include('is not an SDKAppID');
+  });
+});

@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deliverRecall } from '../lib/testing/deliver.js';
+import { installedVersion, writeConsumer } from './helpers/consumer.js';
+import { run, start } from './helpers/process.js';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const bin = (name: string): string => join(REPO, 'node_modules', '.bin', name);
+
+interface PackInfo {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  entryCount: number;
+  integrity: string;
+  files: { path: string }[];
+}
+
+// What the tarball may hold: built code and its types, the schemas, README, licence, manifests.
+const ALLOWED =
+  /^(dist\/(esm|cjs)\/[\w/-]+\.(js|d\.ts)|dist\/cjs\/package\.json|schemas\/[\w-]+\.json|testing\/package\.json|README\.md|LICENSE|package\.json)$/;
+
+describe('the packed package, installed in a fresh project', function () {
+  // Packing, an offline `npm ci` and three TypeScript compilations.
+  this.timeout(180_000);
+  let work = '';
+  let consumer = '';
+  let pack: PackInfo;
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'tcrw-package-'));
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work]);
+    expect(packed.code, 'npm pack').to.equal(0);
+    [pack] = JSON.parse(packed.stdout) as [PackInfo];
+    console.log(
+      `      tarball: ${pack.filename}, ${(pack.size / 1024).toFixed(1)} KiB packed, ` +
+        `${(pack.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${String(pack.entryCount)} files`,
+    );
+    consumer = join(work, 'consumer');
+    cpSync(join(REPO, 'test/fixtures/consumer'), consumer, { recursive: true });
+    writeConsumer(
+      consumer,
+      { file: join(work, pack.filename), integrity: pack.integrity },
+      {
+        express: installedVersion('express'),
+        express4: `npm:express@${installedVersion('express4')}`,
+        '@types/express': installedVersion('@types/express'),
+        '@types/node': installedVersion('@types/node'),
+      },
+    );
+    const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], {}, consumer);
+    expect(installed.code, `npm ci --offline:\n${installed.stdout}`).to.equal(0);
+  });
+
+  after(() => {
+    if (work !== '') rmSync(work, { recursive: true, force: true });
+  });
+
+  it('should hold only built code, types, schemas, README and licence', () => {
+    const stray = pack.files.map((file) => file.path).filter((path) => !ALLOWED.test(path));
+    expect(stray).to.deep.equal([]);
+    expect(pack.files.map((file) => file.path)).to.include.members([
+      'dist/esm/index.js',
+      'dist/cjs/index.d.ts',
+      'schemas/recall-body.json',
+      'LICENSE',
+    ]);
+  });
+
+  it('should pass publint', async () => {
+    const { code, stdout } = await run(bin('publint'), ['run', join(work, pack.filename), '--strict']);
+    expect(code, stdout).to.equal(0);
+  });
+
+  it('should pass arethetypeswrong for node10, node16 (CJS and ESM) and bundler resolution', async () => {
+    const { code, stdout } = await run(bin('attw'), [
+      join(work, pack.filename),
+      '--profile',
+      'strict',
+      '--format',
+      'ascii',
+    ]);
+    expect(code, stdout).to.equal(0);
+  });
+
+  it('should serve a signed recall to a CommonJS app, on Express 4 and 5', async () => {
+    const { code, stdout } = await run('node', ['app.cjs'], {}, consumer);
+    expect(code, stdout).to.equal(0);
+    expect(stdout).to.match(/^commonjs, Express 4\.\d+\.\d+: OK$/m);
+    expect(stdout).to.match(/^commonjs, Express 5\.\d+\.\d+: OK$/m);
+  });
+
+  it('should serve a signed recall to an ES module app, on Express 4 and 5', async () => {
+    const { code, stdout } = await run('node', ['app.mjs'], {}, consumer);
+    expect(code, stdout).to.equal(0);
+    expect(stdout).to.match(/^esm, Express 4\.\d+\.\d+: OK$/m);
+    expect(stdout).to.match(/^esm, Express 5\.\d+\.\d+: OK$/m);
+  });
+
+  it('should type-check a TypeScript consumer with node16 resolution, and run it on Express 4 and 5', async () => {
+    const compiled = await run(bin('tsc'), ['-p', 'tsconfig.node16.json'], {}, consumer);
+    expect(compiled.code, compiled.stdout).to.equal(0);
+    const { code, stdout } = await run('node', ['out/consumer.js'], {}, consumer);
+    expect(code, stdout).to.equal(0);
+    expect(stdout).to.equal('typescript, Express 4: OK\ntypescript, Express 5: OK\n');
+  });
+
+  it('should type-check the same consumer with bundler resolution', async () => {
+    const { code, stdout } = await run(bin('tsc'), ['-p', 'tsconfig.bundler.json'], {}, consumer);
+    expect(code, stdout).to.equal(0);
+  });
+
+  it('should fail to compile a listener of a misspelled event name', async () => {
+    const { code, stdout } = await run(bin('tsc'), ['-p', 'tsconfig.typo.json'], {}, consumer);
+    expect(code).to.equal(2);
+    expect(stdout).to.match(/typo\.ts\(3,\d+\): error TS\d+: .*"recal"/);
+  });
+
+  it('should install a working bin: --help, and serve that answers a recall', async () => {
+    const help = await run('npx', ['--offline', 'tencent-chat-recall-webhook', '--help'], {}, consumer);
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.match(/^Usage: tencent-chat-recall-webhook <command>/);
+    const served = start(
+      join(consumer, 'node_modules/.bin/tencent-chat-recall-webhook'),
+      ['serve', '--port', '0'],
+      {},
+      consumer,
+    );
+    try {
+      const [, url] = await served.waitFor(/listening on (http:\/\/\S+\/callback)/);
+      const answer = await deliverRecall(url ?? '', { sdkAppId: 1400000000 });
+      expect(answer).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    } finally {
+      await served.stop();
+    }
+  });
+});
