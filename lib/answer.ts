@@ -15,3 +15,13 @@ export function failAnswer(error: RecallWebhookError): string {
 export function answerHeaders(answer: string): Record<string, string> {
   return { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(answer)) };
 }
+
+/**
+ * What the `node:http` and fetch handlers answer, with HTTP 404, to a request that is not a recall
+ * callback (another command, or not a POST) when the app gives no `onUnhandled`.
+ */
+export const NOT_HANDLED_ANSWER = JSON.stringify({
+  ActionStatus: 'FAIL',
+  ErrorInfo: 'NOT_HANDLED: only C2C.CallbackAfterMsgWithDraw callbacks are handled here',
+  ErrorCode: 1,
+});

@@ -1,10 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { resolveConfig } from './config.js';
-import { configError } from './config-error.js';
+import { createConfig } from './create.js';
 import type { RecallEmitter } from './events.js';
 import { readNodeBody, type NodeRequest } from './intake.js';
 import type { RecallWebhookOptions } from './options.js';
-import { log } from './log.js';
 import { receive } from './receive.js';
 import { writeAnswer } from './reply.js';
 
@@ -27,17 +25,7 @@ export interface RecallMiddleware {
  * app.use('/im/callback', recall);
  */
 export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
-  if (looksLikeRequest(options)) {
-    throw configError(
-      'recallWebhook is a factory: mount its result, app.use(recallWebhook({ sdkAppId: ... })), not recallWebhook itself.',
-    );
-  }
-  const config = resolveConfig(options);
-  log(
-    'created for SdkAppid %s; %s',
-    [...config.sdkAppIds].join(', '),
-    config.token === undefined ? 'no token: Sign and RequestTime are not checked' : 'Sign and RequestTime required',
-  );
+  const config = createConfig('recallWebhook', options);
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
     receive(config, { method: req.method, url: req.url ?? '/', readBody: (limit) => readNodeBody(req, limit) })
       .then((outcome) => {
@@ -47,9 +35,4 @@ export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
       .catch(next);
   };
   return Object.assign(middleware, { events: config.emitter });
-}
-
-// `app.use(recallWebhook)` calls the factory with (req, res, next) on the first request.
-function looksLikeRequest(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'socket' in value && 'headers' in value && 'method' in value;
 }

@@ -1,4 +1,6 @@
 export { recallWebhook, type RecallMiddleware } from './express.js';
+export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOptions } from './node-handler.js';
+export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './fetch-handler.js';
 export type { RecallWebhookOptions, SdkAppId, JsonSchema, SchemaOverride } from './options.js';
 export type { RecallEvent, RecallEmitter, RecallEventListeners, RecallEventName, EmitterLike } from './events.js';
 export { RecallWebhookError, RECALL_ERROR_CODES, type RecallErrorCode } from './errors.js';

@@ -8,13 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { OPTION_NAMES } from '../lib/config.js';
 import { RECALL_ERROR_CODES } from '../lib/errors.js';
 import type { RecallMiddleware } from '../lib/express.js';
-import {
-  callbackUrl,
-  SAMPLE_BODY_TEXT,
-  SAMPLE_WITH_EVENT_TIME,
-  SAMPLE_WITH_UNREAD,
-  TOKEN,
-} from './fixtures/callbacks.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callbackQuery } from '../lib/testing/query.js';
+import { sampleRecall } from '../lib/testing/sample.js';
+import { deliverRecall, type ProtocolAnswer } from '../lib/testing/deliver.js';
+import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
+import { rawPost } from './helpers/http.js';
 import { run, start, type Spawned } from './helpers/process.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -50,30 +49,55 @@ async function freePort(): Promise<number> {
 describe('README', function () {
   this.timeout(30_000);
 
-  describe('quick start', () => {
-    let app: Spawned | undefined;
-    after(async () => {
-      await app?.stop();
-    });
+  // Each of these listens on PORT and logs "<From_Account> recalled <MsgKey>" per recall.
+  const SERVER_EXAMPLES = [
+    { heading: 'Quick start', path: '/im/callback' },
+    { heading: 'node:http', path: '/im/callback' },
+    { heading: 'Fastify', path: '/im/callback' },
+    { heading: 'Koa', path: '/im/callback' },
+  ] as const;
 
-    it('should run as written and answer a signed recall with OK', async () => {
-      const [code] = blocksOf('Quick start', 'ts');
-      const file = writeTmp('quick-start.ts', code ?? '');
-      const port = await freePort();
-      app = start('node', ['--import', 'tsx', file.pathname], { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN });
-      let answer: request.Response | undefined;
-      for (let attempt = 0; attempt < 100 && answer === undefined; attempt++) {
-        answer = await request(`http://127.0.0.1:${String(port)}`)
-          .post(callbackUrl({ token: TOKEN }, '/im/callback'))
-          .type('json')
-          .send(SAMPLE_BODY_TEXT)
-          .catch(async () => {
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            return undefined;
-          });
+  for (const { heading, path } of SERVER_EXAMPLES) {
+    describe(heading, () => {
+      let server: Spawned | undefined;
+      after(async () => {
+        await server?.stop();
+      });
+
+      it('should run as written and answer signed recalls with OK, with and without a Content-Type', async () => {
+        const [code] = blocksOf(heading, 'ts');
+        const file = writeTmp(`${heading.replace(/\W+/g, '-')}.ts`, code ?? '');
+        const port = await freePort();
+        server = start('node', ['--import', 'tsx', file.pathname], { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN });
+        const url = `http://127.0.0.1:${String(port)}${path}`;
+        const options = { sdkAppId: 1400000000, token: TOKEN };
+        let answer: ProtocolAnswer | undefined;
+        for (let attempt = 0; attempt < 200 && answer === undefined; attempt++) {
+          answer = await deliverRecall(url, options).catch(() => sleep(100).then(() => undefined));
+        }
+        expect(answer).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+        const bare = await rawPost(port, `${path}?${callbackQuery(options)}`, {
+          chunks: [JSON.stringify(sampleRecall({ MsgKey: 'bare' }))],
+        });
+        expect(JSON.parse(bare.text)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+        await server.waitFor(/^jared recalled 48374_2837546_1557481126\njared recalled bare$/m);
+      });
+    });
+  }
+
+  describe('fetch handlers', () => {
+    it('should export a route handler, as written, that answers a signed recall with OK', async () => {
+      const [code] = blocksOf('Fetch handlers: route handlers and serverless functions', 'ts');
+      const file = writeTmp('fetch-handler.ts', code ?? '');
+      process.env.IM_CALLBACK_TOKEN = TOKEN;
+      try {
+        const { POST } = (await import(file.href)) as { POST: (request: Request) => Promise<Response> };
+        const url = `https://example.test/im/callback?${callbackQuery({ sdkAppId: 1400000000, token: TOKEN })}`;
+        const response = await POST(new Request(url, { method: 'POST', body: JSON.stringify(sampleRecall()) }));
+        expect(await response.json()).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+      } finally {
+        delete process.env.IM_CALLBACK_TOKEN;
       }
-      expect(answer?.body).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
-      await app.waitFor(/^jared recalled 48374_2837546_1557481126$/m);
     });
   });
 

@@ -1,6 +1,7 @@
 // Type test, checked by `npm run typecheck`: the public types as a user meets them.
 import express from 'express';
-import { recallWebhook, type RecallEvent } from '../../lib/index.js';
+import { createServer } from 'node:http';
+import { recallFetchHandler, recallNodeHandler, recallWebhook, type RecallEvent } from '../../lib/index.js';
 
 const recall = recallWebhook({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
 
@@ -33,3 +34,13 @@ app.use('/im/callback', recall);
 app.post('/other', express.json(), recall);
 
 export type { RecallEvent };
+
+// The node:http and fetch handlers take the same options and carry the same typed events.
+export const server = createServer(recallNodeHandler({ sdkAppId: 1400000000, onUnhandled: (_req, res) => res.end() }));
+export const POST: (request: Request) => Promise<Response> = recallFetchHandler({
+  sdkAppId: '1400000000',
+  timeoutMs: 500,
+});
+recallFetchHandler({ sdkAppId: 1 }).events.on('recall', (event) => event.body.MsgKey);
+// @ts-expect-error a misspelt event name does not compile on the other adapters either
+recallNodeHandler({ sdkAppId: 1 }).events.on('recal', () => undefined);

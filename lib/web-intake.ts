@@ -1,0 +1,33 @@
+import type { BodyInput } from './core.js';
+import { recallError, type RecallWebhookError } from './errors.js';
+
+/**
+ * The body of a web-standard `Request`, read chunk by chunk so that the limit holds while it
+ * streams (a declared `Content-Length` over the limit is refused before reading anything).
+ */
+export async function readWebBody(request: Request, limitBytes: number): Promise<BodyInput | RecallWebhookError> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limitBytes) return tooLarge(limitBytes);
+  if (request.body === null) return { bytes: new Uint8Array(0) };
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > limitBytes) {
+        // Cancelling tells the runtime the rest is unwanted; its rejection, if any, changes nothing.
+        reader.cancel().catch(() => undefined);
+        return tooLarge(limitBytes);
+      }
+      chunks.push(read.value);
+    }
+  } catch {
+    return recallError('BODY_ABORTED', 'the client closed the request before the body was complete');
+  }
+  return { bytes: Buffer.concat(chunks, size) };
+}
+
+function tooLarge(limitBytes: number): RecallWebhookError {
+  return recallError('BODY_TOO_LARGE', `body is larger than ${String(limitBytes)} bytes`);
+}

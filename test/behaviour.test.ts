@@ -1,0 +1,233 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RecallEmitter } from '../lib/events.js';
+import type { RecallWebhookOptions } from '../lib/options.js';
+import { sign } from '../lib/signature.js';
+import {
+  callbackUrl,
+  nowSeconds,
+  SAMPLE_BODY_TEXT,
+  SAMPLE_WITH_EVENT_TIME,
+  SAMPLE_WITH_UNREAD,
+  SDK_APP_ID,
+  TOKEN,
+} from './fixtures/callbacks.js';
+import { ADAPTERS, type TableResult } from './helpers/adapters.js';
+
+// One table of the protocol's steps and error codes, run against every adapter so that they
+// cannot drift apart. Adapter-specific behaviour (body parsers, streams) is tested beside each.
+
+interface Row {
+  readonly title: string;
+  /** 'pass' when handed on, 'OK', or the FAIL answer's error code. */
+  readonly expected: string;
+  readonly options?: Partial<RecallWebhookOptions>;
+  readonly method?: string;
+  readonly url?: () => string;
+  readonly body?: string;
+  readonly setup?: (events: RecallEmitter) => void;
+  /** More to check of the result. */
+  readonly check?: (result: TableResult) => void;
+}
+
+const signed = (): string => callbackUrl({ token: TOKEN });
+const withToken = { token: TOKEN };
+const bodyWith = (fields: Record<string, unknown>): string => JSON.stringify({ ...SAMPLE_WITH_UNREAD, ...fields });
+
+const ROWS: readonly Row[] = [
+  // 1. Not ours: handed on untouched.
+  { title: 'a GET', expected: 'pass', method: 'GET' },
+  {
+    title: 'another CallbackCommand',
+    expected: 'pass',
+    url: () => callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }),
+  },
+  { title: 'a POST without CallbackCommand', expected: 'pass', url: () => `/callback?SdkAppid=${String(SDK_APP_ID)}` },
+  // A valid callback.
+  {
+    title: 'the documented sample with UnreadMsgNum, signed',
+    expected: 'OK',
+    options: withToken,
+    url: signed,
+    check: ({ recalls }) => {
+      expect(recalls[0]?.body).to.deep.equal(SAMPLE_WITH_UNREAD);
+      expect(recalls[0]).to.deep.include({
+        sdkAppId: SDK_APP_ID,
+        clientIp: '127.0.0.1',
+        optPlatform: 'RESTAPI',
+        platform: 'RESTAPI',
+        eventTime: undefined,
+      });
+      expect(Math.abs((recalls[0]?.requestTime ?? 0) - nowSeconds())).to.be.below(5);
+    },
+  },
+  {
+    title: 'the documented sample with EventTime, unsigned',
+    expected: 'OK',
+    body: JSON.stringify(SAMPLE_WITH_EVENT_TIME),
+    check: ({ recalls }) => {
+      expect(recalls[0]?.eventTime?.getTime()).to.equal(SAMPLE_WITH_EVENT_TIME.EventTime);
+      expect(recalls[0]?.requestTime).to.equal(undefined);
+    },
+  },
+  { title: 'one of several configured apps', expected: 'OK', options: { sdkAppId: [1400000009, SDK_APP_ID] } },
+  // 2. Query and authentication, before the body.
+  {
+    title: 'SdkAppid given twice',
+    expected: 'QUERY_INVALID',
+    options: withToken,
+    url: () => `${signed()}&SdkAppid=${String(SDK_APP_ID)}`,
+  },
+  { title: 'a SdkAppid that is not digits', expected: 'QUERY_INVALID', url: () => callbackUrl({ sdkAppId: 'abc' }) },
+  {
+    title: 'another app',
+    expected: 'SDKAPPID_MISMATCH',
+    options: withToken,
+    url: () => callbackUrl({ token: TOKEN, sdkAppId: 1400000001 }),
+  },
+  { title: 'no Sign', expected: 'SIGNATURE_MISSING', options: withToken },
+  {
+    title: 'a RequestTime that is not seconds',
+    expected: 'REQUEST_TIME_INVALID',
+    options: withToken,
+    url: () => callbackUrl({ token: TOKEN, requestTime: 'now' }),
+  },
+  {
+    title: 'a RequestTime 2 minutes old',
+    expected: 'REQUEST_EXPIRED',
+    options: withToken,
+    url: () => callbackUrl({ token: TOKEN, requestTime: nowSeconds() - 120 }),
+  },
+  {
+    title: 'a RequestTime 2 minutes ahead',
+    expected: 'REQUEST_EXPIRED',
+    options: withToken,
+    url: () => callbackUrl({ token: TOKEN, requestTime: nowSeconds() + 120 }),
+  },
+  {
+    title: 'a Sign made with another token',
+    expected: 'SIGNATURE_INVALID',
+    options: withToken,
+    url: () => callbackUrl({ token: 'not-the-token', requestTime: nowSeconds() }),
+    check: ({ text }) => {
+      expect(text).not.to.include(TOKEN);
+      expect(text).not.to.include(sign(TOKEN, nowSeconds()));
+      expect(text).not.to.match(/\bat .*\.(ts|js):\d+/);
+    },
+  },
+  // 3 and 4. The body.
+  { title: 'a body over the limit', expected: 'BODY_TOO_LARGE', options: { limit: 64 } },
+  { title: 'a body that is not JSON', expected: 'BODY_INVALID_JSON', body: '{"CallbackCommand":' },
+  { title: 'an empty body', expected: 'BODY_INVALID_JSON', body: '' },
+  {
+    title: 'a __proto__ key',
+    expected: 'BODY_FORBIDDEN_KEY',
+    body: SAMPLE_BODY_TEXT.replace('{', '{"__proto__":{"isAdmin":true},'),
+    check: () => {
+      expect(({} as Record<string, unknown>).isAdmin).to.equal(undefined);
+    },
+  },
+  { title: 'an empty MsgKey', expected: 'BODY_INVALID', body: bodyWith({ MsgKey: '' }) },
+  { title: 'a JSON array', expected: 'BODY_INVALID', body: '[]' },
+  {
+    title: 'a body failing a stricter schema',
+    expected: 'BODY_INVALID',
+    options: { schema: (s) => ({ ...s, required: [...(s.required as string[]), 'EventTime'] }) },
+    check: ({ text }) => {
+      expect(JSON.parse(text)).to.deep.include({
+        ErrorInfo: "BODY_INVALID: body must have required property 'EventTime'",
+      });
+    },
+  },
+  {
+    title: 'a body of another command',
+    expected: 'COMMAND_MISMATCH',
+    body: bodyWith({ CallbackCommand: 'C2C.CallbackAfterSendMsg' }),
+  },
+  // 5. Listeners.
+  {
+    title: 'an async listener, answered after it finished',
+    expected: 'OK',
+    setup: (events) => {
+      events.on('recall', async (event) => {
+        await sleep(30);
+        (event.body as Record<string, unknown>).finished = true;
+      });
+    },
+    check: ({ recalls }) => {
+      expect(recalls[0]?.body.finished).to.equal(true);
+    },
+  },
+  {
+    title: 'a listener that rejects, its error kept out of the answer',
+    expected: 'LISTENER_FAILED',
+    setup: (events) => {
+      events.on('recall', () => Promise.reject(new Error('db password is hunter2')));
+    },
+    check: ({ text, rejections }) => {
+      expect(text).not.to.include('hunter2');
+      expect((rejections[0]?.cause as Error).message).to.equal('db password is hunter2');
+    },
+  },
+  {
+    title: 'a listener that throws',
+    expected: 'LISTENER_FAILED',
+    setup: (events) => {
+      events.on('recall', () => {
+        throw new TypeError('bug');
+      });
+    },
+  },
+  {
+    title: 'a listener that never settles',
+    expected: 'LISTENER_TIMEOUT',
+    options: { timeoutMs: 50 },
+    setup: (events) => {
+      events.on('recall', () => new Promise(() => undefined));
+    },
+  },
+];
+
+for (const adapter of ADAPTERS) {
+  describe(`behaviour table: ${adapter.name}`, () => {
+    for (const row of ROWS) {
+      const outcome =
+        row.expected === 'pass'
+          ? 'hand it on'
+          : row.expected === 'OK'
+            ? 'answer OK and emit recall'
+            : `answer FAIL with ${row.expected}`;
+      it(`should ${outcome} for ${row.title}`, async () => {
+        const request = {
+          method: row.method ?? 'POST',
+          url: (row.url ?? callbackUrl)(),
+          body: row.body ?? SAMPLE_BODY_TEXT,
+        };
+        const result = await adapter.send(row.options ?? {}, row.setup ?? (() => undefined), request);
+        if (row.expected === 'pass') {
+          expect(result.passed, result.text).to.equal(true);
+          expect(result.recalls).to.have.length(0);
+          expect(result.rejections).to.have.length(0);
+        } else {
+          expect(result.passed).to.equal(false);
+          expect(result.status).to.equal(200);
+          expect(result.contentType).to.equal('application/json; charset=utf-8');
+          const answer = JSON.parse(result.text) as Record<string, unknown>;
+          expect(Object.keys(answer)).to.deep.equal(['ActionStatus', 'ErrorInfo', 'ErrorCode']);
+          if (row.expected === 'OK') {
+            expect(answer).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+            expect(result.recalls).to.have.length(1);
+            expect(result.rejections).to.have.length(0);
+          } else {
+            expect(answer).to.deep.include({ ActionStatus: 'FAIL', ErrorCode: 1 });
+            expect(answer.ErrorInfo).to.match(new RegExp(`^${row.expected}: \\S`));
+            // A listener's failure comes after the event was emitted; every other failure, before.
+            expect(result.recalls).to.have.length(row.expected.startsWith('LISTENER_') ? 1 : 0);
+            expect(result.rejections.map((error) => error.code)).to.deep.equal([row.expected]);
+          }
+        }
+        row.check?.(result);
+      });
+    }
+  });
+}

@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { recallFetchHandler } from '../lib/fetch-handler.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+
+// What only the fetch adapter does; the protocol's steps and codes are in behaviour.test.ts.
+
+const BASE = 'https://receiver.test';
+
+/** A request body that counts how often it was read from, and can go on for ever. */
+function countingBody(
+  chunk: string,
+  times = Number.POSITIVE_INFINITY,
+): { stream: ReadableStream<Uint8Array>; pulls: () => number; cancelled: () => boolean } {
+  let pulls = 0;
+  let cancelled = false;
+  const bytes = new TextEncoder().encode(chunk);
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulls += 1;
+      if (pulls > times) controller.close();
+      else controller.enqueue(bytes);
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  return { stream, pulls: () => pulls, cancelled: () => cancelled };
+}
+
+function post(
+  url: string,
+  body: string | ReadableStream<Uint8Array> | null,
+  headers: Record<string, string> = {},
+): Request {
+  // A streamed request body needs duplex 'half' (the fetch standard).
+  const init = { method: 'POST', body, headers, duplex: 'half' as const };
+  return new Request(`${BASE}${url}`, init);
+}
+
+async function errorInfo(response: Response): Promise<string> {
+  return ((await response.json()) as { ErrorInfo: string }).ErrorInfo;
+}
+
+describe('fetch handler', () => {
+  it('should answer any other request with HTTP 404 and a protocol-style JSON FAIL', async () => {
+    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID })(new Request(`${BASE}/`));
+    expect(response.status).to.equal(404);
+    expect(await errorInfo(response)).to.match(/^NOT_HANDLED: /);
+  });
+
+  it('should hand any other request to onUnhandled and return its Response', async () => {
+    const handler = recallFetchHandler({
+      sdkAppId: SDK_APP_ID,
+      onUnhandled: async (request) => new Response(`other: ${await request.text()}`, { status: 202 }),
+    });
+    const response = await handler(post(callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }), '{"GroupId":"g"}'));
+    expect(response.status).to.equal(202);
+    expect(await response.text()).to.equal('other: {"GroupId":"g"}');
+  });
+
+  it('should read a streamed body in chunks', async () => {
+    const handler = recallFetchHandler({ sdkAppId: SDK_APP_ID });
+    const chunks = SAMPLE_BODY_TEXT.match(/.{1,10}/g) ?? [];
+    let index = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = chunks[index++];
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    expect(await errorInfo(await handler(post(callbackUrl(), stream)))).to.equal('');
+  });
+
+  it('should stop reading a body that streams past the limit, and cancel it', async () => {
+    const body = countingBody('x'.repeat(1000));
+    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, limit: 10_000 })(
+      post(callbackUrl(), body.stream),
+    );
+    expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
+    expect(body.pulls()).to.be.below(15);
+    expect(body.cancelled()).to.equal(true);
+  });
+
+  it('should refuse a Content-Length over the limit without reading the body', async () => {
+    const body = countingBody('{}', 1);
+    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, limit: 100 })(
+      post(callbackUrl(), body.stream, { 'Content-Length': '5000' }),
+    );
+    expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
+    expect(body.pulls()).to.be.at.most(1);
+  });
+
+  it('should not read the body of an unauthenticated request', async () => {
+    const body = countingBody('x');
+    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, token: TOKEN })(post(callbackUrl(), body.stream));
+    expect(await errorInfo(response)).to.match(/^SIGNATURE_MISSING: /);
+    // A ReadableStream pulls once ahead when it is created; nothing reads past that.
+    expect(body.pulls()).to.be.at.most(1);
+  });
+
+  it('should refuse with BODY_ABORTED a body whose stream fails', async () => {
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error('connection reset'));
+      },
+    });
+    expect(await errorInfo(await recallFetchHandler({ sdkAppId: SDK_APP_ID })(post(callbackUrl(), stream)))).to.match(
+      /^BODY_ABORTED: /,
+    );
+  });
+
+  it('should refuse a POST without a body with BODY_INVALID_JSON', async () => {
+    expect(await errorInfo(await recallFetchHandler({ sdkAppId: SDK_APP_ID })(post(callbackUrl(), null)))).to.match(
+      /^BODY_INVALID_JSON: /,
+    );
+  });
+
+  it('should throw, saying how to fix it, when used uncalled', () => {
+    expect(() => (recallFetchHandler as unknown as (request: Request) => unknown)(new Request(BASE))).to.throw(
+      TypeError,
+      /recallFetchHandler is a factory: use what it returns/,
+    );
+  });
+});

@@ -1,0 +1,109 @@
+import request from 'supertest';
+import type { RecallWebhookError } from '../../lib/errors.js';
+import type { RecallEmitter, RecallEvent } from '../../lib/events.js';
+import { recallFetchHandler } from '../../lib/fetch-handler.js';
+import { recallNodeHandler } from '../../lib/node-handler.js';
+import type { RecallWebhookOptions } from '../../lib/options.js';
+import { SDK_APP_ID } from '../fixtures/callbacks.js';
+import { buildApp, EXPRESS_VERSIONS } from './app.js';
+
+/** A request as the behaviour table states it. */
+export interface TableRequest {
+  readonly method: string;
+  /** Path (always `/callback`) and query. */
+  readonly url: string;
+  readonly body: string;
+}
+
+/** What came back, the same way for every adapter. */
+export interface TableResult {
+  /** The request was handed on: `next()`, or the handler's not-handled answer. */
+  readonly passed: boolean;
+  readonly status: number;
+  readonly contentType: string | null;
+  readonly text: string;
+  readonly recalls: readonly RecallEvent[];
+  readonly rejections: readonly RecallWebhookError[];
+}
+
+export interface Adapter {
+  readonly name: string;
+  /** Builds a receiver with `options`, lets `setup` add listeners, and sends it `req`. */
+  send(
+    options: Partial<RecallWebhookOptions>,
+    setup: (events: RecallEmitter) => void,
+    req: TableRequest,
+  ): Promise<TableResult>;
+}
+
+function recorder(events: RecallEmitter): { recalls: RecallEvent[]; rejections: RecallWebhookError[] } {
+  const recalls: RecallEvent[] = [];
+  const rejections: RecallWebhookError[] = [];
+  events.on('recall', (event) => recalls.push(event));
+  events.on('rejected', (error) => rejections.push(error));
+  return { recalls, rejections };
+}
+
+async function viaSupertest(
+  target: Parameters<typeof request>[0],
+  req: TableRequest,
+): Promise<Omit<TableResult, 'passed' | 'recalls' | 'rejections'>> {
+  const agent = request(target);
+  const sent =
+    req.method === 'GET'
+      ? agent.get(req.url)
+      : agent.post(req.url).set('Content-Type', 'application/json').send(req.body);
+  const res = await sent;
+  return { status: res.status, contentType: res.get('content-type') ?? null, text: res.text };
+}
+
+const isNotHandled = (status: number, text: string): boolean => status === 404 && text.includes('"NOT_HANDLED: ');
+
+/** The three adapters, Express in both majors: one behaviour table runs against each. */
+export const ADAPTERS: readonly Adapter[] = [
+  ...EXPRESS_VERSIONS.map(({ name, express }): Adapter => ({
+    name: `Express middleware on ${name}`,
+    async send(options, setup, req) {
+      const target = buildApp(options, { express });
+      setup(target.recall.events);
+      const res = await viaSupertest(target.app, req);
+      return {
+        ...res,
+        passed: res.text === '{"passedOn":true}',
+        recalls: target.recalls,
+        rejections: target.rejections,
+      };
+    },
+  })),
+  {
+    name: 'node:http handler',
+    async send(options, setup, req) {
+      const handler = recallNodeHandler({ sdkAppId: SDK_APP_ID, ...options });
+      const seen = recorder(handler.events);
+      setup(handler.events);
+      const res = await viaSupertest(handler, req);
+      return { ...res, ...seen, passed: isNotHandled(res.status, res.text) };
+    },
+  },
+  {
+    name: 'fetch handler',
+    async send(options, setup, req) {
+      const handler = recallFetchHandler({ sdkAppId: SDK_APP_ID, ...options });
+      const seen = recorder(handler.events);
+      setup(handler.events);
+      const init =
+        req.method === 'GET'
+          ? { method: 'GET' }
+          : { method: req.method, body: req.body, headers: { 'Content-Type': 'application/json' } };
+      const res = await handler(new Request(`http://receiver.test${req.url}`, init));
+      const text = await res.text();
+      return {
+        status: res.status,
+        contentType: res.headers.get('content-type'),
+        text,
+        ...seen,
+        passed: isNotHandled(res.status, text),
+      };
+    },
+  },
+];

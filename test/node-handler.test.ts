@@ -1,0 +1,111 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { connect } from 'node:net';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { recallNodeHandler } from '../lib/node-handler.js';
+import type { RecallWebhookError } from '../lib/errors.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+import { listen, rawPost, type Running } from './helpers/http.js';
+
+// What only the node:http adapter does; the protocol's steps and codes are in behaviour.test.ts.
+
+describe('node:http handler', () => {
+  let running: Running | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+
+  it('should answer any other request with HTTP 404 and a protocol-style JSON FAIL', async () => {
+    const res = await request(recallNodeHandler({ sdkAppId: SDK_APP_ID })).get('/anything');
+    expect(res.status).to.equal(404);
+    expect(res.headers['content-type']).to.equal('application/json; charset=utf-8');
+    expect(res.body).to.deep.equal({
+      ActionStatus: 'FAIL',
+      ErrorInfo: 'NOT_HANDLED: only C2C.CallbackAfterMsgWithDraw callbacks are handled here',
+      ErrorCode: 1,
+    });
+  });
+
+  it('should hand any other request to onUnhandled, its body unread', async () => {
+    const handler = recallNodeHandler({
+      sdkAppId: SDK_APP_ID,
+      onUnhandled: (req, res) => {
+        let body = '';
+        req.setEncoding('utf8');
+        req.on('data', (chunk: string) => (body += chunk));
+        req.on('end', () => res.end(`other: ${body}`));
+      },
+    });
+    const res = await request(handler)
+      .post(callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }))
+      .type('json')
+      .send('{"GroupId":"g"}');
+    expect(res.text).to.equal('other: {"GroupId":"g"}');
+  });
+
+  it('should survive an onUnhandled that throws, answering 500', async () => {
+    const handler = recallNodeHandler({
+      sdkAppId: SDK_APP_ID,
+      onUnhandled: () => {
+        throw new Error('router bug');
+      },
+    });
+    expect((await request(handler).get('/')).status).to.equal(500);
+    expect((await request(handler).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT)).status).to.equal(200);
+  });
+
+  it('should throw at creation on a bad onUnhandled or a bad shared option', () => {
+    expect(() => recallNodeHandler({ sdkAppId: SDK_APP_ID, onUnhandled: 'next' as never })).to.throw(
+      TypeError,
+      /`onUnhandled` must be a function/,
+    );
+    expect(() => recallNodeHandler({ sdkAppId: SDK_APP_ID, onUnhandeld: () => undefined } as never)).to.throw(
+      TypeError,
+      /Did you mean `onUnhandled`\?|unknown option/,
+    );
+  });
+
+  it('should throw, saying how to fix it, when passed to createServer uncalled', async () => {
+    let thrown: unknown;
+    running = await listen((req, res) => {
+      try {
+        (recallNodeHandler as unknown as (...args: unknown[]) => unknown)(req, res);
+      } catch (error) {
+        thrown = error;
+      }
+      res.end();
+    });
+    await rawPost(running.port, '/');
+    expect((thrown as Error).message).to.include('recallNodeHandler is a factory: use what it returns');
+  });
+
+  it('should answer an unauthenticated request before its body arrives, and close the connection', async () => {
+    running = await listen(recallNodeHandler({ sdkAppId: SDK_APP_ID, token: TOKEN }));
+    const res = await rawPost(running.port, callbackUrl(), {
+      headers: { 'Content-Length': '1000000' },
+      chunks: ['{'],
+      leaveOpen: true,
+    });
+    expect(res.text).to.include('SIGNATURE_MISSING');
+    expect(res.headers.connection).to.equal('close');
+  });
+
+  it('should survive a client that disconnects mid-body, with a rejected BODY_ABORTED', async () => {
+    const handler = recallNodeHandler({ sdkAppId: SDK_APP_ID });
+    const rejections: RecallWebhookError[] = [];
+    handler.events.on('rejected', (error) => rejections.push(error));
+    running = await listen(handler);
+    const socket = connect(running.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"Call`);
+    await sleep(20);
+    socket.destroy();
+    for (let i = 0; i < 100 && rejections.length === 0; i++) await sleep(10);
+    expect(rejections.map((e) => e.code)).to.deep.equal(['BODY_ABORTED']);
+    expect((await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] })).text).to.include(
+      '"ErrorCode":0',
+    );
+  });
+});
