@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deliverRecall } from '../lib/testing/deliver.js';
 import { installedVersion, writeConsumer } from './helpers/consumer.js';
+import { freePort } from './helpers/http.js';
 import { run, start } from './helpers/process.js';
+import { blocksOf } from './helpers/readme.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string): string => join(REPO, 'node_modules', '.bin', name);
@@ -117,6 +119,23 @@ describe('the packed package, installed in a fresh project', function () {
     const { code, stdout } = await run(bin('tsc'), ['-p', 'tsconfig.typo.json'], {}, consumer);
     expect(code).to.equal(2);
     expect(stdout).to.match(/typo\.ts\(3,\d+\): error TS\d+: .*"recal"/);
+  });
+
+  it("should run the README's Command line section as written, on a free port", async () => {
+    const [serveBlock, sendBlock] = blocksOf('Command line', 'sh');
+    const port = String(await freePort());
+    const served = start('bash', ['-c', (serveBlock ?? '').replaceAll('3000', port)], {}, consumer);
+    try {
+      await served.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+\/callback/);
+      const { code, stdout } = await run('bash', ['-ec', (sendBlock ?? '').replaceAll('3000', port)], {}, consumer);
+      expect(code, stdout).to.equal(0);
+      const [first, second] = stdout.split('\n');
+      expect(first).to.equal('{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}');
+      expect(second).to.match(/^sent 1000, OK 1000, FAIL 0, errors 0 in /);
+      await served.waitFor(/recall: jared recalled 42_1_1700000000 sent to Jonh/);
+    } finally {
+      await served.stop();
+    }
   });
 
   it('should install a working bin: --help, and serve that answers a recall', async () => {

@@ -1,10 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { OPTION_NAMES } from '../lib/config.js';
 import { RECALL_ERROR_CODES } from '../lib/errors.js';
 import type { RecallMiddleware } from '../lib/express.js';
@@ -13,37 +10,20 @@ import { callbackQuery } from '../lib/testing/query.js';
 import { sampleRecall } from '../lib/testing/sample.js';
 import { deliverRecall, type ProtocolAnswer } from '../lib/testing/deliver.js';
 import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
-import { rawPost } from './helpers/http.js';
+import { freePort, rawPost } from './helpers/http.js';
 import { run, start, type Spawned } from './helpers/process.js';
+import { blocksOf, readme } from './helpers/readme.js';
 
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const README = readme();
 // Inside the package, so that `import ... from 'tencent-chat-recall-webhook'` resolves to the
 // built package through its own `exports`, as it does for a user.
 const TMP = new URL('.tmp/', import.meta.url);
-
-/** The fenced code blocks of one README section, in order. */
-function blocksOf(heading: string, language: string): string[] {
-  const section = README.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
-  if (section === undefined) throw new Error(`README has no section "${heading}"`);
-  return [...section.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))].map(
-    (match) => match[1] ?? '',
-  );
-}
 
 function writeTmp(name: string, code: string): URL {
   mkdirSync(TMP, { recursive: true });
   const file = new URL(name, TMP);
   writeFileSync(file, code);
   return file;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 describe('README', function () {

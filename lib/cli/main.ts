@@ -9,6 +9,7 @@ void runCli(process.argv.slice(2), process.env, {
   err: (line) => {
     console.error(line);
   },
+  status: process.stderr.isTTY ? (text) => process.stderr.write(`\r${text}`) : undefined,
 }).then((code) => {
   if (code !== undefined) process.exitCode = code;
 });

@@ -2,9 +2,16 @@
 export interface Output {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Redraws a one-line status in place; given only when stderr is a terminal. */
+  readonly status?: ((text: string) => void) | undefined;
 }
 
 /** A command's result: an exit code, or `undefined` for one that keeps running (a server). */
 export type CommandResult = Promise<number | undefined>;
 
 export const USAGE_ERROR = 2;
+
+/** A mistake in the command line, reported with the command's usage hint and exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,14 +1,16 @@
+import { send } from './send.js';
 import { serve } from './serve.js';
-import { USAGE_ERROR, type CommandResult, type Output } from './output.js';
+import { USAGE_ERROR, UsageError, type CommandResult, type Output } from './output.js';
 
 export const HELP = `Usage: tencent-chat-recall-webhook <command> [options]
 
 Commands:
-  serve     run a demo receiver of C2C.CallbackAfterMsgWithDraw callbacks
+  serve         run a demo receiver of C2C.CallbackAfterMsgWithDraw callbacks
+  send <url>    play the Chat backend: send a recall callback to a receiver (--count for load)
 
 Run 'tencent-chat-recall-webhook <command> --help' for a command's options.`;
 
-const COMMANDS = { serve } as const;
+const COMMANDS = { serve, send } as const;
 
 /** Runs the command line `args` (without node and the script). */
 export async function runCli(
@@ -28,10 +30,13 @@ export async function runCli(
   try {
     return await COMMANDS[name as keyof typeof COMMANDS](rest, env, output);
   } catch (error) {
-    // parseArgs throws on an unknown flag or a missing value, with a message that names it.
-    output.err(
-      `${error instanceof Error ? error.message : String(error)}\nRun 'tencent-chat-recall-webhook ${name} --help' for its options.`,
-    );
-    return USAGE_ERROR;
+    // parseArgs throws on an unknown flag or a missing value, with a message that names it;
+    // a UsageError names any other mistake in the command line.
+    if (error instanceof UsageError || (error as { code?: unknown }).code?.toString().startsWith('ERR_PARSE_ARGS')) {
+      output.err(`${(error as Error).message}\nRun 'tencent-chat-recall-webhook ${name} --help' for its options.`);
+      return USAGE_ERROR;
+    }
+    output.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
 }

@@ -1,16 +1,11 @@
-import { createServer, request as httpRequest, Server, type IncomingMessage, type RequestListener } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer, Server, type RequestListener } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { callbackUrl, postCallback, type ProtocolAnswer } from './post.js';
 import { callbackQuery, type CallbackQueryOptions } from './query.js';
 import { sampleRecall, type RecallBodyOverrides } from './sample.js';
 
-/** The protocol answer a receiver gave. */
-export interface ProtocolAnswer {
-  readonly ActionStatus: 'OK' | 'FAIL';
-  readonly ErrorInfo: string;
-  readonly ErrorCode: 0 | 1;
-}
+export type { ProtocolAnswer };
 
 export interface DeliverOptions extends CallbackQueryOptions {
   /**
@@ -39,9 +34,7 @@ export async function deliverRecall(target: DeliveryTarget, options: DeliverOpti
   const body = JSON.stringify(sampleRecall(options.body));
   const query = `?${callbackQuery(options)}`;
   if (typeof target === 'string' || target instanceof URL) {
-    const url = new URL(options.path ?? '', target);
-    url.search = query;
-    return post(url, body);
+    return postCallback(callbackUrl(target, options.path, query), body);
   }
   const pathAndQuery = `${options.path ?? '/'}${query}`;
   const server = target instanceof Server ? target : createServer(target);
@@ -54,44 +47,11 @@ export async function deliverRecall(target: DeliveryTarget, options: DeliverOpti
     const { address, family, port } = server.address() as AddressInfo;
     const host =
       family === 'IPv6' ? `[${address === '::' ? '::1' : address}]` : address === '0.0.0.0' ? '127.0.0.1' : address;
-    return await post(new URL(pathAndQuery, `http://${host}:${String(port)}`), body);
+    return await postCallback(new URL(pathAndQuery, `http://${host}:${String(port)}`), body);
   } finally {
     if (started) {
       server.close();
       server.closeIdleConnections();
     }
-  }
-}
-
-async function post(url: URL, body: string): Promise<ProtocolAnswer> {
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' },
-  });
-  req.end(body);
-  const [res] = (await once(req, 'response')) as [IncomingMessage];
-  let text = '';
-  res.setEncoding('utf8');
-  for await (const chunk of res) text += chunk as string;
-  const answer = parseAnswer(text);
-  if (res.statusCode !== 200 || answer === undefined) {
-    throw new Error(
-      `expected a protocol answer from ${url.origin}${url.pathname}, got HTTP ${String(res.statusCode)}: ${text.slice(0, 200)}`,
-    );
-  }
-  return answer;
-}
-
-function parseAnswer(text: string): ProtocolAnswer | undefined {
-  try {
-    const value = JSON.parse(text) as Partial<ProtocolAnswer> | null;
-    const valid =
-      typeof value?.ActionStatus === 'string' &&
-      typeof value.ErrorInfo === 'string' &&
-      typeof value.ErrorCode === 'number';
-    return valid ? (value as ProtocolAnswer) : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -54,3 +54,13 @@ export async function rawPost(port: number, path: string, post: RawPost = {}): P
   if (post.leaveOpen === true) req.destroy();
   return { status: res.statusCode ?? 0, headers: res.headers, text };
 }
+
+/** A port that was free a moment ago, for a process that must be told its port. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}

@@ -5,6 +5,8 @@ export interface Spawned {
   readonly child: ChildProcess;
   /** Everything printed on stdout so far. */
   output(): string;
+  /** Everything printed on stderr so far. */
+  errors(): string;
   /** Resolves with stdout's first match, or rejects when the process ends first or time runs out. */
   waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
@@ -38,6 +40,7 @@ export function start(
   return {
     child,
     output: () => stdout,
+    errors: () => stderr,
     waitFor: async (pattern, ms = 30_000) => {
       const deadline = Date.now() + ms;
       for (;;) {
@@ -63,9 +66,9 @@ export async function run(
   args: readonly string[],
   env: Record<string, string> = {},
   cwd?: string,
-): Promise<{ code: number | null; stdout: string }> {
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const spawned = start(command, args, env, cwd);
   // 'close', not 'exit': stdout is complete only once its pipe has closed.
   const [code] = (await once(spawned.child, 'close')) as [number | null];
-  return { code, stdout: spawned.output() };
+  return { code, stdout: spawned.output(), stderr: spawned.errors() };
 }

@@ -1,0 +1,193 @@
+import { expect } from 'chai';
+import express from 'express';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../lib/cli/run.js';
+import { recallWebhook } from '../../lib/express.js';
+import type { RecallEvent } from '../../lib/events.js';
+import { SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
+import { listen, type Running } from '../helpers/http.js';
+import { run } from '../helpers/process.js';
+
+const CLI = 'dist/esm/cli/main.js';
+
+describe('cli send', function () {
+  this.timeout(30_000);
+  let receiver: Running | undefined;
+  let events: RecallEvent[];
+  let url: string;
+
+  beforeEach(async () => {
+    events = [];
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    recall.events.on('recall', (event) => events.push(event));
+    receiver = await listen(express().use('/callback', recall));
+    url = `http://127.0.0.1:${String(receiver.port)}/callback`;
+  });
+  afterEach(async () => {
+    await receiver?.close();
+  });
+
+  it('should deliver a signed recall, print the OK answer and exit 0', async () => {
+    const { code, stdout } = await run('node', [CLI, 'send', url, '--token', TOKEN]);
+    expect(code).to.equal(0);
+    expect(stdout).to.equal('{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}\n');
+    expect(events.map((e) => e.body)).to.deep.equal([
+      {
+        CallbackCommand: 'C2C.CallbackAfterMsgWithDraw',
+        From_Account: 'jared',
+        To_Account: 'Jonh',
+        MsgKey: '48374_2837546_1557481126',
+        UnreadMsgNum: 7,
+      },
+    ]);
+  });
+
+  it('should read the token from TOKEN and build the body and query from flags', async () => {
+    const { code } = await run(
+      'node',
+      [
+        CLI,
+        'send',
+        url,
+        '--from',
+        'amy',
+        '--to',
+        'bo',
+        '--msgkey',
+        'k9',
+        '--platform',
+        'iOS',
+        '--event-time',
+        '1670574414123',
+      ],
+      { TOKEN },
+    );
+    expect(code).to.equal(0);
+    expect(events[0]?.body).to.deep.include({
+      From_Account: 'amy',
+      To_Account: 'bo',
+      MsgKey: 'k9',
+      EventTime: 1670574414123,
+    });
+    expect(events[0]?.optPlatform).to.equal('iOS');
+  });
+
+  it('should take the body from --body, with flags over its fields', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tcrw-send-')), 'body.json');
+    writeFileSync(file, JSON.stringify({ From_Account: 'file-user', MsgKey: 'from-file', CloudCustomData: 'x' }));
+    const { code } = await run('node', [CLI, 'send', url, '--token', TOKEN, '--body', file, '--msgkey', 'from-flag']);
+    expect(code).to.equal(0);
+    expect(events[0]?.body).to.deep.include({ From_Account: 'file-user', MsgKey: 'from-flag', CloudCustomData: 'x' });
+  });
+
+  it('should print a FAIL answer and exit 1', async () => {
+    const { code, stdout } = await run('node', [CLI, 'send', url, '--token', 'wrong']);
+    expect(code).to.equal(1);
+    expect(JSON.parse(stdout)).to.deep.equal({
+      ActionStatus: 'FAIL',
+      ErrorInfo: 'SIGNATURE_INVALID: Sign does not match',
+      ErrorCode: 1,
+    });
+    expect(events).to.have.length(0);
+  });
+
+  it('should exit 1 with a one-line reason when the URL cannot be reached', async () => {
+    const closed = url;
+    await receiver?.close();
+    receiver = undefined;
+    const { code, stdout, stderr } = await run('node', [CLI, 'send', closed]);
+    expect(code).to.equal(1);
+    expect(stdout).to.equal('');
+    expect(stderr).to.match(
+      /^cannot deliver to http:\/\/127\.0\.0\.1:\d+\/callback: connect ECONNREFUSED 127\.0\.0\.1:\d+\n$/,
+    );
+  });
+
+  it('should exit 1 when the URL answers something other than the protocol', async () => {
+    const { code, stderr } = await run('node', [
+      CLI,
+      'send',
+      url.replace('/callback', '/nothing-here'),
+      '--token',
+      TOKEN,
+    ]);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/got HTTP 404/);
+  });
+
+  for (const [title, args, message] of [
+    ['an unknown flag', ['send', 'http://127.0.0.1:1/', '--tokn', 'x'], "Unknown option '--tokn'"],
+    [
+      'a count that is not a number',
+      ['send', 'http://127.0.0.1:1/', '--count', 'ten'],
+      "--count must be a whole number of at least 1, got 'ten'",
+    ],
+    [
+      'a concurrency of 0',
+      ['send', 'http://127.0.0.1:1/', '--count', '5', '--concurrency', '0'],
+      '--concurrency must be a whole number of at least 1',
+    ],
+    ['a bad URL', ['send', 'localhost:3000/callback'], "'localhost:3000/callback' is not an http or https URL"],
+    ['no URL', ['send'], 'send needs the URL of a receiver'],
+    [
+      'an unreadable --body file',
+      ['send', 'http://127.0.0.1:1/', '--body', '/nonexistent/body.json'],
+      '--body /nonexistent/body.json: ENOENT',
+    ],
+  ] as const) {
+    it(`should exit 2 naming ${title}`, async () => {
+      const { code, stdout, stderr } = await run('node', [CLI, ...args]);
+      expect(code).to.equal(2);
+      expect(stdout).to.equal('');
+      expect(stderr).to.include(message);
+      expect(stderr).to.include("Run 'tencent-chat-recall-webhook send --help' for its options.");
+    });
+  }
+
+  it('should send --count distinct recalls and print a summary', async () => {
+    const { code, stdout } = await run('node', [
+      CLI,
+      'send',
+      url,
+      '--token',
+      TOKEN,
+      '--count',
+      '300',
+      '--concurrency',
+      '8',
+    ]);
+    expect(code).to.equal(0);
+    const match =
+      /^sent 300, OK 300, FAIL 0, errors 0 in [\d.]+ s: (\d+) req\/s, p50 ([\d.]+) ms, p99 ([\d.]+) ms\n$/.exec(stdout);
+    expect(match, stdout).not.to.equal(null);
+    expect(Number(match?.[1])).to.be.above(0);
+    expect(Number(match?.[2])).to.be.at.most(Number(match?.[3]));
+    expect(new Set(events.map((e) => e.body.MsgKey)).size).to.equal(300);
+  });
+
+  it('should exit 1 after a --count run with FAIL answers, naming the first', async () => {
+    const { code, stdout, stderr } = await run('node', [CLI, 'send', url, '--token', 'wrong', '--count', '20']);
+    expect(code).to.equal(1);
+    expect(stdout).to.match(/^sent 20, OK 0, FAIL 20, errors 0 /);
+    expect(stderr).to.equal('first problem: SIGNATURE_INVALID: Sign does not match\n');
+  });
+
+  it('should draw a progress bar when stderr is a terminal', async () => {
+    const drawn: string[] = [];
+    const code = await runCli(
+      ['send', url, '--token', TOKEN, '--count', '50'],
+      {},
+      { out: () => undefined, err: () => undefined, status: (text) => drawn.push(text) },
+    );
+    expect(code).to.equal(0);
+    expect(drawn.at(-1)).to.equal(`[${'#'.repeat(30)}] 50/50`);
+  });
+
+  it('should print its options with --help', async () => {
+    const { code, stdout } = await run('node', [CLI, 'send', '--help']);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^Usage: tencent-chat-recall-webhook send <url> \[options\]/);
+  });
+});
