@@ -1,4 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+// crypto.hash, the one-shot digest, came in Node.js 20.12; it is faster than createHash.
+const sha256Hex: (data: string) => string =
+  typeof crypto.hash === 'function'
+    ? (data) => crypto.hash('sha256', data, 'hex')
+    : (data) => crypto.createHash('sha256').update(data, 'utf8').digest('hex');
 
 /**
  * The `Sign` the Chat backend sends when callback authentication is on: the lowercase hex SHA-256
@@ -7,9 +13,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * `17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061`.
  */
 export function sign(token: string, requestTime: string | number): string {
-  return createHash('sha256')
-    .update(`${token}${String(requestTime)}`, 'utf8')
-    .digest('hex');
+  return sha256Hex(`${token}${String(requestTime)}`);
 }
 
 /**
@@ -20,5 +24,5 @@ export function signatureMatches(token: string, requestTime: string, given: stri
   const expected = Buffer.from(sign(token, requestTime), 'latin1');
   const actual = Buffer.from(given.toLowerCase(), 'utf8');
   // Only the length can leak here, and a valid Sign's length (64) is public.
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
 }

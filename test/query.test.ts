@@ -17,12 +17,24 @@ describe('query', () => {
     expect(Object.keys(parseQuery('/callback'))).to.deep.equal([]);
   });
 
-  it('should treat __proto__ and constructor as ordinary keys, changing no prototype', () => {
-    const query = parseQuery('/?__proto__=x&constructor=y&__proto__[polluted]=1');
-    expect(Object.getPrototypeOf(query)).to.equal(null);
-    expect(query.__proto__).to.equal('x');
+  it('should keep __proto__ and constructor as ordinary own keys, changing no prototype', () => {
+    const query = parseQuery('/?__proto__=x&constructor=y&__proto__[polluted]=1&__proto__=z');
+    expect(Object.getPrototypeOf(query)).to.equal(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(query, '__proto__')?.value).to.deep.equal(['x', 'z']);
     expect(single(query, 'constructor')).to.equal('y');
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+  });
+
+  it('should not mistake inherited properties for parameters', () => {
+    const query = parseQuery('/?toString=1&a=2');
+    expect(single(query, 'toString')).to.equal('1');
+    expect(single(query, 'constructor')).to.equal(undefined);
+    expect(single(query, 'hasOwnProperty')).to.equal(undefined);
+  });
+
+  it('should decode as URLSearchParams does: + as space, UTF-8 escapes, malformed escapes kept', () => {
+    const query = parseQuery('/?a=x+y%20z&b=%E4%BD%A0&c=%zz&d&=e&f=1=2');
+    expect({ ...query }).to.deep.equal({ a: 'x y z', b: '你', c: '%zz', d: '', '': 'e', f: '1=2' });
   });
 
   it('should not nest bracketed names as qs does', () => {
