@@ -13,8 +13,14 @@ export function failAnswer(error: RecallWebhookError): string {
 
 /** Headers of every answer: a non-JSON answer counts as a failed delivery. */
 export function answerHeaders(answer: string): Record<string, string> {
+  return answer === OK_ANSWER ? OK_HEADERS : headersOf(answer);
+}
+
+function headersOf(answer: string): Record<string, string> {
   return { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(answer)) };
 }
+
+const OK_HEADERS = headersOf(OK_ANSWER);
 
 /**
  * What the `node:http` and fetch handlers answer, with HTTP 404, to a request that is not a recall

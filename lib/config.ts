@@ -15,6 +15,7 @@ export interface ResolvedConfig {
   readonly token: string | undefined;
   readonly toleranceMs: number;
   readonly timeoutMs: number;
+  readonly bodyTimeoutMs: number;
   readonly limitBytes: number;
   readonly validateQuery: ValidateFunction;
   readonly validateBody: ValidateFunction;
@@ -24,6 +25,7 @@ export interface ResolvedConfig {
 export const DEFAULTS = {
   toleranceSeconds: 60,
   timeoutMs: 1500,
+  bodyTimeoutMs: 1000,
   limit: '16kb',
 } as const;
 
@@ -32,6 +34,7 @@ export const OPTION_NAMES = [
   'token',
   'toleranceSeconds',
   'timeoutMs',
+  'bodyTimeoutMs',
   'limit',
   'schema',
   'querySchema',
@@ -61,7 +64,8 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
     sdkAppIds: resolveSdkAppIds(options.sdkAppId),
     token: resolveToken(options.token),
     toleranceMs: nonNegative('toleranceSeconds', options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
-    timeoutMs: resolveTimeout(options.timeoutMs ?? DEFAULTS.timeoutMs),
+    timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
+    bodyTimeoutMs: resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs),
     limitBytes: resolveLimit(options.limit ?? DEFAULTS.limit),
     validateQuery: compileSchema(
       compiler,
@@ -118,11 +122,11 @@ function nonNegative(name: string, value: unknown): number {
   return value;
 }
 
-function resolveTimeout(value: unknown): number {
-  const ms = nonNegative('timeoutMs', value);
+function resolveTimeout(name: string, value: unknown): number {
+  const ms = nonNegative(name, value);
   if (ms === 0 || ms > MAX_TIMEOUT_MS) {
     throw configError(
-      `\`timeoutMs\` must be more than 0 and at most ${String(MAX_TIMEOUT_MS)}; the Chat backend waits 2000 ms.`,
+      `\`${name}\` must be more than 0 and at most ${String(MAX_TIMEOUT_MS)}; the Chat backend waits 2000 ms.`,
     );
   }
   return ms;

@@ -1,31 +1,36 @@
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { RecallEmitter, RecallEvent } from './events.js';
 import { log } from './log.js';
+import type { MaybePromise } from './maybe-promise.js';
 
 /**
  * Calls every `'recall'` listener with the event and waits for all of them, async ones included,
- * up to `timeoutMs`. Resolves to `undefined` when all succeeded, or to the failure that makes the
- * answer FAIL. Never rejects: a listener that throws, rejects or settles late is observed here, so
- * nothing becomes an unhandled rejection, and one failing listener does not stop the others.
+ * up to `timeoutMs`. Gives `undefined` when all succeeded, or the failure that makes the answer
+ * FAIL: at once when no listener returned a promise, else through one. Never throws or rejects: a
+ * listener that throws, rejects or settles late is observed here, so nothing becomes an unhandled
+ * rejection, and one failing listener does not stop the others.
  */
-export async function deliver(
+export function deliver(
   emitter: RecallEmitter,
   event: RecallEvent,
   timeoutMs: number,
-): Promise<RecallWebhookError | undefined> {
+): MaybePromise<RecallWebhookError | undefined> {
   // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
   const listeners = emitter.rawListeners('recall');
   const results = listeners.map((listener) => settle(() => listener.call(emitter, event)));
   const pending = results.filter((result): result is Promise<unknown> => result instanceof Promise);
   const failures = results.filter(isFailure);
-  if (pending.length > 0) {
-    const settled = await withDeadline(Promise.all(pending), timeoutMs);
+  if (pending.length === 0) return outcome(failures);
+  return withDeadline(Promise.all(pending), timeoutMs).then((settled) => {
     if (settled === TIMED_OUT) {
       log('listeners still running after %d ms', timeoutMs);
       return recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
     }
-    failures.push(...settled.filter(isFailure));
-  }
+    return outcome([...failures, ...settled.filter(isFailure)]);
+  });
+}
+
+function outcome(failures: readonly Failure[]): RecallWebhookError | undefined {
   const first = failures[0];
   if (first === undefined) return undefined;
   const count = failures.length === 1 ? 'a recall listener' : `${String(failures.length)} recall listeners`;

@@ -1,10 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { createConfig } from './create.js';
 import type { RecallEmitter } from './events.js';
-import { readNodeBody, type NodeRequest } from './intake.js';
+import type { NodeRequest } from './intake.js';
+import { answerNodeRequest } from './node-adapter.js';
 import type { RecallWebhookOptions } from './options.js';
-import { receive } from './receive.js';
-import { writeAnswer } from './reply.js';
 
 /**
  * Express middleware (Express 4 and 5; any Connect-style stack) that answers
@@ -27,12 +26,7 @@ export interface RecallMiddleware {
 export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
   const config = createConfig('recallWebhook', options);
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
-    receive(config, { method: req.method, url: req.url ?? '/', readBody: (limit) => readNodeBody(req, limit) })
-      .then((outcome) => {
-        if (outcome.kind === 'pass') next();
-        else writeAnswer(req, res, outcome.answer);
-      })
-      .catch(next);
+    answerNodeRequest(config, req, res, next, next);
   };
   return Object.assign(middleware, { events: config.emitter });
 }

@@ -39,7 +39,7 @@ export function recallFetchHandler(options: RecallFetchHandlerOptions): RecallFe
     const outcome = await receive(config, {
       method: request.method,
       url: request.url,
-      readBody: (limit) => readWebBody(request, limit),
+      readBody: (limit, timeout) => readWebBody(request, limit, timeout),
     });
     return outcome.kind === 'pass' ? unhandled(request) : respond(outcome.answer, 200);
   };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import getRawBody from 'raw-body';
 import type { BodyInput } from './core.js';
 import { recallError, type RecallWebhookError } from './errors.js';
+import type { MaybePromise } from './maybe-promise.js';
 
 /** A Node request as Express hands it on: `body` is set when a body parser ran before. */
 export type NodeRequest = IncomingMessage & { body?: unknown };
@@ -11,16 +11,46 @@ export type NodeRequest = IncomingMessage & { body?: unknown };
  * (`express.json()`, `express.text()`, `express.raw()`), its result is used. Otherwise the stream
  * is read here, even if a parser ran and skipped it (a content-type it does not handle leaves
  * `{}` or `undefined` and the stream unread): the Chat backend's Content-Type is not documented.
+ *
+ * The limit holds as the bytes arrive (and at once for a `Content-Length` over it), and the whole
+ * body must arrive within `timeoutMs`, so a client that trickles bytes cannot hold the request.
  */
-export async function readNodeBody(req: NodeRequest, limitBytes: number): Promise<BodyInput | RecallWebhookError> {
+export function readNodeBody(
+  req: NodeRequest,
+  limitBytes: number,
+  timeoutMs: number,
+): MaybePromise<BodyInput | RecallWebhookError> {
   if (req.readableEnded) return fromBodyParser(req.body, limitBytes);
-  try {
-    // raw-body stops at the limit as bytes arrive, and at once when Content-Length is over it.
-    const declared = req.headers['transfer-encoding'] === undefined ? req.headers['content-length'] : undefined;
-    return { bytes: await getRawBody(req, { limit: limitBytes, length: declared ?? null }) };
-  } catch (cause) {
-    return readError(cause, limitBytes);
-  }
+  const declared = req.headers['transfer-encoding'] === undefined ? Number(req.headers['content-length'] ?? 0) : 0;
+  if (declared > limitBytes) return tooLarge(limitBytes);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (result: BodyInput | RecallWebhookError): void => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', onAborted).off('close', onAborted);
+      // What is left unread stays unread: the answer closes the connection (see writeAnswer).
+      if (!req.readableEnded) req.pause();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) finish(tooLarge(limitBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      const [only] = chunks;
+      finish({ bytes: chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size) });
+    };
+    // An 'error' here is the client going away (ECONNRESET, 'aborted'); 'close' before 'end' too.
+    const onAborted = (): void => {
+      finish(recallError('BODY_ABORTED', 'the client closed the request before the body was complete'));
+    };
+    const timer = setTimeout(() => {
+      finish(recallError('BODY_TIMEOUT', `the body did not arrive within ${String(timeoutMs)} ms`));
+    }, timeoutMs);
+    req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
+  });
 }
 
 // A parser's own limit (100kb by default) is usually larger than this one, so raw and text
@@ -32,18 +62,6 @@ function fromBodyParser(body: unknown, limitBytes: number): BodyInput | RecallWe
     return recallError('BODY_UNREADABLE', 'the body was consumed before this middleware and not kept');
   }
   return { parsed: body };
-}
-
-function readError(cause: unknown, limitBytes: number): RecallWebhookError {
-  switch ((cause as { type?: unknown }).type) {
-    case 'entity.too.large':
-      return tooLarge(limitBytes);
-    case 'request.aborted':
-    case 'request.size.invalid':
-      return recallError('BODY_ABORTED', 'the client closed the request before the body was complete');
-    default:
-      return recallError('BODY_UNREADABLE', 'the body could not be read');
-  }
 }
 
 function tooLarge(limitBytes: number): RecallWebhookError {

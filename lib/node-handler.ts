@@ -2,10 +2,10 @@ import type { ServerResponse } from 'node:http';
 import { NOT_HANDLED_ANSWER } from './answer.js';
 import { createConfig, functionOption, rejectMisuse } from './create.js';
 import type { RecallEmitter } from './events.js';
-import { readNodeBody, type NodeRequest } from './intake.js';
+import type { NodeRequest } from './intake.js';
+import { answerNodeRequest } from './node-adapter.js';
 import type { RecallWebhookOptions } from './options.js';
 import { log } from './log.js';
-import { receive } from './receive.js';
 import { writeAnswer } from './reply.js';
 
 /** Options of `recallNodeHandler`: the shared ones, and what to do with other requests. */
@@ -39,17 +39,20 @@ export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNode
   const unhandled = functionOption('onUnhandled', onUnhandled, answerNotHandled);
   const config = createConfig('recallNodeHandler', shared);
   const handler = (req: NodeRequest, res: ServerResponse): void => {
-    receive(config, { method: req.method, url: req.url ?? '/', readBody: (limit) => readNodeBody(req, limit) })
-      .then((outcome) => {
-        if (outcome.kind === 'pass') unhandled(req, res);
-        else writeAnswer(req, res, outcome.answer);
-      })
-      .catch((error: unknown) => {
-        // Only the app's onUnhandled can throw here; its failure must not take the process down.
+    answerNodeRequest(
+      config,
+      req,
+      res,
+      () => {
+        unhandled(req, res);
+      },
+      (error) => {
+        // The app's onUnhandled failing must not take the process down.
         log('onUnhandled threw: %s', error instanceof Error ? error.message : String(error));
         if (!res.headersSent) res.writeHead(500);
         res.end();
-      });
+      },
+    );
   };
   return Object.assign(handler, { events: config.emitter });
 }

@@ -46,6 +46,14 @@ export interface RecallWebhookOptions {
   readonly timeoutMs?: number | undefined;
 
   /**
+   * How long the body may take to arrive, in milliseconds, once the query is accepted
+   * (`BODY_TIMEOUT`). A callback body is a few hundred bytes; this stops a client that trickles
+   * bytes from holding the request.
+   * @default 1000
+   */
+  readonly bodyTimeoutMs?: number | undefined;
+
+  /**
    * The largest body accepted, in bytes or as a string such as `'16kb'`. Enforced while the body
    * streams in, whatever `Content-Length` says.
    * @default '16kb'

@@ -1,16 +1,17 @@
 import { failAnswer, OK_ANSWER } from './answer.js';
 import type { ResolvedConfig } from './config.js';
-import { decideBody, decideQuery, type BodyInput } from './core.js';
+import { decideBody, decideQuery, type BodyInput, type CallbackContext } from './core.js';
 import { deliver, reportRejection } from './dispatch.js';
-import { recallError, type RecallWebhookError } from './errors.js';
+import { recallError, RecallWebhookError } from './errors.js';
 import { log } from './log.js';
+import { andThen, type MaybePromise } from './maybe-promise.js';
 
 /** A request as an adapter hands it over: method, URL, and a way to read the body when asked. */
 export interface IncomingCallback {
   readonly method: string | undefined;
   readonly url: string;
-  /** Reads the body, enforcing the limit; resolves to the body or to why it could not be read. */
-  readonly readBody: (limitBytes: number) => Promise<BodyInput | RecallWebhookError>;
+  /** Reads the body within the limit and the deadline: the body, or why it could not be read. */
+  readonly readBody: (limitBytes: number, timeoutMs: number) => MaybePromise<BodyInput | RecallWebhookError>;
 }
 
 export type Outcome =
@@ -19,39 +20,54 @@ export type Outcome =
   /** Answer with HTTP 200 and this JSON; `error` is why it is a FAIL, if it is. */
   | { readonly kind: 'answer'; readonly answer: string; readonly error: RecallWebhookError | undefined };
 
+const PASS: Outcome = { kind: 'pass' };
+const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
+
 /**
  * Runs one callback through the whole protocol: query, authentication, body, validation, the
- * listeners, and the answer. Never rejects; every failure becomes a FAIL answer and a `'rejected'` event.
+ * listeners, and the answer. Never throws or rejects: every failure becomes a FAIL answer and a
+ * `'rejected'` event. Synchronous as long as nothing has to be waited for.
  */
-export async function receive(config: ResolvedConfig, request: IncomingCallback): Promise<Outcome> {
-  try {
-    return await steps(config, request);
-  } catch (cause) {
-    // Only code the app supplied can throw here (a custom Ajv keyword, its own emitter).
-    return fail(config, recallError('INTERNAL_ERROR', 'the receiver failed', cause));
-  }
+export function receive(config: ResolvedConfig, request: IncomingCallback): MaybePromise<Outcome> {
+  return guarded(config, () => {
+    const receivedAt = new Date();
+    const first = decideQuery(config, request.method, request.url, receivedAt.getTime());
+    if (first.kind === 'pass') {
+      log('pass: %s', first.reason);
+      return PASS;
+    }
+    if (first.kind === 'reject') return fail(config, first.error);
+    const body = request.readBody(config.limitBytes, config.bodyTimeoutMs);
+    return andThen(body, (read) => guarded(config, () => afterBody(config, first.context, read, receivedAt)));
+  });
 }
 
-async function steps(config: ResolvedConfig, request: IncomingCallback): Promise<Outcome> {
-  const receivedAt = new Date();
-  const first = decideQuery(config, request.method, request.url, receivedAt.getTime());
-  if (first.kind === 'pass') {
-    log('pass: %s', first.reason);
-    return { kind: 'pass' };
-  }
-  if (first.kind === 'reject') return fail(config, first.error);
-  const body = await request.readBody(config.limitBytes);
-  if (!isBodyInput(body)) return fail(config, body);
-  const second = decideBody(config, first.context, body, receivedAt);
+function afterBody(
+  config: ResolvedConfig,
+  context: CallbackContext,
+  body: BodyInput | RecallWebhookError,
+  receivedAt: Date,
+): MaybePromise<Outcome> {
+  if (body instanceof RecallWebhookError) return fail(config, body);
+  const second = decideBody(config, context, body, receivedAt);
   if (second.kind === 'reject') return fail(config, second.error);
-  const failure = await deliver(config.emitter, second.event, config.timeoutMs);
-  if (failure !== undefined) return fail(config, failure);
-  log('recall %s of SdkAppid %d handled', second.event.body.MsgKey, second.event.sdkAppId);
-  return { kind: 'answer', answer: OK_ANSWER, error: undefined };
+  return andThen(deliver(config.emitter, second.event, config.timeoutMs), (failure) => {
+    if (failure !== undefined) return fail(config, failure);
+    log('recall %s of SdkAppid %d handled', second.event.body.MsgKey, second.event.sdkAppId);
+    return OK;
+  });
 }
 
-function isBodyInput(body: BodyInput | RecallWebhookError): body is BodyInput {
-  return !(body instanceof Error);
+// Only code the app supplied can throw in these steps (a custom Ajv keyword, its own emitter).
+function guarded(config: ResolvedConfig, step: () => MaybePromise<Outcome>): MaybePromise<Outcome> {
+  const internal = (cause: unknown): Outcome =>
+    fail(config, recallError('INTERNAL_ERROR', 'the receiver failed', cause));
+  try {
+    const outcome = step();
+    return outcome instanceof Promise ? outcome.catch(internal) : outcome;
+  } catch (cause) {
+    return internal(cause);
+  }
 }
 
 function fail(config: ResolvedConfig, error: RecallWebhookError): Outcome {

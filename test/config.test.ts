@@ -17,8 +17,9 @@ function expectConfigError(options: unknown, message: RegExp): void {
 
 describe('config', () => {
   describe('defaults', () => {
-    it('should resolve the documented defaults: 60 s tolerance, 1500 ms timeout, 16 KiB limit, no token', () => {
+    it('should resolve the documented defaults: 60 s tolerance, 1500 ms timeout, 1000 ms body timeout, 16 KiB limit, no token', () => {
       const config = resolveConfig({ sdkAppId: 1400000000 });
+      expect(config.bodyTimeoutMs).to.equal(1000);
       expect(config.toleranceMs).to.equal(60_000);
       expect(config.timeoutMs).to.equal(1500);
       expect(config.limitBytes).to.equal(16 * 1024);
@@ -102,6 +103,7 @@ describe('config', () => {
       for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '60']) {
         expectConfigError({ sdkAppId: 1, toleranceSeconds: bad }, /`toleranceSeconds` must be a finite number/);
         expectConfigError({ sdkAppId: 1, timeoutMs: bad }, /`timeoutMs` must be a finite number/);
+        expectConfigError({ sdkAppId: 1, bodyTimeoutMs: bad }, /`bodyTimeoutMs` must be a finite number/);
       }
     });
 

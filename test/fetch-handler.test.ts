@@ -99,6 +99,24 @@ describe('fetch handler', () => {
     expect(body.pulls()).to.be.at.most(1);
   });
 
+  it('should end a body that streams too slowly with BODY_TIMEOUT, and cancel it', async () => {
+    let cancelled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        controller.enqueue(new TextEncoder().encode(' '));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, bodyTimeoutMs: 100 })(
+      post(callbackUrl(), stream),
+    );
+    expect(await errorInfo(response)).to.equal('BODY_TIMEOUT: the body did not arrive within 100 ms');
+    expect(cancelled).to.equal(true);
+  });
+
   it('should refuse with BODY_ABORTED a body whose stream fails', async () => {
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {

@@ -128,6 +128,28 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       expect(target.recalls).to.have.length(0);
     });
 
+    it('should end a body that trickles in past bodyTimeoutMs with BODY_TIMEOUT, and close the connection', async () => {
+      const [target, port] = await serve({ bodyTimeoutMs: 200 });
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(`POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n`);
+      const trickle = setInterval(() => socket.write(' '), 20);
+      const started = Date.now();
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      try {
+        await once(socket, 'end');
+      } finally {
+        clearInterval(trickle);
+        socket.destroy();
+      }
+      expect(Date.now() - started).to.be.within(150, 2000);
+      expect(answer).to.match(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(answer).to.match(/\r\nConnection: close\r\n/i);
+      expect(answer).to.include('"ErrorInfo":"BODY_TIMEOUT: the body did not arrive within 200 ms"');
+      expect(target.recalls).to.have.length(0);
+    });
+
     it('should survive a client that disconnects mid-body: no event, a rejected BODY_ABORTED, and later requests served', async () => {
       const [target, port] = await serve();
       const socket = connect(port, '127.0.0.1');

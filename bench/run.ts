@@ -1,0 +1,155 @@
+// `npm run bench`: every variant of bench/variants.ts in its own process, loaded in turn by
+// autocannon from this one over loopback, in alternating order over several rounds; medians,
+// the ratios the project targets, and a micro-benchmark of the core decision.
+import autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { resolveConfig } from '../dist/esm/config.js';
+import { decide } from '../dist/esm/core.js';
+import { callbackQuery, sampleRecall } from '../dist/esm/testing/index.js';
+import { OK, SDK_APP_ID, TOKEN, VARIANTS, type VariantName } from './variants.js';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const BODY = JSON.stringify(sampleRecall());
+const NAMES = Object.keys(VARIANTS) as VariantName[];
+
+interface Run {
+  readonly reqPerSec: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Answers that were not the OK JSON, or did not come. */
+  readonly bad: number;
+}
+
+const median = (numbers: readonly number[]): number => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+/** ns per call of decide() on a signed recall, bytes in: the median of 7 runs of 200,000. */
+function coreDecisionNs(): number {
+  const config = resolveConfig({ sdkAppId: SDK_APP_ID, token: TOKEN });
+  const request = {
+    method: 'POST',
+    url: `/callback?${callbackQuery({ sdkAppId: SDK_APP_ID, token: TOKEN })}`,
+    body: { bytes: Buffer.from(BODY) },
+  };
+  const runs: number[] = [];
+  for (let round = 0; round < 8; round++) {
+    const calls = 200_000;
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) {
+      if (decide(config, request, new Date()).kind !== 'recall') throw new Error('the decision was not a recall');
+    }
+    if (round > 0) runs.push(Number(process.hrtime.bigint() - started) / calls);
+  }
+  return median(runs);
+}
+
+async function start(name: VariantName): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(new URL('server.ts', import.meta.url), [name], {
+    execArgv: ['--import', 'tsx'],
+    stdio: 'inherit',
+  });
+  const [message] = (await once(child, 'message')) as [{ port: number }];
+  return { child, port: message.port };
+}
+
+async function load(port: number, seconds: number): Promise<Run> {
+  // Signed now: a Sign is accepted for a minute, and one run is a few seconds.
+  const url = `http://127.0.0.1:${String(port)}/callback?${callbackQuery({ sdkAppId: SDK_APP_ID, token: TOKEN })}`;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    connections: CONNECTIONS,
+    duration: seconds,
+    expectBody: OK,
+  });
+  return {
+    reqPerSec: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    bad: result.errors + result.timeouts + result.non2xx + (result as unknown as { mismatches: number }).mismatches,
+  };
+}
+
+const servers = new Map<VariantName, { child: ChildProcess; port: number }>();
+const runs = new Map<VariantName, Run[]>(NAMES.map((name) => [name, []]));
+const started = Date.now();
+try {
+  const coreNs = coreDecisionNs();
+  for (const name of NAMES) servers.set(name, await start(name));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate the order, so no variant always runs on a machine warmed or tired by another.
+    const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
+    for (const name of order) {
+      const { port } = servers.get(name) ?? { port: 0 };
+      await load(port, 1);
+      runs.get(name)?.push(await load(port, DURATION));
+      if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${name}\n`);
+    }
+  }
+  const results = NAMES.map((name, index) => {
+    const of = runs.get(name) ?? [];
+    return {
+      variant: index + 1,
+      name,
+      reqPerSec: Math.round(median(of.map((r) => r.reqPerSec))),
+      p50Ms: median(of.map((r) => r.p50)),
+      p99Ms: median(of.map((r) => r.p99)),
+      badAnswers: of.reduce((sum, r) => sum + r.bad, 0),
+    };
+  });
+  const rate = (variant: number): number => results[variant - 1]?.reqPerSec ?? Number.NaN;
+  const ratios = [
+    { ratio: '4/3', meaning: 'recallWebhook vs the hand-written handler', value: rate(4) / rate(3), target: 1.25 },
+    { ratio: '4/2', meaning: "recallWebhook vs Express's floor", value: rate(4) / rate(2), target: 0.9 },
+    { ratio: '6/1', meaning: 'recallNodeHandler vs raw node:http', value: rate(6) / rate(1), target: 0.8 },
+  ];
+  const report = {
+    machine: { cores: availableParallelism(), node: process.version },
+    settings: { rounds: ROUNDS, seconds: DURATION, connections: CONNECTIONS },
+    results,
+    ratios,
+    coreDecision: { nsPerCall: Math.round(coreNs), targetNs: 5000 },
+    elapsedSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  if (values.json) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    console.log(
+      `\n${String(report.machine.cores)} cores, Node.js ${report.machine.node}; medians of ${String(ROUNDS)} rounds of ${String(DURATION)} s, ${String(CONNECTIONS)} connections\n`,
+    );
+    for (const r of results) {
+      console.log(
+        `${String(r.variant)}. ${r.name.padEnd(50)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms${r.badAnswers > 0 ? `  ${String(r.badAnswers)} bad answers` : ''}`,
+      );
+    }
+    console.log('');
+    for (const r of ratios)
+      console.log(
+        `${r.ratio} ${r.value.toFixed(2)} (target at least ${r.target.toFixed(2)}: ${r.value >= r.target ? 'met' : 'MISSED'}), ${r.meaning}`,
+      );
+    console.log(
+      `core decision: ${String(report.coreDecision.nsPerCall)} ns per call (target under 5000: ${coreNs < 5000 ? 'met' : 'MISSED'})`,
+    );
+    console.log(`took ${String(report.elapsedSeconds)} s`);
+  }
+} finally {
+  for (const { child } of servers.values()) child.kill();
+}

@@ -1,0 +1,63 @@
+// The servers the benchmark compares, each started in a process of its own by bench/server.ts.
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import express, { type Request, type Response } from 'express';
+import { recallNodeHandler, recallWebhook } from '../dist/esm/index.js';
+
+export const SDK_APP_ID = 1400000000;
+export const TOKEN = 'bench-token';
+export const OK = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+const HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(OK)) };
+
+/** Reads the whole body and answers the fixed OK: the least any receiver must do. */
+function readThenOk(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    Buffer.concat(chunks);
+    res.writeHead(200, HEADERS);
+    res.end(OK);
+  });
+}
+
+export const VARIANTS = {
+  /** 1. The limit: node:http, reading the body, answering OK. */
+  'node:http, read + fixed answer': (): RequestListener => readThenOk,
+  /** 2. The Express floor: the same work as one middleware at the same path, checking nothing. */
+  'Express, read + fixed answer': (): RequestListener => express().use('/callback', readThenOk),
+  /** 3. What a user writes by hand: express.json(), an SdkAppid check, res.json(). */
+  'Express, express.json() + SdkAppid check': (): RequestListener =>
+    express().use('/callback', express.json(), (req: Request, res: Response) => {
+      if (req.query.SdkAppid !== String(SDK_APP_ID)) {
+        res.json({ ActionStatus: 'FAIL', ErrorInfo: 'wrong app', ErrorCode: 1 });
+        return;
+      }
+      res.json({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    }),
+  /** 4. This middleware, token (Sign and RequestTime verified) and default schema. */
+  'Express, recallWebhook (signed)': (): RequestListener => {
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    recall.events.on('recall', (event) => event.body.MsgKey);
+    return express().use('/callback', recall);
+  },
+  /** 5. The same with an async listener. */
+  'Express, recallWebhook (signed) + async listener': (): RequestListener => {
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    recall.events.on('recall', async (event) => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return event.body.MsgKey;
+    });
+    return express().use('/callback', recall);
+  },
+  /** 6. The package's node:http handler, signed. */
+  'node:http, recallNodeHandler (signed)': (): RequestListener => {
+    const handler = recallNodeHandler({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    handler.events.on('recall', (event) => event.body.MsgKey);
+    return handler;
+  },
+} as const;
+
+export type VariantName = keyof typeof VARIANTS;
+
+export function serve(name: VariantName): ReturnType<typeof createServer> {
+  return createServer({ keepAlive: true }, VARIANTS[name]());
+}
