@@ -32,6 +32,8 @@ export interface RawResponse {
 }
 
 export interface RawPost {
+  /** @default 'POST' */
+  readonly method?: string;
   readonly headers?: Record<string, string>;
   /** Written one after another; a chunked request when no Content-Length header is given. */
   readonly chunks?: readonly (string | Buffer)[];
@@ -44,7 +46,14 @@ export interface RawPost {
  * connection of its own. Resolves with the answer, even if the request body is still open.
  */
 export async function rawPost(port: number, path: string, post: RawPost = {}): Promise<RawResponse> {
-  const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: post.headers ?? {}, agent: false });
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    path,
+    method: post.method ?? 'POST',
+    headers: post.headers ?? {},
+    agent: false,
+  });
   for (const chunk of post.chunks ?? []) req.write(chunk);
   if (post.leaveOpen !== true) req.end();
   const [res] = (await once(req, 'response')) as [IncomingMessage];
