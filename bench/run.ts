@@ -27,6 +27,8 @@ const NAMES = Object.keys(VARIANTS) as VariantName[];
 
 interface Run {
   readonly reqPerSec: number;
+  /** The server's CPU time (user and system) per request, in µs: independent of the load generator's share of the machine. */
+  readonly cpuMicrosPerRequest: number;
   readonly p50: number;
   readonly p99: number;
   /** Answers that were not the OK JSON, or did not come. */
@@ -68,7 +70,25 @@ async function start(name: VariantName): Promise<{ child: ChildProcess; port: nu
   return { child, port: message.port };
 }
 
-async function load(port: number, seconds: number): Promise<Run> {
+interface Usage {
+  readonly cpuMicros: number;
+  readonly requests: number;
+}
+
+async function usage(child: ChildProcess): Promise<Usage> {
+  child.send('usage');
+  const [message] = (await once(child, 'message')) as [Usage];
+  return message;
+}
+
+async function measure(server: { child: ChildProcess; port: number }, seconds: number): Promise<Run> {
+  const before = await usage(server.child);
+  const run = await load(server.port, seconds);
+  const after = await usage(server.child);
+  return { ...run, cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / (after.requests - before.requests) };
+}
+
+async function load(port: number, seconds: number): Promise<Omit<Run, 'cpuMicrosPerRequest'>> {
   // Signed now: a Sign is accepted for a minute, and one run is a few seconds.
   const url = `http://127.0.0.1:${String(port)}/callback?${callbackQuery({ sdkAppId: SDK_APP_ID, token: TOKEN })}`;
   const result = await autocannon({
@@ -98,9 +118,10 @@ try {
     // Alternate the order, so no variant always runs on a machine warmed or tired by another.
     const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
     for (const name of order) {
-      const { port } = servers.get(name) ?? { port: 0 };
-      await load(port, 1);
-      runs.get(name)?.push(await load(port, DURATION));
+      const server = servers.get(name);
+      if (server === undefined) throw new Error(`no server for ${name}`);
+      await load(server.port, 1);
+      runs.get(name)?.push(await measure(server, DURATION));
       if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${name}\n`);
     }
   }
@@ -110,6 +131,7 @@ try {
       variant: index + 1,
       name,
       reqPerSec: Math.round(median(of.map((r) => r.reqPerSec))),
+      cpuMicrosPerRequest: Number(median(of.map((r) => r.cpuMicrosPerRequest)).toFixed(1)),
       p50Ms: median(of.map((r) => r.p50)),
       p99Ms: median(of.map((r) => r.p99)),
       badAnswers: of.reduce((sum, r) => sum + r.bad, 0),
@@ -137,7 +159,7 @@ try {
     );
     for (const r of results) {
       console.log(
-        `${String(r.variant)}. ${r.name.padEnd(50)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms${r.badAnswers > 0 ? `  ${String(r.badAnswers)} bad answers` : ''}`,
+        `${String(r.variant)}. ${r.name.padEnd(50)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request${r.badAnswers > 0 ? `  ${String(r.badAnswers)} bad answers` : ''}`,
       );
     }
     console.log('');

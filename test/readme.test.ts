@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { OPTION_NAMES } from '../lib/config.js';
+import { LOAD } from './reliability/figures.js';
 import { RECALL_ERROR_CODES } from '../lib/errors.js';
 import type { RecallMiddleware } from '../lib/express.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -133,6 +134,25 @@ describe('README', function () {
 
     it('should list every option in the options table', () => {
       for (const option of OPTION_NAMES) expect(README, option).to.match(new RegExp(`^\\| \`${option}\` +\\|`, 'm'));
+    });
+
+    it('should state in the Reliability section every figure the load and fault tests assert', () => {
+      const section = README.split(/^## /m).find((part) => part.startsWith('Reliability\n')) ?? '';
+      const figures = [
+        LOAD.requests,
+        LOAD.concurrency,
+        LOAD.rejectedBurst,
+        LOAD.propertyCasesFetch,
+        LOAD.propertyCasesExpress,
+      ].map((n) => n.toLocaleString('en-US'));
+      for (const figure of [
+        ...figures,
+        `${String(LOAD.heapGrowthMiB)} MiB`,
+        `${String(LOAD.slowdownAtMost)} times`,
+        `${String(LOAD.listenerTimeoutMs)} ms`,
+      ]) {
+        expect(section, figure).to.include(figure);
+      }
     });
 
     it('should show the commands a contributor needs', () => {

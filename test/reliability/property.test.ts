@@ -6,6 +6,7 @@ import type { RecallEmitter, RecallEvent } from '../../lib/events.js';
 import { recallWebhook } from '../../lib/express.js';
 import { recallFetchHandler } from '../../lib/fetch-handler.js';
 import { listen, rawPost } from '../helpers/http.js';
+import { LOAD } from './figures.js';
 import { cases, type Case } from './generators.js';
 import { judge, ORACLE_APP_ID, ORACLE_LIMIT, ORACLE_TOKEN, type Verdict } from './oracle.js';
 
@@ -66,7 +67,7 @@ describe('hostile input (property-based)', function () {
     expect(unhandled).to.deep.equal([]);
   });
 
-  it('should answer 3000 random requests to the fetch handler as the oracle says', async () => {
+  it(`should answer ${String(LOAD.propertyCasesFetch)} random requests to the fetch handler as the oracle says`, async () => {
     const handler = recallFetchHandler(OPTIONS);
     const now = Math.floor(Date.now() / 1000);
     await fc.assert(
@@ -82,11 +83,11 @@ describe('hostile input (property-based)', function () {
           handler.events.removeAllListeners();
         }
       }),
-      { seed: SEED, numRuns: 3000 },
+      { seed: SEED, numRuns: LOAD.propertyCasesFetch },
     );
   });
 
-  it('should answer 500 random requests to the Express middleware over HTTP as the oracle says', async () => {
+  it(`should answer ${String(LOAD.propertyCasesExpress)} random requests to the Express middleware over HTTP as the oracle says`, async () => {
     const recall = recallWebhook(OPTIONS);
     const app = express().use('/callback', recall);
     app.use((_req, res) => {
@@ -117,7 +118,7 @@ describe('hostile input (property-based)', function () {
             recall.events.removeAllListeners();
           }
         }),
-        { seed: SEED + 1, numRuns: 500 },
+        { seed: SEED + 1, numRuns: LOAD.propertyCasesExpress },
       );
     } finally {
       await running.close();

@@ -1,0 +1,11 @@
+/** The figures the load and fault tests assert; the README's Reliability section states each. */
+export const LOAD = {
+  requests: 20_000,
+  concurrency: 100,
+  heapGrowthMiB: 8,
+  rejectedBurst: 5_000,
+  slowdownAtMost: 1.5,
+  listenerTimeoutMs: 100,
+  propertyCasesFetch: 3_000,
+  propertyCasesExpress: 500,
+} as const;
