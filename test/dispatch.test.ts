@@ -159,7 +159,8 @@ describe('dispatch', () => {
         receivers.push(this);
       });
       await deliver(emitter, EVENT, 100);
-      expect(receivers).to.deep.equal([emitter]);
+      expect(receivers).to.have.lengthOf(1);
+      expect(receivers[0]).to.equal(emitter);
     });
   });
 
