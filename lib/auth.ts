@@ -1,6 +1,6 @@
 import { recallError, type RecallWebhookError } from './errors.js';
 import { single, type RawQuery } from './query.js';
-import { signatureMatches } from './signature.js';
+import type { SignatureVerifier } from './signature.js';
 
 /** Outcome of authentication: the verified `RequestTime` in seconds, or why the request is refused. */
 export type AuthResult =
@@ -15,7 +15,12 @@ const SECONDS = /^[0-9]{1,12}$/;
  * than a minute off, against replay), and `Sign` must equal hex(sha256(token + RequestTime)).
  * The time is checked first: it is cheap and its failure reveals nothing about the token.
  */
-export function authenticate(token: string, toleranceMs: number, query: RawQuery, nowMs: number): AuthResult {
+export function authenticate(
+  verify: SignatureVerifier,
+  toleranceMs: number,
+  query: RawQuery,
+  nowMs: number,
+): AuthResult {
   const sign = single(query, 'Sign');
   const requestTime = single(query, 'RequestTime');
   if (sign === undefined || requestTime === undefined) {
@@ -28,7 +33,7 @@ export function authenticate(token: string, toleranceMs: number, query: RawQuery
   if (Math.abs(nowMs - seconds * 1000) > toleranceMs) {
     return refuse(recallError('REQUEST_EXPIRED', 'RequestTime is outside the accepted window'));
   }
-  if (!signatureMatches(token, requestTime, sign)) {
+  if (!verify(requestTime, sign)) {
     return refuse(recallError('SIGNATURE_INVALID', 'Sign does not match'));
   }
   return { ok: true, requestTime: seconds };

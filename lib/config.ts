@@ -6,13 +6,15 @@ import type { RecallWebhookOptions } from './options.js';
 import { recallBodySchema } from './schema/body.js';
 import { compileSchema, defaultAjv, resolveSchema } from './schema/compile.js';
 import { recallQuerySchema } from './schema/query.js';
+import { signatureVerifier, type SignatureVerifier } from './signature.js';
 import { closest } from './suggest.js';
 
 /** Everything a request needs, worked out once when the middleware is created. */
 export interface ResolvedConfig {
   /** The accepted `SdkAppid` values, as the decimal strings the query carries. */
   readonly sdkAppIds: ReadonlySet<string>;
-  readonly token: string | undefined;
+  /** Checks Sign against the token; undefined when no token is configured. */
+  readonly verifySign: SignatureVerifier | undefined;
   readonly toleranceMs: number;
   readonly timeoutMs: number;
   readonly bodyTimeoutMs: number;
@@ -62,7 +64,7 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
   const compiler = ajv as Ajv;
   return {
     sdkAppIds: resolveSdkAppIds(options.sdkAppId),
-    token: resolveToken(options.token),
+    verifySign: resolveVerifier(options.token),
     toleranceMs: nonNegative('toleranceSeconds', options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
     bodyTimeoutMs: resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs),
@@ -104,7 +106,7 @@ function canonicalSdkAppId(id: unknown, hint: string): string {
   return text;
 }
 
-function resolveToken(token: unknown): string | undefined {
+function resolveVerifier(token: unknown): SignatureVerifier | undefined {
   if (token === undefined) return undefined;
   if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
     throw configError(
@@ -112,7 +114,7 @@ function resolveToken(token: unknown): string | undefined {
         'or left out to accept unsigned callbacks.',
     );
   }
-  return token;
+  return signatureVerifier(token);
 }
 
 function nonNegative(name: string, value: unknown): number {

@@ -58,8 +58,8 @@ export function decideQuery(
     return reject('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves');
   }
   let requestTime: number | undefined;
-  if (config.token !== undefined) {
-    const auth = authenticate(config.token, config.toleranceMs, query, nowMs);
+  if (config.verifySign !== undefined) {
+    const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
     if (!auth.ok) return { kind: 'reject', error: auth.error };
     requestTime = auth.requestTime;
   }

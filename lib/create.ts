@@ -27,7 +27,9 @@ export function createConfig(factory: string, options: RecallWebhookOptions): Re
     '%s created for SdkAppid %s; %s',
     factory,
     [...config.sdkAppIds].join(', '),
-    config.token === undefined ? 'no token: Sign and RequestTime are not checked' : 'Sign and RequestTime required',
+    config.verifySign === undefined
+      ? 'no token: Sign and RequestTime are not checked'
+      : 'Sign and RequestTime required',
   );
   return config;
 }

@@ -16,12 +16,37 @@ export function sign(token: string, requestTime: string | number): string {
   return sha256Hex(`${token}${String(requestTime)}`);
 }
 
+/** Checks a Sign against the token's, for one token. */
+export type SignatureVerifier = (requestTime: string, given: string) => boolean;
+
+/**
+ * A verifier for one token that remembers the expected Sign of recent RequestTimes: the Chat
+ * backend signs with the current second, so callbacks that arrive together share one, and the
+ * hash is the largest single cost of a signed request. Only a RequestTime inside the replay
+ * window gets here (the time is checked first), and the memory is cleared past 256 entries.
+ */
+export function signatureVerifier(token: string): SignatureVerifier {
+  const expected = new Map<string, Buffer>();
+  return (requestTime, given) => {
+    let sign = expected.get(requestTime);
+    if (sign === undefined) {
+      if (expected.size >= 256) expected.clear();
+      sign = Buffer.from(sha256Hex(`${token}${requestTime}`), 'latin1');
+      expected.set(requestTime, sign);
+    }
+    return equalInConstantTime(sign, given);
+  };
+}
+
 /**
  * Whether `given` is the Sign of `token` and `requestTime`, compared in constant time so that the
  * answer's timing tells nothing about how much of a forged Sign was right. Hex case is ignored.
  */
 export function signatureMatches(token: string, requestTime: string, given: string): boolean {
-  const expected = Buffer.from(sign(token, requestTime), 'latin1');
+  return equalInConstantTime(Buffer.from(sign(token, requestTime), 'latin1'), given);
+}
+
+function equalInConstantTime(expected: Buffer, given: string): boolean {
   const actual = Buffer.from(given.toLowerCase(), 'utf8');
   // Only the length can leak here, and a valid Sign's length (64) is public.
   return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);

@@ -23,7 +23,7 @@ describe('config', () => {
       expect(config.toleranceMs).to.equal(60_000);
       expect(config.timeoutMs).to.equal(1500);
       expect(config.limitBytes).to.equal(16 * 1024);
-      expect(config.token).to.equal(undefined);
+      expect(config.verifySign).to.equal(undefined);
     });
 
     it('should treat an option set to undefined as not set', () => {
@@ -96,7 +96,7 @@ describe('config', () => {
       for (const token of ['', 'x'.repeat(129), 12345678, null]) {
         expectConfigError({ sdkAppId: 1, token }, /`token` must be .*1 to 128 characters/);
       }
-      expect(resolveConfig({ sdkAppId: 1, token: 'x'.repeat(128) }).token).to.have.length(128);
+      expect(resolveConfig({ sdkAppId: 1, token: 'x'.repeat(128) }).verifySign).to.be.a('function');
     });
 
     it('should throw when toleranceSeconds or timeoutMs is negative or not a finite number', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { sign, signatureMatches } from '../lib/signature.js';
+import { sign, signatureMatches, signatureVerifier } from '../lib/signature.js';
 import { SIGN_VECTOR } from './fixtures/callbacks.js';
 
 describe('signature', () => {
@@ -47,6 +47,24 @@ describe('signature', () => {
     it('should refuse a Sign of 64 characters that are not all one byte each', () => {
       const wide = `é${SIGN_VECTOR.sign.slice(1)}`;
       expect(signatureMatches(SIGN_VECTOR.token, time, wide)).to.equal(false);
+    });
+  });
+
+  describe('signatureVerifier()', () => {
+    it('should accept the documented Sign, again and again, and refuse others', () => {
+      const verify = signatureVerifier(SIGN_VECTOR.token);
+      const time = String(SIGN_VECTOR.requestTime);
+      for (let i = 0; i < 3; i++) expect(verify(time, SIGN_VECTOR.sign)).to.equal(true);
+      expect(verify(time, '0'.repeat(64))).to.equal(false);
+      expect(verify(String(SIGN_VECTOR.requestTime + 1), SIGN_VECTOR.sign)).to.equal(false);
+    });
+
+    it('should stay right past the 256 RequestTimes it remembers', () => {
+      const verify = signatureVerifier('t');
+      for (let time = 1700000000; time < 1700000600; time++) {
+        expect(verify(String(time), sign('t', time))).to.equal(true);
+        expect(verify(String(time), sign('t', time + 1))).to.equal(false);
+      }
     });
   });
 });
