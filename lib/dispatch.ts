@@ -1,12 +1,12 @@
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { RecallEmitter, RecallEvent } from './events.js';
 import { log } from './log.js';
-import type { MaybePromise } from './maybe-promise.js';
+import type { Done } from './receive.js';
 
 /**
  * Calls every `'recall'` listener with the event and waits for all of them, async ones included,
- * up to `timeoutMs`. Gives `undefined` when all succeeded, or the failure that makes the answer
- * FAIL: at once when no listener returned a promise, else through one. Never throws or rejects: a
+ * up to `timeoutMs`, then calls `done` with `undefined` when all succeeded, or with the failure
+ * that makes the answer FAIL: at once when no listener returned a promise. Never throws: a
  * listener that throws, rejects or settles late is observed here, so nothing becomes an unhandled
  * rejection, and one failing listener does not stop the others.
  */
@@ -14,19 +14,24 @@ export function deliver(
   emitter: RecallEmitter,
   event: RecallEvent,
   timeoutMs: number,
-): MaybePromise<RecallWebhookError | undefined> {
+  done: Done<RecallWebhookError | undefined>,
+): void {
   // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
   const listeners = emitter.rawListeners('recall');
   const results = listeners.map((listener) => settle(() => listener.call(emitter, event)));
   const pending = results.filter((result): result is Promise<unknown> => result instanceof Promise);
   const failures = results.filter(isFailure);
-  if (pending.length === 0) return outcome(failures);
-  return withDeadline(Promise.all(pending), timeoutMs).then((settled) => {
+  if (pending.length === 0) {
+    done(outcome(failures));
+    return;
+  }
+  void withDeadline(Promise.all(pending), timeoutMs).then((settled) => {
     if (settled === TIMED_OUT) {
       log('listeners still running after %d ms', timeoutMs);
-      return recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
+      done(recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`));
+    } else {
+      done(outcome([...failures, ...settled.filter(isFailure)]));
     }
-    return outcome([...failures, ...settled.filter(isFailure)]);
   });
 }
 

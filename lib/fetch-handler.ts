@@ -2,7 +2,8 @@ import { answerHeaders, NOT_HANDLED_ANSWER } from './answer.js';
 import { createConfig, functionOption, rejectMisuse } from './create.js';
 import type { RecallEmitter } from './events.js';
 import type { RecallWebhookOptions } from './options.js';
-import { receive } from './receive.js';
+import { recallError } from './errors.js';
+import { receive, type IncomingCallback, type Outcome } from './receive.js';
 import { readWebBody } from './web-intake.js';
 
 /** Options of `recallFetchHandler`: the shared ones, and what to do with other requests. */
@@ -36,10 +37,13 @@ export function recallFetchHandler(options: RecallFetchHandlerOptions): RecallFe
   const unhandled = functionOption('onUnhandled', onUnhandled, () => respond(NOT_HANDLED_ANSWER, 404));
   const config = createConfig('recallFetchHandler', shared);
   const handler = async (request: Request): Promise<Response> => {
-    const outcome = await receive(config, {
-      method: request.method,
-      url: request.url,
-      readBody: (limit, timeout) => readWebBody(request, limit, timeout),
+    const outcome = await new Promise<Outcome>((resolve) => {
+      const readBody: IncomingCallback['readBody'] = (limit, timeout, done) => {
+        readWebBody(request, limit, timeout).then(done, () => {
+          done(recallError('BODY_UNREADABLE', 'the body could not be read'));
+        });
+      };
+      receive(config, { method: request.method, url: request.url, readBody }, resolve);
     });
     return outcome.kind === 'pass' ? unhandled(request) : respond(outcome.answer, 200);
   };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { BodyInput } from './core.js';
 import { recallError, type RecallWebhookError } from './errors.js';
-import type { MaybePromise } from './maybe-promise.js';
+import type { Done } from './receive.js';
 
 /** A Node request as Express hands it on: `body` is set when a body parser ran before. */
 export type NodeRequest = IncomingMessage & { body?: unknown };
@@ -19,38 +19,43 @@ export function readNodeBody(
   req: NodeRequest,
   limitBytes: number,
   timeoutMs: number,
-): MaybePromise<BodyInput | RecallWebhookError> {
-  if (req.readableEnded) return fromBodyParser(req.body, limitBytes);
+  done: Done<BodyInput | RecallWebhookError>,
+): void {
+  if (req.readableEnded) {
+    done(fromBodyParser(req.body, limitBytes));
+    return;
+  }
   const declared = req.headers['transfer-encoding'] === undefined ? Number(req.headers['content-length'] ?? 0) : 0;
-  if (declared > limitBytes) return tooLarge(limitBytes);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: BodyInput | RecallWebhookError): void => {
-      clearTimeout(timer);
-      req.off('data', onData).off('end', onEnd).off('error', onAborted).off('close', onAborted);
-      // What is left unread stays unread: the answer closes the connection (see writeAnswer).
-      if (!req.readableEnded) req.pause();
-      resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limitBytes) finish(tooLarge(limitBytes));
-      else chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      const [only] = chunks;
-      finish({ bytes: chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size) });
-    };
-    // An 'error' here is the client going away (ECONNRESET, 'aborted'); 'close' before 'end' too.
-    const onAborted = (): void => {
-      finish(recallError('BODY_ABORTED', 'the client closed the request before the body was complete'));
-    };
-    const timer = setTimeout(() => {
-      finish(recallError('BODY_TIMEOUT', `the body did not arrive within ${String(timeoutMs)} ms`));
-    }, timeoutMs);
-    req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
-  });
+  if (declared > limitBytes) {
+    done(tooLarge(limitBytes));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const finish = (result: BodyInput | RecallWebhookError): void => {
+    clearTimeout(timer);
+    req.off('data', onData).off('end', onEnd).off('error', onAborted).off('close', onAborted);
+    // What is left unread stays unread: the answer closes the connection (see writeAnswer).
+    if (!req.readableEnded) req.pause();
+    done(result);
+  };
+  const onData = (chunk: Buffer): void => {
+    size += chunk.length;
+    if (size > limitBytes) finish(tooLarge(limitBytes));
+    else chunks.push(chunk);
+  };
+  const onEnd = (): void => {
+    const [only] = chunks;
+    finish({ bytes: chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size) });
+  };
+  // An 'error' here is the client going away (ECONNRESET, 'aborted'); 'close' before 'end' too.
+  const onAborted = (): void => {
+    finish(recallError('BODY_ABORTED', 'the client closed the request before the body was complete'));
+  };
+  const timer = setTimeout(() => {
+    finish(recallError('BODY_TIMEOUT', `the body did not arrive within ${String(timeoutMs)} ms`));
+  }, timeoutMs);
+  req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
 }
 
 // A parser's own limit (100kb by default) is usually larger than this one, so raw and text

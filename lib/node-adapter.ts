@@ -1,13 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import type { ResolvedConfig } from './config.js';
 import { readNodeBody, type NodeRequest } from './intake.js';
-import { receive, type Outcome } from './receive.js';
+import { receive } from './receive.js';
 import { writeAnswer } from './reply.js';
 
 /**
  * What the Express middleware and the `node:http` handler share: run a Node request through the
  * protocol and write its answer; hand a request that is not a recall callback to `pass`. An error
- * thrown by `pass` (the app's code) goes to `onError`.
+ * thrown by `pass` (the app's code) goes to `onError`, never up into the stream that called.
  */
 export function answerNodeRequest(
   config: ResolvedConfig,
@@ -16,22 +16,15 @@ export function answerNodeRequest(
   pass: () => void,
   onError: (error: unknown) => void,
 ): void {
-  const respond = (outcome: Outcome): void => {
-    if (outcome.kind === 'pass') pass();
-    else writeAnswer(req, res, outcome.answer);
+  const readBody = (limit: number, timeout: number, done: Parameters<typeof readNodeBody>[3]): void => {
+    readNodeBody(req, limit, timeout, done);
   };
-  const outcome = receive(config, {
-    method: req.method,
-    url: req.url ?? '/',
-    readBody: (limit, timeout) => readNodeBody(req, limit, timeout),
+  receive(config, { method: req.method, url: req.url ?? '/', readBody }, (outcome) => {
+    try {
+      if (outcome.kind === 'pass') pass();
+      else writeAnswer(req, res, outcome.answer);
+    } catch (error) {
+      onError(error);
+    }
   });
-  if (outcome instanceof Promise) {
-    outcome.then(respond).catch(onError);
-    return;
-  }
-  try {
-    respond(outcome);
-  } catch (error) {
-    onError(error);
-  }
 }

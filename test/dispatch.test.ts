@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deliver, reportRejection } from '../lib/dispatch.js';
-import { recallError } from '../lib/errors.js';
-import { createEmitter, type RecallEvent } from '../lib/events.js';
+import { deliver as deliverTo, reportRejection } from '../lib/dispatch.js';
+import { recallError, type RecallWebhookError } from '../lib/errors.js';
+import { createEmitter, type RecallEmitter, type RecallEvent } from '../lib/events.js';
 import { SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
 
 const EVENT: RecallEvent = {
@@ -15,6 +15,13 @@ const EVENT: RecallEvent = {
   eventTime: undefined,
   receivedAt: new Date(0),
 };
+
+/** deliver() as a promise of what it calls back with. */
+function deliver(...args: [RecallEmitter, RecallEvent, number]): Promise<RecallWebhookError | undefined> {
+  return new Promise((resolve) => {
+    deliverTo(...args, resolve);
+  });
+}
 
 /** Collects unhandled rejections while `run` goes on, and for a moment after. */
 async function unhandledDuring(run: () => Promise<unknown>): Promise<unknown[]> {
@@ -42,6 +49,14 @@ function timeoutCount(): number {
 
 describe('dispatch', () => {
   describe('deliver()', () => {
+    it('should call back at once, in the same turn, when no listener returns a promise', () => {
+      const emitter = createEmitter();
+      emitter.on('recall', () => 'done');
+      const results: unknown[] = [];
+      deliverTo(emitter, EVENT, 100, (failure) => results.push(failure));
+      expect(results).to.deep.equal([undefined]);
+    });
+
     it('should succeed with no listeners', async () => {
       expect(await deliver(createEmitter(), EVENT, 100)).to.equal(undefined);
     });

@@ -5,9 +5,11 @@ import { resolveConfig } from '../lib/config.js';
 import type { BodyInput } from '../lib/core.js';
 import { recallError } from '../lib/errors.js';
 import { log } from '../lib/log.js';
-import { receive, type IncomingCallback } from '../lib/receive.js';
+import { receive as receiveWith, type IncomingCallback, type Outcome } from '../lib/receive.js';
 import { sign } from '../lib/signature.js';
 import { callbackUrl, nowSeconds, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+
+type Read = BodyInput | ReturnType<typeof recallError>;
 
 function callback(
   url: string,
@@ -17,12 +19,28 @@ function callback(
     method: 'POST',
     url,
     reads: 0,
-    readBody: () => {
+    readBody: (_limit: number, _timeout: number, done: (read: Read) => void) => {
       request.reads += 1;
-      return Promise.resolve(body instanceof Error ? recallError('BODY_ABORTED', body.message) : body);
+      setImmediate(() => {
+        done(body instanceof Error ? recallError('BODY_ABORTED', body.message) : body);
+      });
     },
   };
   return request;
+}
+
+/** receive() as a promise of the outcome it answers with; answering twice fails the test. */
+function receive(config: ReturnType<typeof resolveConfig>, request: IncomingCallback): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    let answers = 0;
+    receiveWith(config, request, (outcome) => {
+      answers += 1;
+      if (answers > 1) reject(new Error('answered twice'));
+      setImmediate(() => {
+        resolve(outcome);
+      });
+    });
+  });
 }
 
 describe('receive', () => {
@@ -51,7 +69,15 @@ describe('receive', () => {
     expect(outcome.kind === 'answer' && outcome.error?.code).to.equal('BODY_ABORTED');
   });
 
-  it('should answer FAIL with INTERNAL_ERROR, not reject, when code the app supplied throws', async () => {
+  it('should answer a refused query in the same turn, without reading the body', () => {
+    const request = callback(callbackUrl({ sdkAppId: 1 }));
+    const outcomes: Outcome[] = [];
+    receiveWith(resolveConfig({ sdkAppId: SDK_APP_ID }), request, (outcome) => outcomes.push(outcome));
+    expect(outcomes.map((o) => o.kind === 'answer' && o.error?.code)).to.deep.equal(['SDKAPPID_MISMATCH']);
+    expect(request.reads).to.equal(0);
+  });
+
+  it('should answer FAIL with INTERNAL_ERROR, not throw, when code the app supplied throws', async () => {
     const emitter = new EventEmitter();
     emitter.rawListeners = () => {
       throw new Error('broken emitter');
