@@ -24,7 +24,7 @@ export interface ResolvedConfig {
   readonly emitter: RecallEmitter;
 }
 
-export const DEFAULTS = {
+const DEFAULTS = {
   toleranceSeconds: 60,
   timeoutMs: 1500,
   bodyTimeoutMs: 1000,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { BodyInput } from './core.js';
+import { bodyAborted, bodyTimedOut, bodyTooLarge } from './body-errors.js';
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { Done } from './receive.js';
 
@@ -27,7 +28,7 @@ export function readNodeBody(
   }
   const declared = req.headers['transfer-encoding'] === undefined ? Number(req.headers['content-length'] ?? 0) : 0;
   if (declared > limitBytes) {
-    done(tooLarge(limitBytes));
+    done(bodyTooLarge(limitBytes));
     return;
   }
   const chunks: Buffer[] = [];
@@ -41,7 +42,7 @@ export function readNodeBody(
   };
   const onData = (chunk: Buffer): void => {
     size += chunk.length;
-    if (size > limitBytes) finish(tooLarge(limitBytes));
+    if (size > limitBytes) finish(bodyTooLarge(limitBytes));
     else chunks.push(chunk);
   };
   const onEnd = (): void => {
@@ -50,10 +51,10 @@ export function readNodeBody(
   };
   // An 'error' here is the client going away (ECONNRESET, 'aborted'); 'close' before 'end' too.
   const onAborted = (): void => {
-    finish(recallError('BODY_ABORTED', 'the client closed the request before the body was complete'));
+    finish(bodyAborted());
   };
   const timer = setTimeout(() => {
-    finish(recallError('BODY_TIMEOUT', `the body did not arrive within ${String(timeoutMs)} ms`));
+    finish(bodyTimedOut(timeoutMs));
   }, timeoutMs);
   req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
 }
@@ -61,16 +62,12 @@ export function readNodeBody(
 // A parser's own limit (100kb by default) is usually larger than this one, so raw and text
 // results are held to this limit too.
 function fromBodyParser(body: unknown, limitBytes: number): BodyInput | RecallWebhookError {
-  if (Buffer.isBuffer(body)) return body.length > limitBytes ? tooLarge(limitBytes) : { bytes: body };
-  if (typeof body === 'string') return Buffer.byteLength(body) > limitBytes ? tooLarge(limitBytes) : { text: body };
+  if (Buffer.isBuffer(body)) return body.length > limitBytes ? bodyTooLarge(limitBytes) : { bytes: body };
+  if (typeof body === 'string') return Buffer.byteLength(body) > limitBytes ? bodyTooLarge(limitBytes) : { text: body };
   if (body === undefined || body === null) {
     return recallError('BODY_UNREADABLE', 'the body was consumed before this middleware and not kept');
   }
   return { parsed: body };
-}
-
-function tooLarge(limitBytes: number): RecallWebhookError {
-  return recallError('BODY_TOO_LARGE', `body is larger than ${String(limitBytes)} bytes`);
 }
 
 /** Whether the request announces a body (one still unread at answer time is not drained). */

@@ -1,5 +1,6 @@
 import type { BodyInput } from './core.js';
-import { recallError, type RecallWebhookError } from './errors.js';
+import { bodyAborted, bodyTimedOut, bodyTooLarge } from './body-errors.js';
+import type { RecallWebhookError } from './errors.js';
 
 /**
  * The body of a web-standard `Request`, read chunk by chunk so that the limit holds while it
@@ -12,13 +13,13 @@ export async function readWebBody(
   timeoutMs: number,
 ): Promise<BodyInput | RecallWebhookError> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limitBytes) return tooLarge(limitBytes);
+  if (declared > limitBytes) return bodyTooLarge(limitBytes);
   if (request.body === null) return { bytes: new Uint8Array(0) };
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<RecallWebhookError>((resolve) => {
     timer = setTimeout(() => {
-      resolve(recallError('BODY_TIMEOUT', `the body did not arrive within ${String(timeoutMs)} ms`));
+      resolve(bodyTimedOut(timeoutMs));
     }, timeoutMs);
   });
   try {
@@ -40,15 +41,11 @@ async function readAll(
   try {
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
       size += read.value.byteLength;
-      if (size > limitBytes) return tooLarge(limitBytes);
+      if (size > limitBytes) return bodyTooLarge(limitBytes);
       chunks.push(read.value);
     }
   } catch {
-    return recallError('BODY_ABORTED', 'the client closed the request before the body was complete');
+    return bodyAborted();
   }
   return { bytes: Buffer.concat(chunks, size) };
-}
-
-function tooLarge(limitBytes: number): RecallWebhookError {
-  return recallError('BODY_TOO_LARGE', `body is larger than ${String(limitBytes)} bytes`);
 }

@@ -1,13 +1,8 @@
-import { RECALL_COMMAND } from '../recall-body.js';
+import { callbackQuery } from '../testing/query.js';
+import { sampleRecall } from '../testing/sample.js';
 import type { DemoSettings } from './settings.js';
 
-const SAMPLE = JSON.stringify({
-  CallbackCommand: RECALL_COMMAND,
-  From_Account: 'jared',
-  To_Account: 'Jonh',
-  MsgKey: '48374_2837546_1557481126',
-  UnreadMsgNum: 7,
-});
+const SAMPLE = JSON.stringify(sampleRecall());
 
 /**
  * A shell command that sends the documented sample callback to the demo. With a token it signs
@@ -17,7 +12,7 @@ const SAMPLE = JSON.stringify({
 export function curlCommand(settings: DemoSettings, port: number): string {
   const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${String(port)}/callback`;
-  const query = `SdkAppid=${settings.sdkAppId}&CallbackCommand=${RECALL_COMMAND}&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI`;
+  const query = callbackQuery({ sdkAppId: settings.sdkAppId });
   const data = `-H 'Content-Type: application/json' -d '${SAMPLE}'`;
   if (settings.token === undefined) return `curl -sS -X POST '${base}?${query}' ${data}`;
   const signed = `${query}&RequestTime=$T&Sign=$(printf %s "$TOKEN$T" | sha256sum | cut -c1-64)`;

@@ -1,7 +1,13 @@
 // Type test, checked by `npm run typecheck`: the public types as a user meets them.
 import express from 'express';
 import { createServer } from 'node:http';
-import { recallFetchHandler, recallNodeHandler, recallWebhook, type RecallEvent } from '../../lib/index.js';
+import {
+  recallFetchHandler,
+  recallNodeHandler,
+  recallWebhook,
+  type RecallErrorCode,
+  type RecallEvent,
+} from '../../lib/index.js';
 
 const recall = recallWebhook({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
 
@@ -13,7 +19,7 @@ recall.events.on('recall', async (event) => {
   await Promise.resolve([key, from, unread, at]);
 });
 recall.events.once('rejected', (error) => {
-  const code: 'SIGNATURE_INVALID' | (string & {}) = error.code;
+  const code: RecallErrorCode = error.code;
   return code;
 });
 
