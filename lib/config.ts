@@ -7,7 +7,8 @@ import { recallBodySchema } from './schema/body.js';
 import { compileSchema, defaultAjv, resolveSchema } from './schema/compile.js';
 import { recallQuerySchema } from './schema/query.js';
 import { signatureVerifier, type SignatureVerifier } from './signature.js';
-import { closest } from './suggest.js';
+import { resolveDedupe, type ResolvedDedupe } from './dedupe-config.js';
+import { describe, hasMethods, nonNegative, rejectUnknownOptions, resolveTimeout } from './option-checks.js';
 
 /** Everything a request needs, worked out once when the middleware is created. */
 export interface ResolvedConfig {
@@ -22,6 +23,8 @@ export interface ResolvedConfig {
   readonly validateQuery: ValidateFunction;
   readonly validateBody: ValidateFunction;
   readonly emitter: RecallEmitter;
+  /** Where claims on recalls are kept; undefined when every delivery is emitted. */
+  readonly dedupe: ResolvedDedupe | undefined;
 }
 
 const DEFAULTS = {
@@ -42,12 +45,11 @@ export const OPTION_NAMES = [
   'querySchema',
   'ajv',
   'emitter',
+  'dedupe',
 ] as const satisfies readonly (keyof RecallWebhookOptions)[];
 
 // Tencent's token is 1 to 128 characters (Chat console, callback authentication).
 const MAX_TOKEN_LENGTH = 128;
-// The largest delay setTimeout honours; a longer one fires at once.
-const MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Checks the options and turns them into a `ResolvedConfig`. Throws a `TypeError` that says how to fix a mistake. */
 export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
@@ -56,7 +58,7 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw configError('recallWebhook(options) needs an options object, e.g. recallWebhook({ sdkAppId: 1400000000 }).');
   }
-  rejectUnknownOptions(options);
+  rejectUnknownOptions(options, OPTION_NAMES);
   const ajv: unknown = options.ajv ?? defaultAjv();
   if (typeof ajv !== 'object' || ajv === null || typeof (ajv as { compile?: unknown }).compile !== 'function') {
     throw configError('`ajv` must be an Ajv instance, e.g. new Ajv().');
@@ -76,17 +78,8 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
     ),
     validateBody: compileSchema(compiler, 'schema', resolveSchema('schema', options.schema, recallBodySchema)),
     emitter: resolveEmitter(options.emitter),
+    dedupe: resolveDedupe(options.dedupe),
   };
-}
-
-function rejectUnknownOptions(options: object): void {
-  const known: readonly string[] = OPTION_NAMES;
-  for (const name of Object.keys(options)) {
-    if (known.includes(name)) continue;
-    const guess = closest(name, OPTION_NAMES);
-    const hint = guess === undefined ? `Known options: ${OPTION_NAMES.join(', ')}.` : `Did you mean \`${guess}\`?`;
-    throw configError(`unknown option \`${name}\`. ${hint}`);
-  }
 }
 
 function resolveSdkAppIds(option: unknown): ReadonlySet<string> {
@@ -117,23 +110,6 @@ function resolveVerifier(token: unknown): SignatureVerifier | undefined {
   return signatureVerifier(token);
 }
 
-function nonNegative(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw configError(`\`${name}\` must be a finite number of 0 or more, got ${describe(value)}.`);
-  }
-  return value;
-}
-
-function resolveTimeout(name: string, value: unknown): number {
-  const ms = nonNegative(name, value);
-  if (ms === 0 || ms > MAX_TIMEOUT_MS) {
-    throw configError(
-      `\`${name}\` must be more than 0 and at most ${String(MAX_TIMEOUT_MS)}; the Chat backend waits 2000 ms.`,
-    );
-  }
-  return ms;
-}
-
 function resolveLimit(value: unknown): number {
   const parsed = typeof value === 'string' ? bytes.parse(value) : value;
   if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 0) {
@@ -144,17 +120,8 @@ function resolveLimit(value: unknown): number {
 
 function resolveEmitter(emitter: unknown): RecallEmitter {
   if (emitter === undefined) return createEmitter();
-  const methods = ['on', 'emit', 'rawListeners', 'listenerCount'] as const;
-  if (
-    typeof emitter !== 'object' ||
-    emitter === null ||
-    methods.some((m) => typeof (emitter as Record<string, unknown>)[m] !== 'function')
-  ) {
+  if (!hasMethods(emitter, ['on', 'emit', 'rawListeners', 'listenerCount'])) {
     throw configError('`emitter` must be an EventEmitter (from node:events).');
   }
   return emitter as RecallEmitter;
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

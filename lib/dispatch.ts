@@ -1,6 +1,7 @@
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { RecallEmitter, RecallEvent } from './events.js';
-import { log } from './log.js';
+import { TIMED_OUT, withDeadline } from './deadline.js';
+import { describeCause, log } from './log.js';
 import type { Done } from './receive.js';
 
 /**
@@ -69,25 +70,20 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-const TIMED_OUT = Symbol('timed out');
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, ms, TIMED_OUT);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Emits `'rejected'`; a listener that throws is logged, never allowed to break the answer. */
 export function reportRejection(emitter: RecallEmitter, error: RecallWebhookError): void {
   try {
     emitter.emit('rejected', error);
   } catch (cause) {
-    log('a rejected listener threw: %s', cause instanceof Error ? cause.message : String(cause));
+    log('a rejected listener threw: %s', describeCause(cause));
+  }
+}
+
+/** Emits `'duplicate'`; a listener that throws is logged, as for `'rejected'`. */
+export function reportDuplicate(emitter: RecallEmitter, event: RecallEvent): void {
+  try {
+    emitter.emit('duplicate', event);
+  } catch (cause) {
+    log('a duplicate listener threw: %s', describeCause(cause));
   }
 }

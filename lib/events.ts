@@ -29,10 +29,14 @@ export interface RecallEvent {
  *   up to `timeoutMs`; a listener that throws or rejects makes the answer FAIL.
  * - `'rejected'`: a callback of this command was refused; the error says why. Emitted after the
  *   answer is decided, for logging and metrics; having no listener is fine.
+ * - `'duplicate'`: with the `dedupe` option, a recall that was already handled (or is being
+ *   handled) arrived again; it is answered OK and not emitted as `'recall'`. For logging and
+ *   metrics, like `'rejected'`.
  */
 export interface RecallEventListeners {
   recall: (event: RecallEvent) => unknown;
   rejected: (error: RecallWebhookError) => void;
+  duplicate: (event: RecallEvent) => void;
 }
 
 export type RecallEventName = keyof RecallEventListeners;

@@ -1,7 +1,16 @@
 export { recallWebhook, type RecallMiddleware } from './express.js';
 export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOptions } from './node-handler.js';
 export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './fetch-handler.js';
-export type { RecallWebhookOptions, SdkAppId, JsonSchema, SchemaOverride } from './options.js';
+export type { RecallWebhookOptions, DedupeOptions, SdkAppId, JsonSchema, SchemaOverride } from './options.js';
+export type { DedupeStore } from './dedupe-store.js';
+export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export {
+  redisStore,
+  type RedisStoreOptions,
+  type RedisClientLike,
+  type NodeRedisClientLike,
+  type IORedisClientLike,
+} from './redis-store.js';
 export type { RecallEvent, RecallEmitter, RecallEventListeners, RecallEventName, EmitterLike } from './events.js';
 export { RecallWebhookError, RECALL_ERROR_CODES, type RecallErrorCode } from './errors.js';
 export { RECALL_COMMAND, type RecallBody } from './recall-body.js';

@@ -5,7 +5,7 @@ import type { RecallEmitter } from './events.js';
 import type { NodeRequest } from './intake.js';
 import { answerNodeRequest } from './node-adapter.js';
 import type { RecallWebhookOptions } from './options.js';
-import { log } from './log.js';
+import { describeCause, log } from './log.js';
 import { writeAnswer } from './reply.js';
 
 /** Options of `recallNodeHandler`: the shared ones, and what to do with other requests. */
@@ -48,7 +48,7 @@ export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNode
       },
       (error) => {
         // The app's onUnhandled failing must not take the process down.
-        log('onUnhandled threw: %s', error instanceof Error ? error.message : String(error));
+        log('onUnhandled threw: %s', describeCause(error));
         if (!res.headersSent) res.writeHead(500);
         res.end();
       },

@@ -1,4 +1,5 @@
 import type { Ajv } from 'ajv';
+import type { DedupeStore } from './dedupe-store.js';
 import type { EmitterLike } from './events.js';
 
 /** An SDKAppID, as a number (`1400000000`) or a string of digits (`'1400000000'`). */
@@ -40,7 +41,8 @@ export interface RecallWebhookOptions {
 
   /**
    * How long the answer waits for the `'recall'` listeners, in milliseconds, before answering FAIL
-   * (`LISTENER_TIMEOUT`). The Chat backend gives up after 2 seconds, so keep it well below that.
+   * (`LISTENER_TIMEOUT`); with `dedupe`, the store's claim counts within it. The Chat backend gives
+   * up after 2 seconds, so keep it well below that.
    * @default 1500
    */
   readonly timeoutMs?: number | undefined;
@@ -85,4 +87,42 @@ export interface RecallWebhookOptions {
    * @default a new `EventEmitter`
    */
   readonly emitter?: EmitterLike | undefined;
+
+  /**
+   * Handles each recall once when it arrives more than once: the Chat backend retrying on timeout,
+   * or copies reaching several instances of the app. A recall is known by its `SdkAppid` and
+   * `MsgKey` (a message is recalled only once). A duplicate is answered OK and emitted as
+   * `'duplicate'`, not `'recall'`.
+   * @example { store: redisStore(client) }
+   * @default undefined (every delivery is emitted as `'recall'`)
+   */
+  readonly dedupe?: DedupeOptions | undefined;
+}
+
+/** Options of `dedupe`. */
+export interface DedupeOptions {
+  /** Where claims are kept: `memoryStore()` for one instance, `redisStore(client)` for several. */
+  readonly store: DedupeStore;
+
+  /**
+   * How long a handled recall is remembered, in seconds. Retries follow a timeout within seconds;
+   * an hour covers them many times over and keeps a busy app's store small.
+   * @default 3600
+   */
+  readonly ttlSeconds?: number | undefined;
+
+  /**
+   * What happens when the store fails or does not answer within `storeTimeoutMs`: `false` answers
+   * FAIL (`DEDUPE_UNAVAILABLE`) and emits nothing, so a recall is never handled twice; `true`
+   * emits `'recall'` anyway, so a recall is never missed while the store is down.
+   * @default false
+   */
+  readonly failOpen?: boolean | undefined;
+
+  /**
+   * How long a claim may take, in milliseconds, before the store counts as failed. It is part of
+   * `timeoutMs`: the listeners get what is left.
+   * @default 500
+   */
+  readonly storeTimeoutMs?: number | undefined;
 }

@@ -1,9 +1,10 @@
 import { failAnswer, OK_ANSWER } from './answer.js';
 import type { ResolvedConfig } from './config.js';
 import { decideBody, decideQuery, type BodyInput, type CallbackContext } from './core.js';
+import { deliverOnce } from './dedupe.js';
 import { deliver, reportRejection } from './dispatch.js';
 import { recallError, RecallWebhookError } from './errors.js';
-import { log } from './log.js';
+import { describeCause, log } from './log.js';
 
 // The request path passes continuations rather than promises: where nothing has to wait (a
 // refused query, a parsed body, listeners that return nothing) the answer is written in the same
@@ -70,14 +71,16 @@ function afterBody(
     reply(fail(config, second.error));
     return;
   }
-  deliver(config.emitter, second.event, config.timeoutMs, (failure) => {
+  const handled = (failure: RecallWebhookError | undefined): void => {
     if (failure !== undefined) {
       reply(fail(config, failure));
       return;
     }
     log('recall %s of SdkAppid %d handled', second.event.body.MsgKey, second.event.sdkAppId);
     reply(OK);
-  });
+  };
+  if (config.dedupe === undefined) deliver(config.emitter, second.event, config.timeoutMs, handled);
+  else deliverOnce(config, config.dedupe, second.event, handled);
 }
 
 /**
@@ -95,7 +98,7 @@ function guarded(config: ResolvedConfig, respond: Done<Outcome>, step: (reply: D
     });
   } catch (cause) {
     if (state.replied) {
-      log('responding threw: %s', cause instanceof Error ? cause.message : String(cause));
+      log('responding threw: %s', describeCause(cause));
       return;
     }
     respond(fail(config, recallError('INTERNAL_ERROR', 'the receiver failed', cause)));

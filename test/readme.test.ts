@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { OPTION_NAMES } from '../lib/config.js';
 import { LOAD } from './reliability/figures.js';
@@ -14,6 +15,8 @@ import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from '
 import { freePort, rawPost } from './helpers/http.js';
 import { run, start, type Spawned } from './helpers/process.js';
 import { blocksOf, readme } from './helpers/readme.js';
+import { sharedRedisUrl } from './helpers/redis.js';
+import { OK } from './helpers/app.js';
 
 const README = readme();
 // Inside the package, so that `import ... from 'tencent-chat-recall-webhook'` resolves to the
@@ -79,6 +82,43 @@ describe('README', function () {
       } finally {
         delete process.env.IM_CALLBACK_TOKEN;
       }
+    });
+  });
+
+  describe('Exactly once: dedupe', () => {
+    const servers: Spawned[] = [];
+    after(async () => {
+      await Promise.all(servers.map((server) => server.stop()));
+    });
+
+    it('should run as written on two instances sharing Redis, one recall and one duplicate for two copies', async () => {
+      const [code] = blocksOf('Exactly once: dedupe', 'ts');
+      const file = writeTmp('dedupe.ts', code ?? '');
+      const env = { REDIS_URL: await sharedRedisUrl(), IM_CALLBACK_TOKEN: TOKEN };
+      const ports = [await freePort(), await freePort()];
+      for (const port of ports)
+        servers.push(start('node', ['--import', 'tsx', file.pathname], { ...env, PORT: String(port) }));
+      // A MsgKey of this run's own: the shared Redis may remember earlier runs.
+      const options = { sdkAppId: 1400000000, token: TOKEN, body: { MsgKey: `readme-${randomUUID()}` } };
+      for (const port of ports) {
+        const url = `http://127.0.0.1:${String(port)}/im/callback`;
+        for (let attempt = 0; attempt < 200; attempt++) {
+          // Until it listens; a probe recall of its own, so the copies below are the first of theirs.
+          const ready = await deliverRecall(url, { ...options, body: { MsgKey: `probe-${randomUUID()}` } }).catch(
+            () => undefined,
+          );
+          if (ready !== undefined) break;
+          await sleep(100);
+        }
+      }
+      const answers = await Promise.all(
+        ports.map((port) => deliverRecall(`http://127.0.0.1:${String(port)}/im/callback`, options)),
+      );
+      expect(answers).to.deep.equal([OK, OK]);
+      const key = options.body.MsgKey;
+      await Promise.all(servers.map((server) => server.waitFor(new RegExp(`${key}$`, 'm'))));
+      const seen = servers.flatMap((server) => server.output().split('\n')).filter((line) => line.endsWith(key));
+      expect(seen.sort()).to.deep.equal([`duplicate of ${key}`, `jared recalled ${key}`]);
     });
   });
 

@@ -1,4 +1,5 @@
 import type { ProtocolAnswer } from '../testing/post.js';
+import { describeCause } from '../log.js';
 
 /** What `--count` sending measured. */
 export interface LoadReport {
@@ -43,7 +44,7 @@ export async function runLoad(
         }
       } catch (error) {
         errors += 1;
-        firstProblem ??= error instanceof Error ? error.message : String(error);
+        firstProblem ??= describeCause(error);
       }
       latencies.push(Number(process.hrtime.bigint() - sentAt) / 1e6);
       onProgress(latencies.length);

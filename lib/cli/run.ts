@@ -1,6 +1,7 @@
 import { send } from './send.js';
 import { serve } from './serve.js';
 import { USAGE_ERROR, UsageError, type CommandResult, type Output } from './output.js';
+import { describeCause } from '../log.js';
 
 export const HELP = `Usage: tencent-chat-recall-webhook <command> [options]
 
@@ -36,7 +37,7 @@ export async function runCli(
       output.err(`${(error as Error).message}\nRun 'tencent-chat-recall-webhook ${name} --help' for its options.`);
       return USAGE_ERROR;
     }
-    output.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(`error: ${describeCause(error)}`);
     return 1;
   }
 }

@@ -7,6 +7,7 @@ import { callbackQuery } from '../testing/query.js';
 import { sampleRecall, type RecallBodyOverrides } from '../testing/sample.js';
 import { progressBar, runLoad, summary } from './load.js';
 import { UsageError, type CommandResult, type Output } from './output.js';
+import { describeCause } from '../log.js';
 
 export const SEND_HELP = `Usage: tencent-chat-recall-webhook send <url> [options]
 
@@ -130,7 +131,7 @@ function bodyFile(path: string | undefined): RecallBodyOverrides {
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--body ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`--body ${path}: ${describeCause(error)}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new UsageError(`--body ${path}: not a JSON object`);

@@ -4,6 +4,7 @@ import { createDemoApp } from '../demo/app.js';
 import { curlCommand } from '../demo/curl.js';
 import { demoSettings } from '../demo/settings.js';
 import { USAGE_ERROR, type CommandResult, type Output } from './output.js';
+import { describeCause } from '../log.js';
 
 export const SERVE_HELP = `Usage: tencent-chat-recall-webhook serve [options]
 
@@ -51,7 +52,7 @@ export async function serve(
     });
     app = createDemoApp(settings, output.out);
   } catch (error) {
-    output.err(error instanceof Error ? error.message : String(error));
+    output.err(describeCause(error));
     return USAGE_ERROR;
   }
   const server = app.listen(settings.port, settings.host);

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { JsonSchema, SchemaOverride } from '../options.js';
 import { configError } from '../config-error.js';
+import { describeCause } from '../log.js';
 
 let sharedAjv: Ajv | undefined;
 
@@ -29,7 +30,7 @@ export function compileSchema(ajv: Ajv, option: string, schema: JsonSchema): Val
   try {
     return ajv.compile(schema);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeCause(cause);
     throw configError(`\`${option}\` is not a schema this Ajv can compile: ${reason}`);
   }
 }

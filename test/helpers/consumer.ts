@@ -23,6 +23,7 @@ const repoManifest = JSON.parse(readFileSync(new URL('package.json', REPO), 'utf
   version: string;
   dependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional: boolean }>;
   bin: Record<string, string>;
   engines: Record<string, string>;
 };
@@ -54,6 +55,8 @@ export function writeConsumer(
     integrity: tarball.integrity,
     dependencies: repoManifest.dependencies,
     peerDependencies: repoManifest.peerDependencies,
+    // Without it npm would count redis and ioredis as required peers, missing from the lockfile.
+    peerDependenciesMeta: repoManifest.peerDependenciesMeta,
     // npm ci links bins from the lockfile's entry, not from the unpacked manifest.
     bin: repoManifest.bin,
     engines: repoManifest.engines,

@@ -1,7 +1,12 @@
 // Type test, checked by `npm run typecheck`: the public types as a user meets them.
 import express from 'express';
+import { Redis } from 'ioredis';
 import { createServer } from 'node:http';
+import { createClient } from 'redis';
 import {
+  memoryStore,
+  redisStore,
+  type DedupeStore,
   recallFetchHandler,
   recallNodeHandler,
   recallWebhook,
@@ -50,3 +55,18 @@ export const POST: (request: Request) => Promise<Response> = recallFetchHandler(
 recallFetchHandler({ sdkAppId: 1 }).events.on('recall', (event) => event.body.MsgKey);
 // @ts-expect-error a misspelt event name does not compile on the other adapters either
 recallNodeHandler({ sdkAppId: 1 }).events.on('recal', () => undefined);
+
+// dedupe: both stores, a node-redis client and an ioredis client, and a typed 'duplicate' event.
+export const withMemory = recallWebhook({ sdkAppId: 1, dedupe: { store: memoryStore({ maxEntries: 1000 }) } });
+withMemory.events.on('duplicate', (event) => event.body.MsgKey);
+recallWebhook({ sdkAppId: 1, dedupe: { store: redisStore(createClient()), ttlSeconds: 600, failOpen: true } });
+recallWebhook({ sdkAppId: 1, dedupe: { store: redisStore(new Redis(), { prefix: 'app:' }) } });
+// @ts-expect-error dedupe needs a store
+recallWebhook({ sdkAppId: 1, dedupe: { ttlSeconds: 60 } });
+// @ts-expect-error redisStore takes a Redis client, not a URL
+redisStore('redis://127.0.0.1:6379');
+// A store of the app's own: two async methods.
+export const ownStore: DedupeStore = {
+  claim: (key, owner, ttlMs) => Promise.resolve(key.length + owner.length + ttlMs > 0),
+  release: () => Promise.resolve(),
+};

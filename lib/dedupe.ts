@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { ResolvedConfig } from './config.js';
+import { TIMED_OUT, withDeadline } from './deadline.js';
+import type { ResolvedDedupe } from './dedupe-config.js';
+import { deliver, reportDuplicate } from './dispatch.js';
+import { recallError, type RecallWebhookError } from './errors.js';
+import type { RecallEmitter, RecallEvent } from './events.js';
+import { describeCause, log } from './log.js';
+import type { Done } from './receive.js';
+
+/**
+ * Delivers a recall at most once per claim: claims its key in the store, emits `'recall'` only
+ * when this delivery took the claim, and releases the claim when the listeners fail or time out,
+ * so that a retry is handled. A delivery that finds the key claimed emits `'duplicate'` and
+ * succeeds. Calls `done` as `deliver` does, within `timeoutMs` of being called; never throws.
+ */
+export function deliverOnce(
+  config: ResolvedConfig,
+  dedupe: ResolvedDedupe,
+  event: RecallEvent,
+  done: Done<RecallWebhookError | undefined>,
+): void {
+  void claimThenDeliver(config.emitter, dedupe, event, config.timeoutMs).then(done, (cause: unknown) => {
+    done(recallError('INTERNAL_ERROR', 'the receiver failed', cause));
+  });
+}
+
+/** The store key of a recall: a message is recalled only once, and MsgKey names it within its app. */
+export function dedupeKey(event: RecallEvent): string {
+  return `${String(event.sdkAppId)}:${event.body.MsgKey}`;
+}
+
+async function claimThenDeliver(
+  emitter: RecallEmitter,
+  dedupe: ResolvedDedupe,
+  event: RecallEvent,
+  timeoutMs: number,
+): Promise<RecallWebhookError | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  const key = dedupeKey(event);
+  const owner = randomUUID();
+  const claim = attempt(() => dedupe.store.claim(key, owner, dedupe.ttlMs));
+  const settled = await withDeadline(claim, Math.min(dedupe.storeTimeoutMs, timeoutMs));
+  // Anything but a boolean is a broken store, not a verdict on the recall.
+  const claimed =
+    typeof settled === 'boolean' || settled === TIMED_OUT || settled instanceof StoreFailure
+      ? settled
+      : new StoreFailure(new TypeError(`claim() resolved ${typeof settled}, not a boolean`));
+  if (claimed === TIMED_OUT || claimed instanceof StoreFailure) {
+    const why = claimed === TIMED_OUT ? 'did not answer in time' : 'failed';
+    // A claim that comes through after all must not hold off the retry this answer invites.
+    if (claimed === TIMED_OUT) {
+      void claim.then(async (late) => {
+        if (late === true) await release(dedupe, key, owner, 'claimed too late');
+      });
+    }
+    log('dedupe store %s for %s: %s', why, key, claimed === TIMED_OUT ? 'timeout' : describeCause(claimed.cause));
+    if (!dedupe.failOpen) return recallError('DEDUPE_UNAVAILABLE', `the dedupe store ${why}`);
+    return deliverWithin(emitter, event, deadline);
+  }
+  if (!claimed) {
+    log('recall %s is a duplicate', key);
+    reportDuplicate(emitter, event);
+    return undefined;
+  }
+  const failure = await deliverWithin(emitter, event, deadline);
+  if (failure !== undefined) {
+    // Awaited while time is left, so the retry that a FAIL answer invites finds the key free.
+    const released = release(dedupe, key, owner, failure.code);
+    const left = deadline - Date.now();
+    if (left > 0) await withDeadline(released, left);
+  }
+  return failure;
+}
+
+function deliverWithin(
+  emitter: RecallEmitter,
+  event: RecallEvent,
+  deadline: number,
+): Promise<RecallWebhookError | undefined> {
+  return new Promise((resolve) => {
+    deliver(emitter, event, Math.max(1, deadline - Date.now()), resolve);
+  });
+}
+
+class StoreFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+/** A store call's result, or a `StoreFailure` for a throw or a rejection: it never rejects. */
+function attempt<T>(call: () => Promise<T>): Promise<T | StoreFailure> {
+  try {
+    return Promise.resolve(call()).then(undefined, (cause: unknown) => new StoreFailure(cause));
+  } catch (cause) {
+    return Promise.resolve(new StoreFailure(cause));
+  }
+}
+
+/** Releases a claim; a failure is logged, and the claim then lasts until its TTL. */
+async function release(dedupe: ResolvedDedupe, key: string, owner: string, why: string): Promise<void> {
+  const outcome = await attempt(() => dedupe.store.release(key, owner));
+  if (outcome instanceof StoreFailure)
+    log('dedupe release of %s (%s) failed: %s', key, why, describeCause(outcome.cause));
+  else log('dedupe claim on %s released (%s)', key, why);
+}

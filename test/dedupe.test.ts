@@ -1,0 +1,223 @@
+import { expect } from 'chai';
+import { setTimeout as sleep } from 'node:timers/promises';
+import request from 'supertest';
+import type { DedupeStore } from '../lib/dedupe-store.js';
+import type { RecallEvent } from '../lib/events.js';
+import { memoryStore } from '../lib/memory-store.js';
+import type { DedupeOptions } from '../lib/options.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+import { ADAPTERS } from './helpers/adapters.js';
+import { buildApp, OK, type TestApp } from './helpers/app.js';
+
+/** An app with `dedupe` on, recording `'duplicate'` events too. */
+function dedupeApp(dedupe: DedupeOptions, options: { timeoutMs?: number; sdkAppId?: number[] } = {}) {
+  const target = buildApp({ dedupe, ...options });
+  const duplicates: RecallEvent[] = [];
+  target.recall.events.on('duplicate', (event) => duplicates.push(event));
+  return { ...target, duplicates };
+}
+
+function post(target: TestApp, body = SAMPLE_BODY_TEXT, sdkAppId = SDK_APP_ID) {
+  return request(target.app).post(callbackUrl({ sdkAppId })).type('json').send(body);
+}
+
+function fail(code: string, reason: string) {
+  return { ActionStatus: 'FAIL', ErrorInfo: `${code}: ${reason}`, ErrorCode: 1 };
+}
+
+/** A store whose claim does what `claim` says, recording every call. */
+function scriptedStore(claim: DedupeStore['claim'], release: DedupeStore['release'] = () => Promise.resolve()) {
+  const calls = { claims: [] as string[], releases: [] as string[] };
+  const store: DedupeStore = {
+    claim(key, owner, ttlMs) {
+      calls.claims.push(key);
+      return claim(key, owner, ttlMs);
+    },
+    release(key, owner) {
+      calls.releases.push(key);
+      return release(key, owner);
+    },
+  };
+  return { store, calls };
+}
+
+describe('dedupe', () => {
+  it('should answer a duplicate OK and emit it as duplicate, not as recall', async () => {
+    const target = dedupeApp({ store: memoryStore() });
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(target.recalls).to.have.length(1);
+    expect(target.duplicates).to.have.length(1);
+    expect(target.duplicates[0]?.body).to.deep.equal(SAMPLE_WITH_UNREAD);
+    expect(target.rejections).to.deep.equal([]);
+  });
+
+  it('should emit one recall of many copies arriving at once', async () => {
+    const target = dedupeApp({ store: memoryStore() });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post(target)));
+    expect(answers.map((res) => res.body as unknown)).to.deep.equal(Array(20).fill(OK));
+    expect(target.recalls).to.have.length(1);
+    expect(target.duplicates).to.have.length(19);
+  });
+
+  it('should tell apart recalls of other messages and the same MsgKey of another SdkAppid', async () => {
+    const other = SDK_APP_ID + 1;
+    const target = dedupeApp({ store: memoryStore() }, { sdkAppId: [SDK_APP_ID, other] });
+    await post(target);
+    await post(target, JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: 'another' }));
+    await post(target, SAMPLE_BODY_TEXT, other);
+    expect(target.recalls.map((e) => `${String(e.sdkAppId)} ${e.body.MsgKey}`)).to.deep.equal([
+      `${String(SDK_APP_ID)} ${SAMPLE_WITH_UNREAD.MsgKey}`,
+      `${String(SDK_APP_ID)} another`,
+      `${String(other)} ${SAMPLE_WITH_UNREAD.MsgKey}`,
+    ]);
+    expect(target.duplicates).to.deep.equal([]);
+  });
+
+  it('should handle the retry of a recall whose listener failed', async () => {
+    const target = dedupeApp({ store: memoryStore() });
+    let calls = 0;
+    target.recall.events.on('recall', () => {
+      calls += 1;
+      if (calls === 1) throw new Error('database down');
+    });
+    expect((await post(target)).body).to.deep.equal(fail('LISTENER_FAILED', 'a recall listener failed'));
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(calls).to.equal(2);
+    expect(target.duplicates).to.have.length(1);
+  });
+
+  it('should handle the retry of a recall whose listener timed out', async () => {
+    const target = dedupeApp({ store: memoryStore() }, { timeoutMs: 100 });
+    let calls = 0;
+    let slow: Promise<unknown> = Promise.resolve();
+    target.recall.events.on('recall', () => {
+      calls += 1;
+      if (calls > 1) return undefined;
+      slow = sleep(300);
+      return slow;
+    });
+    expect((await post(target)).body).to.deep.equal(fail('LISTENER_TIMEOUT', 'listeners did not finish within 100 ms'));
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(calls).to.equal(2);
+    // Its timer must not outlive the test, where later tests count timers.
+    await slow;
+  });
+
+  it('should answer DEDUPE_UNAVAILABLE and emit no recall when the store fails', async () => {
+    const failures: DedupeStore['claim'][] = [
+      () => Promise.reject(new Error('ECONNREFUSED redis://:secret@10.0.0.1')),
+      () => {
+        throw new Error('thrown before any promise');
+      },
+      // A store that answers something other than a boolean is broken, not saying "duplicate".
+      () => Promise.resolve('OK' as unknown as boolean),
+    ];
+    for (const claim of failures) {
+      const { store } = scriptedStore(claim);
+      const target = dedupeApp({ store });
+      const res = await post(target);
+      expect(res.status).to.equal(200);
+      expect(res.body).to.deep.equal(fail('DEDUPE_UNAVAILABLE', 'the dedupe store failed'));
+      expect(res.text).not.to.include('secret');
+      expect(target.recalls).to.deep.equal([]);
+      expect(target.rejections.map((e) => e.code)).to.deep.equal(['DEDUPE_UNAVAILABLE']);
+    }
+  });
+
+  it('should answer by storeTimeoutMs when the store hangs, and release a claim that comes too late', async () => {
+    let grant: (claimed: boolean) => void = () => undefined;
+    const { store, calls } = scriptedStore(
+      () =>
+        new Promise((resolve) => {
+          grant = resolve;
+        }),
+    );
+    const target = dedupeApp({ store, storeTimeoutMs: 50 });
+    const started = Date.now();
+    const res = await post(target);
+    expect(res.body).to.deep.equal(fail('DEDUPE_UNAVAILABLE', 'the dedupe store did not answer in time'));
+    expect(Date.now() - started).to.be.below(1000);
+    expect(target.recalls).to.deep.equal([]);
+    grant(true);
+    await sleep(10);
+    expect(calls.releases).to.deep.equal(calls.claims);
+  });
+
+  it('should emit the recall when the store fails and failOpen is set', async () => {
+    const { store } = scriptedStore(() => Promise.reject(new Error('down')));
+    const target = dedupeApp({ store, failOpen: true });
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(target.recalls).to.have.length(1);
+  });
+
+  it('should still answer when releasing fails, keeping the claim until its TTL', async () => {
+    const memory = memoryStore();
+    const store: DedupeStore = {
+      claim: (key, owner, ttl) => memory.claim(key, owner, ttl),
+      release: () => Promise.reject(new Error('down')),
+    };
+    const target = dedupeApp({ store });
+    target.recall.events.on('recall', () => {
+      throw new Error('listener');
+    });
+    expect((await post(target)).body).to.deep.equal(fail('LISTENER_FAILED', 'a recall listener failed'));
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(target.duplicates).to.have.length(1);
+  });
+
+  it('should claim nothing for a request it refuses', async () => {
+    const { store, calls } = scriptedStore(() => Promise.resolve(true));
+    const target = buildApp({ token: TOKEN, dedupe: { store } });
+    await request(target.app)
+      .post(callbackUrl({ token: 'wrong' }))
+      .type('json')
+      .send(SAMPLE_BODY_TEXT);
+    await request(target.app)
+      .post(callbackUrl({ token: TOKEN }))
+      .type('json')
+      .send('{"CallbackCommand":1}');
+    expect(calls.claims).to.deep.equal([]);
+    expect(target.recalls).to.deep.equal([]);
+  });
+
+  it('should claim for the configured TTL, keyed by SdkAppid and MsgKey', async () => {
+    const seen: [string, number][] = [];
+    const { store } = scriptedStore((key, _owner, ttlMs) => {
+      seen.push([key, ttlMs]);
+      return Promise.resolve(true);
+    });
+    await post(dedupeApp({ store, ttlSeconds: 90 }));
+    await post(dedupeApp({ store }));
+    expect(seen).to.deep.equal([
+      [`${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`, 90_000],
+      [`${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`, 3_600_000],
+    ]);
+  });
+
+  it('should keep working when a duplicate listener throws', async () => {
+    const target = dedupeApp({ store: memoryStore() });
+    target.recall.events.on('duplicate', () => {
+      throw new Error('metrics down');
+    });
+    await post(target);
+    expect((await post(target)).body).to.deep.equal(OK);
+  });
+
+  for (const adapter of ADAPTERS) {
+    it(`should share claims between receivers through one store (${adapter.name})`, async () => {
+      const store = memoryStore();
+      const req = { method: 'POST', url: callbackUrl(), body: SAMPLE_BODY_TEXT };
+      const duplicates: RecallEvent[] = [];
+      const first = await adapter.send({ dedupe: { store } }, () => undefined, req);
+      const second = await adapter.send(
+        { dedupe: { store } },
+        (events) => events.on('duplicate', (event) => duplicates.push(event)),
+        req,
+      );
+      expect([first.text, second.text]).to.deep.equal([JSON.stringify(OK), JSON.stringify(OK)]);
+      expect([first.recalls.length, second.recalls.length, duplicates.length]).to.deep.equal([1, 0, 1]);
+    });
+  }
+});

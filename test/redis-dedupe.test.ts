@@ -1,0 +1,152 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { RecallEvent } from '../lib/events.js';
+import type { DedupeStore } from '../lib/dedupe-store.js';
+import { redisStore } from '../lib/redis-store.js';
+import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
+import { buildApp, OK } from './helpers/app.js';
+import { listen, type Running } from './helpers/http.js';
+import { ioredisClient, nodeRedisClient, reconnected, sharedRedisUrl, startRedisServer } from './helpers/redis.js';
+
+// Several instances of an app behind a load balancer: two Express apps on two ports, each with a
+// Redis client of its own, sharing one real Redis.
+
+interface Instance {
+  readonly running: Running;
+  readonly recalls: RecallEvent[];
+  readonly duplicates: RecallEvent[];
+  readonly events: ReturnType<typeof buildApp>['recall']['events'];
+}
+
+async function instance(
+  store: DedupeStore,
+  options: { storeTimeoutMs?: number; failOpen?: boolean } = {},
+): Promise<Instance> {
+  const target = buildApp({ token: TOKEN, dedupe: { store, ...options } });
+  const duplicates: RecallEvent[] = [];
+  target.recall.events.on('duplicate', (event) => duplicates.push(event));
+  return { running: await listen(target.app), recalls: target.recalls, duplicates, events: target.recall.events };
+}
+
+async function deliver(to: Instance, msgKey: string): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${String(to.running.port)}${callbackUrl({ token: TOKEN })}`, {
+    method: 'POST',
+    body: JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: msgKey }),
+  });
+  expect(res.status).to.equal(200);
+  return res.json();
+}
+
+const DEDUPE_UNAVAILABLE = (reason: string) => ({
+  ActionStatus: 'FAIL',
+  ErrorInfo: `DEDUPE_UNAVAILABLE: the dedupe store ${reason}`,
+  ErrorCode: 1,
+});
+
+describe('dedupe across instances sharing Redis', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const prefix = `test:${randomUUID()}:`;
+
+  afterEach(async () => {
+    await Promise.all(cleanup.splice(0).map((close) => close()));
+  });
+
+  async function twoInstances(): Promise<[Instance, Instance]> {
+    const url = await sharedRedisUrl();
+    // One instance on node-redis and one on ioredis: the claims are the same keys either way.
+    const a = await nodeRedisClient(url);
+    const b = await ioredisClient(url);
+    const instances = [
+      await instance(redisStore(a.client, { prefix })),
+      await instance(redisStore(b.client, { prefix })),
+    ] as const;
+    cleanup.push(
+      () => a.client.quit(),
+      () => b.client.quit(),
+      ...instances.map((i) => () => i.running.close()),
+    );
+    return [instances[0], instances[1]];
+  }
+
+  it('should emit exactly one recall when the same recall reaches both at the same moment, every time', async () => {
+    const [a, b] = await twoInstances();
+    const rounds = 200;
+    for (let round = 0; round < rounds; round++) {
+      const answers = await Promise.all([deliver(a, `race-${String(round)}`), deliver(b, `race-${String(round)}`)]);
+      expect(answers).to.deep.equal([OK, OK]);
+    }
+    const recalled = [...a.recalls, ...b.recalls].map((e) => e.body.MsgKey).sort();
+    expect(recalled).to.deep.equal(Array.from({ length: rounds }, (_, i) => `race-${String(i)}`).sort());
+    expect(a.duplicates.length + b.duplicates.length).to.equal(rounds);
+  });
+
+  it('should let the retry through on the other instance when the first copy failed', async () => {
+    const [a, b] = await twoInstances();
+    a.events.on('recall', () => {
+      throw new Error('database down on instance a');
+    });
+    expect(await deliver(a, 'retried')).to.deep.equal({
+      ActionStatus: 'FAIL',
+      ErrorInfo: 'LISTENER_FAILED: a recall listener failed',
+      ErrorCode: 1,
+    });
+    expect(await deliver(b, 'retried')).to.deep.equal(OK);
+    expect(await deliver(a, 'retried')).to.deep.equal(OK);
+    expect(b.recalls.map((e) => e.body.MsgKey)).to.deep.equal(['retried']);
+    expect(a.duplicates.map((e) => e.body.MsgKey)).to.deep.equal(['retried']);
+  });
+
+  for (const { name, failOpen } of [
+    { name: 'fail closed by default', failOpen: false },
+    { name: 'fail open when set', failOpen: true },
+  ]) {
+    it(`should answer while Redis is away (${name}) and dedupe again once it is back`, async () => {
+      const server = await startRedisServer();
+      cleanup.push(() => server.kill());
+      // Without an offline queue a command fails at once while Redis is away; with one (the
+      // clients' default) it waits, and storeTimeoutMs ends the wait.
+      const quick = await nodeRedisClient(server.url, { disableOfflineQueue: true });
+      const queued = await ioredisClient(server.url);
+      cleanup.push(
+        () => {
+          quick.client.destroy();
+          return Promise.resolve();
+        },
+        () => {
+          queued.client.disconnect();
+          return Promise.resolve();
+        },
+      );
+      const instances = [
+        await instance(redisStore(quick.client), { failOpen, storeTimeoutMs: 200 }),
+        await instance(redisStore(queued.client), { failOpen, storeTimeoutMs: 200 }),
+      ];
+      cleanup.push(...instances.map((i) => () => i.running.close()));
+
+      for (const i of instances) expect(await deliver(i, `before-${String(instances.indexOf(i))}`)).to.deep.equal(OK);
+      await server.kill();
+      for (const i of instances) {
+        const started = Date.now();
+        const answer = await deliver(i, 'while-away');
+        expect(Date.now() - started).to.be.below(1500);
+        expect(answer).to.deep.equal(
+          failOpen ? OK : DEDUPE_UNAVAILABLE(i === instances[0] ? 'failed' : 'did not answer in time'),
+        );
+      }
+      const emittedWhileAway = instances.flatMap((i) => i.recalls).filter((e) => e.body.MsgKey === 'while-away');
+      expect(emittedWhileAway).to.have.length(failOpen ? 2 : 0);
+
+      await server.restart();
+      await reconnected(() => quick.client.ping());
+      await reconnected(() => queued.client.ping());
+      for (const [index, i] of instances.entries()) {
+        const key = `after-${String(index)}`;
+        expect(await deliver(i, key)).to.deep.equal(OK);
+        expect(await deliver(i, key)).to.deep.equal(OK);
+        expect(i.recalls.filter((e) => e.body.MsgKey === key)).to.have.length(1);
+        expect(i.duplicates.filter((e) => e.body.MsgKey === key)).to.have.length(1);
+      }
+      expect(quick.errors.length).to.be.above(0);
+    });
+  }
+});
