@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { resolveConfig } from '../dist/esm/config.js';
 import { decide } from '../dist/esm/core.js';
 import { callbackQuery, sampleRecall } from '../dist/esm/testing/index.js';
-import { OK, SDK_APP_ID, TOKEN, VARIANTS, type VariantName } from './variants.js';
+import { startRedis } from './redis.js';
+import { DISTINCT_RECALLS, OK, SDK_APP_ID, TOKEN, VARIANTS, type VariantName } from './variants.js';
 
 const { values } = parseArgs({
   options: {
@@ -61,10 +62,11 @@ function coreDecisionNs(): number {
   return median(runs);
 }
 
-async function start(name: VariantName): Promise<{ child: ChildProcess; port: number }> {
+async function start(name: VariantName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(new URL('server.ts', import.meta.url), [name], {
     execArgv: ['--import', 'tsx'],
     stdio: 'inherit',
+    env: { ...process.env, ...env },
   });
   const [message] = (await once(child, 'message')) as [{ port: number }];
   return { child, port: message.port };
@@ -81,16 +83,40 @@ async function usage(child: ChildProcess): Promise<Usage> {
   return message;
 }
 
-async function measure(server: { child: ChildProcess; port: number }, seconds: number): Promise<Run> {
+async function measure(
+  server: { child: ChildProcess; port: number },
+  seconds: number,
+  distinct: boolean,
+): Promise<Run> {
   const before = await usage(server.child);
-  const run = await load(server.port, seconds);
+  const run = await load(server.port, seconds, distinct);
   const after = await usage(server.child);
   return { ...run, cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / (after.requests - before.requests) };
 }
 
-async function load(port: number, seconds: number): Promise<Omit<Run, 'cpuMicrosPerRequest'>> {
+// A prefix of this run's own: a Redis shared with earlier runs still holds their keys.
+const RUN_ID = Date.now().toString(36);
+let recallCount = 0;
+
+async function load(port: number, seconds: number, distinct: boolean): Promise<Omit<Run, 'cpuMicrosPerRequest'>> {
   // Signed now: a Sign is accepted for a minute, and one run is a few seconds.
   const url = `http://127.0.0.1:${String(port)}/callback?${callbackQuery({ sdkAppId: SDK_APP_ID, token: TOKEN })}`;
+  // autocannon checks expectBody only for its own fixed request; with a body per request, the
+  // answer is checked here.
+  let wrongBodies = 0;
+  const perRequest = {
+    requests: [
+      {
+        setupRequest: (request: autocannon.Request) => ({
+          ...request,
+          body: JSON.stringify(sampleRecall({ MsgKey: `${RUN_ID}-${String((recallCount += 1))}` })),
+        }),
+        onResponse: (_status: number, body: string) => {
+          if (body !== OK) wrongBodies += 1;
+        },
+      },
+    ],
+  };
   const result = await autocannon({
     url,
     method: 'POST',
@@ -98,30 +124,37 @@ async function load(port: number, seconds: number): Promise<Omit<Run, 'cpuMicros
     body: BODY,
     connections: CONNECTIONS,
     duration: seconds,
-    expectBody: OK,
+    ...(distinct ? perRequest : { expectBody: OK }),
   });
   return {
     reqPerSec: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    bad: result.errors + result.timeouts + result.non2xx + (result as unknown as { mismatches: number }).mismatches,
+    bad:
+      result.errors +
+      result.timeouts +
+      result.non2xx +
+      wrongBodies +
+      (result as unknown as { mismatches: number }).mismatches,
   };
 }
 
 const servers = new Map<VariantName, { child: ChildProcess; port: number }>();
 const runs = new Map<VariantName, Run[]>(NAMES.map((name) => [name, []]));
 const started = Date.now();
+const redis = await startRedis();
 try {
   const coreNs = coreDecisionNs();
-  for (const name of NAMES) servers.set(name, await start(name));
+  for (const name of NAMES) servers.set(name, await start(name, { REDIS_URL: redis.url }));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order, so no variant always runs on a machine warmed or tired by another.
     const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
     for (const name of order) {
       const server = servers.get(name);
       if (server === undefined) throw new Error(`no server for ${name}`);
-      await load(server.port, 1);
-      runs.get(name)?.push(await measure(server, DURATION));
+      const distinct = DISTINCT_RECALLS.has(name);
+      await load(server.port, 1, distinct);
+      runs.get(name)?.push(await measure(server, DURATION, distinct));
       if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${name}\n`);
     }
   }
@@ -159,7 +192,7 @@ try {
     );
     for (const r of results) {
       console.log(
-        `${String(r.variant)}. ${r.name.padEnd(50)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request${r.badAnswers > 0 ? `  ${String(r.badAnswers)} bad answers` : ''}`,
+        `${String(r.variant)}. ${r.name.padEnd(52)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request${r.badAnswers > 0 ? `  ${String(r.badAnswers)} bad answers` : ''}`,
       );
     }
     console.log('');
@@ -174,4 +207,5 @@ try {
   }
 } finally {
   for (const { child } of servers.values()) child.kill();
+  redis.stop();
 }

@@ -1,7 +1,8 @@
 // The servers the benchmark compares, each started in a process of its own by bench/server.ts.
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { recallNodeHandler, recallWebhook } from '../dist/esm/index.js';
+import { Redis } from 'ioredis';
+import { memoryStore, recallNodeHandler, recallWebhook, redisStore } from '../dist/esm/index.js';
 
 export const SDK_APP_ID = 1400000000;
 export const TOKEN = 'bench-token';
@@ -54,9 +55,31 @@ export const VARIANTS = {
     handler.events.on('recall', (event) => event.body.MsgKey);
     return handler;
   },
+  /** 7. Variant 4 with dedupe in memory; every request a distinct recall. */
+  'Express, recallWebhook (signed) + dedupe in memory': (): RequestListener => {
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN, dedupe: { store: memoryStore() } });
+    recall.events.on('recall', (event) => event.body.MsgKey);
+    return express().use('/callback', recall);
+  },
+  /** 8. Variant 4 with dedupe in Redis (REDIS_URL); every request a distinct recall. */
+  'Express, recallWebhook (signed) + dedupe in Redis': (): RequestListener => {
+    const recall = recallWebhook({
+      sdkAppId: SDK_APP_ID,
+      token: TOKEN,
+      dedupe: { store: redisStore(new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')) },
+    });
+    recall.events.on('recall', (event) => event.body.MsgKey);
+    return express().use('/callback', recall);
+  },
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;
+
+/** Variants whose load sends a distinct MsgKey with every request, so no delivery is a duplicate. */
+export const DISTINCT_RECALLS: ReadonlySet<string> = new Set([
+  'Express, recallWebhook (signed) + dedupe in memory',
+  'Express, recallWebhook (signed) + dedupe in Redis',
+] satisfies VariantName[]);
 
 export function serve(name: VariantName): ReturnType<typeof createServer> {
   return createServer({ keepAlive: true }, VARIANTS[name]());

@@ -7,6 +7,7 @@ import { recallError, type RecallWebhookError } from './errors.js';
 import type { RecallEmitter, RecallEvent } from './events.js';
 import { describeCause, log } from './log.js';
 import type { Done } from './receive.js';
+import { attempt, Failure } from './settle.js';
 
 /**
  * Delivers a recall at most once per claim: claims its key in the store, emits `'recall'` only
@@ -43,10 +44,10 @@ async function claimThenDeliver(
   const settled = await withDeadline(claim, Math.min(dedupe.storeTimeoutMs, timeoutMs));
   // Anything but a boolean is a broken store, not a verdict on the recall.
   const claimed =
-    typeof settled === 'boolean' || settled === TIMED_OUT || settled instanceof StoreFailure
+    typeof settled === 'boolean' || settled === TIMED_OUT || settled instanceof Failure
       ? settled
-      : new StoreFailure(new TypeError(`claim() resolved ${typeof settled}, not a boolean`));
-  if (claimed === TIMED_OUT || claimed instanceof StoreFailure) {
+      : new Failure(new TypeError(`claim() resolved ${typeof settled}, not a boolean`));
+  if (claimed === TIMED_OUT || claimed instanceof Failure) {
     const why = claimed === TIMED_OUT ? 'did not answer in time' : 'failed';
     // A claim that comes through after all must not hold off the retry this answer invites.
     if (claimed === TIMED_OUT) {
@@ -56,14 +57,14 @@ async function claimThenDeliver(
     }
     log('dedupe store %s for %s: %s', why, key, claimed === TIMED_OUT ? 'timeout' : describeCause(claimed.cause));
     if (!dedupe.failOpen) return recallError('DEDUPE_UNAVAILABLE', `the dedupe store ${why}`);
-    return deliverWithin(emitter, event, deadline);
+    return deliverWithin(emitter, event, timeoutMs, deadline);
   }
   if (!claimed) {
     log('recall %s is a duplicate', key);
     reportDuplicate(emitter, event);
     return undefined;
   }
-  const failure = await deliverWithin(emitter, event, deadline);
+  const failure = await deliverWithin(emitter, event, timeoutMs, deadline);
   if (failure !== undefined) {
     // Awaited while time is left, so the retry that a FAIL answer invites finds the key free.
     const released = release(dedupe, key, owner, failure.code);
@@ -73,33 +74,21 @@ async function claimThenDeliver(
   return failure;
 }
 
+/** `deliver` with what is left of `timeoutMs` at `deadline`, as a promise. */
 function deliverWithin(
   emitter: RecallEmitter,
   event: RecallEvent,
+  timeoutMs: number,
   deadline: number,
 ): Promise<RecallWebhookError | undefined> {
   return new Promise((resolve) => {
-    deliver(emitter, event, Math.max(1, deadline - Date.now()), resolve);
+    deliver(emitter, event, timeoutMs, resolve, Math.max(1, deadline - Date.now()));
   });
-}
-
-class StoreFailure {
-  constructor(readonly cause: unknown) {}
-}
-
-/** A store call's result, or a `StoreFailure` for a throw or a rejection: it never rejects. */
-function attempt<T>(call: () => Promise<T>): Promise<T | StoreFailure> {
-  try {
-    return Promise.resolve(call()).then(undefined, (cause: unknown) => new StoreFailure(cause));
-  } catch (cause) {
-    return Promise.resolve(new StoreFailure(cause));
-  }
 }
 
 /** Releases a claim; a failure is logged, and the claim then lasts until its TTL. */
 async function release(dedupe: ResolvedDedupe, key: string, owner: string, why: string): Promise<void> {
   const outcome = await attempt(() => dedupe.store.release(key, owner));
-  if (outcome instanceof StoreFailure)
-    log('dedupe release of %s (%s) failed: %s', key, why, describeCause(outcome.cause));
+  if (outcome instanceof Failure) log('dedupe release of %s (%s) failed: %s', key, why, describeCause(outcome.cause));
   else log('dedupe claim on %s released (%s)', key, why);
 }

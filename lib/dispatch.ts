@@ -2,6 +2,8 @@ import { recallError, type RecallWebhookError } from './errors.js';
 import type { RecallEmitter, RecallEvent } from './events.js';
 import { TIMED_OUT, withDeadline } from './deadline.js';
 import { describeCause, log } from './log.js';
+import type { Failure } from './settle.js';
+import { isFailure, settle } from './settle.js';
 import type { Done } from './receive.js';
 
 /**
@@ -16,6 +18,8 @@ export function deliver(
   event: RecallEvent,
   timeoutMs: number,
   done: Done<RecallWebhookError | undefined>,
+  // What is left of timeoutMs when part of it went elsewhere (a dedupe claim).
+  waitMs = timeoutMs,
 ): void {
   // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
   const listeners = emitter.rawListeners('recall');
@@ -26,7 +30,7 @@ export function deliver(
     done(outcome(failures));
     return;
   }
-  void withDeadline(Promise.all(pending), timeoutMs).then((settled) => {
+  void withDeadline(Promise.all(pending), waitMs).then((settled) => {
     if (settled === TIMED_OUT) {
       log('listeners still running after %d ms', timeoutMs);
       done(recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`));
@@ -41,33 +45,6 @@ function outcome(failures: readonly Failure[]): RecallWebhookError | undefined {
   if (first === undefined) return undefined;
   const count = failures.length === 1 ? 'a recall listener' : `${String(failures.length)} recall listeners`;
   return recallError('LISTENER_FAILED', `${count} failed`, first.cause);
-}
-
-class Failure {
-  constructor(readonly cause: unknown) {}
-}
-
-function isFailure(value: unknown): value is Failure {
-  return value instanceof Failure;
-}
-
-/** A listener's outcome: a value, a `Failure`, or a promise that resolves to one of those. */
-function settle(call: () => unknown): unknown {
-  try {
-    const result = call();
-    if (isThenable(result)) return Promise.resolve(result).then(undefined, (cause: unknown) => new Failure(cause));
-    return result;
-  } catch (cause) {
-    return new Failure(cause);
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** Emits `'rejected'`; a listener that throws is logged, never allowed to break the answer. */

@@ -184,6 +184,8 @@ describe('README', function () {
         LOAD.rejectedBurst,
         LOAD.propertyCasesFetch,
         LOAD.propertyCasesExpress,
+        LOAD.dedupeRecalls,
+        LOAD.dedupeConcurrency,
       ].map((n) => n.toLocaleString('en-US'));
       for (const figure of [
         ...figures,

@@ -5,6 +5,7 @@ import type { DedupeStore } from '../lib/dedupe-store.js';
 import { redisStore } from '../lib/redis-store.js';
 import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
 import { buildApp, OK } from './helpers/app.js';
+import { LOAD } from './reliability/figures.js';
 import { listen, type Running } from './helpers/http.js';
 import { ioredisClient, nodeRedisClient, reconnected, sharedRedisUrl, startRedisServer } from './helpers/redis.js';
 
@@ -78,6 +79,28 @@ describe('dedupe across instances sharing Redis', () => {
     const recalled = [...a.recalls, ...b.recalls].map((e) => e.body.MsgKey).sort();
     expect(recalled).to.deep.equal(Array.from({ length: rounds }, (_, i) => `race-${String(i)}`).sort());
     expect(a.duplicates.length + b.duplicates.length).to.equal(rounds);
+  });
+
+  it(`should emit one recall each for ${LOAD.dedupeRecalls.toLocaleString('en-US')} recalls sent to both at concurrency ${String(LOAD.dedupeConcurrency)}`, async function () {
+    this.timeout(60_000);
+    const [a, b] = await twoInstances();
+    const answers: unknown[] = [];
+    let next = 0;
+    // Each worker sends one recall to both instances at once, then takes the next.
+    await Promise.all(
+      Array.from({ length: LOAD.dedupeConcurrency }, async () => {
+        for (let index = next++; index < LOAD.dedupeRecalls; index = next++) {
+          answers.push(
+            ...(await Promise.all([deliver(a, `load-${String(index)}`), deliver(b, `load-${String(index)}`)])),
+          );
+        }
+      }),
+    );
+    expect(answers.filter((answer) => JSON.stringify(answer) !== JSON.stringify(OK))).to.deep.equal([]);
+    const recalled = new Set([...a.recalls, ...b.recalls].map((e) => e.body.MsgKey));
+    expect(recalled.size).to.equal(LOAD.dedupeRecalls);
+    expect(a.recalls.length + b.recalls.length).to.equal(LOAD.dedupeRecalls);
+    expect(a.duplicates.length + b.duplicates.length).to.equal(LOAD.dedupeRecalls);
   });
 
   it('should let the retry through on the other instance when the first copy failed', async () => {

@@ -8,4 +8,7 @@ export const LOAD = {
   listenerTimeoutMs: 100,
   propertyCasesFetch: 3_000,
   propertyCasesExpress: 500,
+  /** Distinct recalls, each delivered to both of two instances sharing Redis. */
+  dedupeRecalls: 2_000,
+  dedupeConcurrency: 50,
 } as const;
