@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from './config.js';
 import { TIMED_OUT, withDeadline } from './deadline.js';
 import type { ResolvedDedupe } from './dedupe-config.js';
-import { deliver, reportDuplicate } from './dispatch.js';
+import { deliver, report } from './dispatch.js';
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { RecallEmitter, RecallEvent } from './events.js';
 import { describeCause, log } from './log.js';
@@ -61,7 +61,7 @@ async function claimThenDeliver(
   }
   if (!claimed) {
     log('recall %s is a duplicate', key);
-    reportDuplicate(emitter, event);
+    report(emitter, 'duplicate', event);
     return undefined;
   }
   const failure = await deliverWithin(emitter, event, timeoutMs, deadline);

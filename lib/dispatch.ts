@@ -1,9 +1,8 @@
 import { recallError, type RecallWebhookError } from './errors.js';
-import type { RecallEmitter, RecallEvent } from './events.js';
+import type { RecallEmitter, RecallEvent, RecallEventListeners } from './events.js';
 import { TIMED_OUT, withDeadline } from './deadline.js';
 import { describeCause, log } from './log.js';
-import type { Failure } from './settle.js';
-import { isFailure, settle } from './settle.js';
+import { isFailure, settle, type Failure } from './settle.js';
 import type { Done } from './receive.js';
 
 /**
@@ -47,20 +46,18 @@ function outcome(failures: readonly Failure[]): RecallWebhookError | undefined {
   return recallError('LISTENER_FAILED', `${count} failed`, first.cause);
 }
 
-/** Emits `'rejected'`; a listener that throws is logged, never allowed to break the answer. */
-export function reportRejection(emitter: RecallEmitter, error: RecallWebhookError): void {
+/**
+ * Emits `'rejected'` or `'duplicate'`, events for logging and metrics: a listener that throws is
+ * logged, never allowed to change or break the answer.
+ */
+export function report<E extends 'rejected' | 'duplicate'>(
+  emitter: RecallEmitter,
+  event: E,
+  ...args: Parameters<RecallEventListeners[E]>
+): void {
   try {
-    emitter.emit('rejected', error);
+    emitter.emit(event, ...args);
   } catch (cause) {
-    log('a rejected listener threw: %s', describeCause(cause));
-  }
-}
-
-/** Emits `'duplicate'`; a listener that throws is logged, as for `'rejected'`. */
-export function reportDuplicate(emitter: RecallEmitter, event: RecallEvent): void {
-  try {
-    emitter.emit('duplicate', event);
-  } catch (cause) {
-    log('a duplicate listener threw: %s', describeCause(cause));
+    log('a %s listener threw: %s', event, describeCause(cause));
   }
 }

@@ -2,7 +2,7 @@ import { failAnswer, OK_ANSWER } from './answer.js';
 import type { ResolvedConfig } from './config.js';
 import { decideBody, decideQuery, type BodyInput, type CallbackContext } from './core.js';
 import { deliverOnce } from './dedupe.js';
-import { deliver, reportRejection } from './dispatch.js';
+import { deliver, report } from './dispatch.js';
 import { recallError, RecallWebhookError } from './errors.js';
 import { describeCause, log } from './log.js';
 
@@ -107,6 +107,6 @@ function guarded(config: ResolvedConfig, respond: Done<Outcome>, step: (reply: D
 
 function fail(config: ResolvedConfig, error: RecallWebhookError): Outcome {
   log('refused %s: %s', error.code, error.message);
-  reportRejection(config.emitter, error);
+  report(config.emitter, 'rejected', error);
   return { kind: 'answer', answer: failAnswer(error), error };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deliver as deliverTo, reportRejection } from '../lib/dispatch.js';
+import { deliver as deliverTo, report } from '../lib/dispatch.js';
 import { recallError, type RecallWebhookError } from '../lib/errors.js';
 import { createEmitter, type RecallEmitter, type RecallEvent } from '../lib/events.js';
 import { SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
@@ -179,14 +179,22 @@ describe('dispatch', () => {
     });
   });
 
-  describe('reportRejection()', () => {
+  describe('report()', () => {
     it('should emit the error as rejected', () => {
       const emitter = createEmitter();
       const error = recallError('SIGNATURE_INVALID', 'Sign does not match');
       const seen: unknown[] = [];
       emitter.on('rejected', (e) => seen.push(e));
-      reportRejection(emitter, error);
+      report(emitter, 'rejected', error);
       expect(seen).to.deep.equal([error]);
+    });
+
+    it('should emit the event as duplicate', () => {
+      const emitter = createEmitter();
+      const seen: unknown[] = [];
+      emitter.on('duplicate', (e) => seen.push(e));
+      report(emitter, 'duplicate', EVENT);
+      expect(seen).to.deep.equal([EVENT]);
     });
 
     it('should survive a rejected listener that throws', () => {
@@ -195,7 +203,7 @@ describe('dispatch', () => {
         throw new Error('logger broke');
       });
       expect(() => {
-        reportRejection(emitter, recallError('BODY_INVALID', 'x'));
+        report(emitter, 'rejected', recallError('BODY_INVALID', 'x'));
       }).not.to.throw();
     });
   });
