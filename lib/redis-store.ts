@@ -1,12 +1,12 @@
 import { configError } from './config-error.js';
 import type { DedupeStore } from './dedupe-store.js';
 
-/** A node-redis client: `createClient()` of the `redis` package (v4 or v5). */
+/** A node-redis client: `createClient()` of the `redis` package (v4 or later; not `createCluster()`). */
 export interface NodeRedisClientLike {
   sendCommand(args: string[]): Promise<unknown>;
 }
 
-/** An ioredis client: `new Redis()` or `new Redis.Cluster()` of the `ioredis` package (v5). */
+/** An ioredis client: `new Redis()` of the `ioredis` package (v5). */
 export interface IORedisClientLike {
   call(command: string, ...args: string[]): Promise<unknown>;
 }
