@@ -186,6 +186,7 @@ describe('README', function () {
         LOAD.propertyCasesExpress,
         LOAD.dedupeRecalls,
         LOAD.dedupeConcurrency,
+        LOAD.dedupeModelRuns,
       ].map((n) => n.toLocaleString('en-US'));
       for (const figure of [
         ...figures,

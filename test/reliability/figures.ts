@@ -11,4 +11,6 @@ export const LOAD = {
   /** Distinct recalls, each delivered to both of two instances sharing Redis. */
   dedupeRecalls: 2_000,
   dedupeConcurrency: 50,
+  /** Random sequences of deliveries checked against the dedupe model. */
+  dedupeModelRuns: 1_000,
 } as const;
