@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RecallEvent } from '../lib/events.js';
 import type { DedupeStore } from '../lib/dedupe-store.js';
 import { redisStore } from '../lib/redis-store.js';
@@ -119,34 +120,46 @@ describe('dedupe across instances sharing Redis', () => {
     expect(a.duplicates.map((e) => e.body.MsgKey)).to.deep.equal(['retried']);
   });
 
+  /**
+   * A Redis of this test's own, and two instances on it: one on node-redis without an offline
+   * queue (a command fails at once while Redis is away) and one on ioredis with its default
+   * offline queue (a command waits, and storeTimeoutMs ends the wait).
+   */
+  async function onOwnRedis(failOpen: boolean) {
+    const server = await startRedisServer();
+    cleanup.push(() => server.kill());
+    const quick = await nodeRedisClient(server.url, { disableOfflineQueue: true });
+    const queued = await ioredisClient(server.url);
+    cleanup.push(
+      () => {
+        quick.client.destroy();
+        return Promise.resolve();
+      },
+      () => {
+        queued.client.disconnect();
+        return Promise.resolve();
+      },
+    );
+    const instances = [
+      await instance(redisStore(quick.client), { failOpen, storeTimeoutMs: 200 }),
+      await instance(redisStore(queued.client), { failOpen, storeTimeoutMs: 200 }),
+    ] as const;
+    cleanup.push(...instances.map((i) => () => i.running.close()));
+    const reconnectedBoth = async (): Promise<void> => {
+      await reconnected(() => quick.client.ping());
+      await reconnected(() => queued.client.ping());
+    };
+    return { server, instances, reconnectedBoth, quickErrors: quick.errors };
+  }
+
   for (const { name, failOpen } of [
     { name: 'fail closed by default', failOpen: false },
     { name: 'fail open when set', failOpen: true },
   ]) {
     it(`should answer while Redis is away (${name}) and dedupe again once it is back`, async () => {
-      const server = await startRedisServer();
-      cleanup.push(() => server.kill());
-      // Without an offline queue a command fails at once while Redis is away; with one (the
-      // clients' default) it waits, and storeTimeoutMs ends the wait.
-      const quick = await nodeRedisClient(server.url, { disableOfflineQueue: true });
-      const queued = await ioredisClient(server.url);
-      cleanup.push(
-        () => {
-          quick.client.destroy();
-          return Promise.resolve();
-        },
-        () => {
-          queued.client.disconnect();
-          return Promise.resolve();
-        },
-      );
-      const instances = [
-        await instance(redisStore(quick.client), { failOpen, storeTimeoutMs: 200 }),
-        await instance(redisStore(queued.client), { failOpen, storeTimeoutMs: 200 }),
-      ];
-      cleanup.push(...instances.map((i) => () => i.running.close()));
-
-      for (const i of instances) expect(await deliver(i, `before-${String(instances.indexOf(i))}`)).to.deep.equal(OK);
+      const { server, instances, reconnectedBoth, quickErrors } = await onOwnRedis(failOpen);
+      for (const [index, i] of instances.entries())
+        expect(await deliver(i, `before-${String(index)}`)).to.deep.equal(OK);
       await server.kill();
       for (const i of instances) {
         const started = Date.now();
@@ -160,8 +173,7 @@ describe('dedupe across instances sharing Redis', () => {
       expect(emittedWhileAway).to.have.length(failOpen ? 2 : 0);
 
       await server.restart();
-      await reconnected(() => quick.client.ping());
-      await reconnected(() => queued.client.ping());
+      await reconnectedBoth();
       for (const [index, i] of instances.entries()) {
         const key = `after-${String(index)}`;
         expect(await deliver(i, key)).to.deep.equal(OK);
@@ -169,7 +181,44 @@ describe('dedupe across instances sharing Redis', () => {
         expect(i.recalls.filter((e) => e.body.MsgKey === key)).to.have.length(1);
         expect(i.duplicates.filter((e) => e.body.MsgKey === key)).to.have.length(1);
       }
-      expect(quick.errors.length).to.be.above(0);
+      expect(quickErrors.length).to.be.above(0);
     });
   }
+
+  it('should answer every request while Redis dies and comes back under load, emitting only for OK answers', async function () {
+    this.timeout(30_000);
+    const { server, instances, reconnectedBoth } = await onOwnRedis(false);
+    const answers: { ok: boolean; ms: number }[] = [];
+    let sent = 0;
+    let running = true;
+    // 20 workers sending distinct recalls to both instances, without pause, until told to stop.
+    const workers = Array.from({ length: 20 }, async (_, worker) => {
+      while (running) {
+        const to = instances[(sent += 1) % 2] ?? instances[0];
+        const started = Date.now();
+        const answer = await deliver(to, `outage-${String(worker)}-${String(sent)}`);
+        const ok = JSON.stringify(answer) === JSON.stringify(OK);
+        if (!ok) expect(JSON.stringify(answer)).to.include('DEDUPE_UNAVAILABLE');
+        answers.push({ ok, ms: Date.now() - started });
+      }
+    });
+    await sleep(300);
+    await server.kill();
+    await sleep(500);
+    await server.restart();
+    await reconnectedBoth();
+    await sleep(300);
+    running = false;
+    await Promise.all(workers);
+
+    const failed = answers.filter((a) => !a.ok).length;
+    expect(failed, 'some requests met the outage').to.be.above(0);
+    expect(answers.length - failed, 'some requests were handled').to.be.above(0);
+    // Fail closed: a recall is emitted exactly when its answer is OK.
+    expect(instances[0].recalls.length + instances[1].recalls.length).to.equal(answers.length - failed);
+    // Every answer came within timeoutMs (1500 ms by default), however the store behaved.
+    expect(Math.max(...answers.map((a) => a.ms))).to.be.below(1500);
+    // And once Redis is back, recalls are handled again.
+    expect(answers.slice(-20).every((a) => a.ok)).to.equal(true);
+  });
 });
