@@ -75,7 +75,7 @@ export async function serve(
       ? 'Authentication off: set TOKEN to require Sign and RequestTime.'
       : 'Authentication on: Sign and RequestTime are verified. The command below reads the token from $TOKEN in your shell.',
   );
-  output.out('Send a recall:');
+  output.out('Send a recall (send it again to see it deduplicated):');
   output.out(curlCommand(settings, port));
   return undefined;
 }

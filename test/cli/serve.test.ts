@@ -23,6 +23,17 @@ describe('cli serve: the demo receiver', function () {
     );
   });
 
+  it('should log a second run of the same command as a duplicate, answered OK', async () => {
+    demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0' });
+    const [command] = await demo.waitFor(CURL);
+    for (let i = 0; i < 2; i++) {
+      const { stdout } = await run('bash', ['-c', command]);
+      expect(JSON.parse(stdout)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    }
+    await demo.waitFor(/^duplicate: 48374_2837546_1557481126 was already handled/m);
+    expect(demo.output().match(/^recall: /gm)).to.have.length(1);
+  });
+
   it('should print a signed command, without the token, that gets an OK with TOKEN set', async () => {
     const token = 'demo-token-1234';
     demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', TOKEN: token, SDKAPPID: '1400000009' });
