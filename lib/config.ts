@@ -60,7 +60,7 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
   }
   rejectUnknownOptions(options, OPTION_NAMES);
   const ajv: unknown = options.ajv ?? defaultAjv();
-  if (typeof ajv !== 'object' || ajv === null || typeof (ajv as { compile?: unknown }).compile !== 'function') {
+  if (!hasMethods(ajv, ['compile'])) {
     throw configError('`ajv` must be an Ajv instance, e.g. new Ajv().');
   }
   const compiler = ajv as Ajv;
