@@ -48,6 +48,7 @@ function coreDecisionNs(): number {
   const request = {
     method: 'POST',
     url: `/callback?${callbackQuery({ sdkAppId: SDK_APP_ID, token: TOKEN })}`,
+    remoteAddress: '127.0.0.1',
     body: { bytes: Buffer.from(BODY) },
   };
   const runs: number[] = [];

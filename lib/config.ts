@@ -1,6 +1,7 @@
-import bytes from 'bytes';
 import type { Ajv, ValidateFunction } from 'ajv';
+import { addressMatcher } from './address.js';
 import { configError } from './config-error.js';
+import { describeCause, log } from './log.js';
 import { createEmitter, type RecallEmitter } from './events.js';
 import type { RecallWebhookOptions } from './options.js';
 import { recallBodySchema } from './schema/body.js';
@@ -14,8 +15,10 @@ import { describe, hasMethods, nonNegative, rejectUnknownOptions, resolveTimeout
 export interface ResolvedConfig {
   /** The accepted `SdkAppid` values, as the decimal strings the query carries. */
   readonly sdkAppIds: ReadonlySet<string>;
-  /** Checks Sign against the token; undefined when no token is configured. */
+  /** Checks Sign against the token; undefined when the app allowed unsigned callbacks. */
   readonly verifySign: SignatureVerifier | undefined;
+  /** Whether a peer may send callbacks; undefined when any may. Never throws. */
+  readonly allowFrom: ((address: string | undefined) => boolean) | undefined;
   readonly toleranceMs: number;
   readonly timeoutMs: number;
   readonly bodyTimeoutMs: number;
@@ -37,6 +40,8 @@ const DEFAULTS = {
 export const OPTION_NAMES = [
   'sdkAppId',
   'token',
+  'allowUnsigned',
+  'allowFrom',
   'toleranceSeconds',
   'timeoutMs',
   'bodyTimeoutMs',
@@ -50,6 +55,8 @@ export const OPTION_NAMES = [
 
 // Tencent's token is 1 to 128 characters (Chat console, callback authentication).
 const MAX_TOKEN_LENGTH = 128;
+// Tencent's window is one minute either way; ten times that still refuses a URL captured long ago.
+const MAX_TOLERANCE_SECONDS = 600;
 
 /** Checks the options and turns them into a `ResolvedConfig`. Throws a `TypeError` that says how to fix a mistake. */
 export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
@@ -66,8 +73,9 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
   const compiler = ajv as Ajv;
   return {
     sdkAppIds: resolveSdkAppIds(options.sdkAppId),
-    verifySign: resolveVerifier(options.token),
-    toleranceMs: nonNegative('toleranceSeconds', options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
+    verifySign: resolveVerifier(options.token, options.allowUnsigned),
+    allowFrom: resolveAllowFrom(options.allowFrom),
+    toleranceMs: resolveTolerance(options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
     bodyTimeoutMs: resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs),
     limitBytes: resolveLimit(options.limit ?? DEFAULTS.limit),
@@ -92,28 +100,86 @@ function resolveSdkAppIds(option: unknown): ReadonlySet<string> {
 
 // The query carries SdkAppid as digits; events give it as a number, so it must be a safe integer.
 function canonicalSdkAppId(id: unknown, hint: string): string {
-  const text = typeof id === 'number' ? String(id) : id;
-  if (typeof text !== 'string' || !/^[1-9][0-9]*$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw configError(`\`sdkAppId\` ${describe(id)} is not an SDKAppID (a positive whole number). ${hint}`);
-  }
-  return text;
+  const why = sdkAppIdProblem(id);
+  if (why !== undefined) throw configError(`\`sdkAppId\` ${describe(id)} ${why}. ${hint}`);
+  return String(id);
 }
 
-function resolveVerifier(token: unknown): SignatureVerifier | undefined {
-  if (token === undefined) return undefined;
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+function sdkAppIdProblem(id: unknown): string | undefined {
+  const tooLarge = `is larger than JavaScript's largest safe integer (${String(Number.MAX_SAFE_INTEGER)}), so no event could carry it as a number; SDKAppIDs have 10 digits`;
+  if (typeof id === 'number') {
+    if (!Number.isInteger(id)) return 'is not a whole number';
+    if (id <= 0) return 'is not positive';
+    return Number.isSafeInteger(id) ? undefined : tooLarge;
+  }
+  if (typeof id !== 'string') return 'is not a number or a string of digits';
+  if (!/^[0-9]+$/.test(id)) return 'is not a whole number written in digits';
+  if (id.startsWith('0')) return 'starts with 0, so it is not how the query writes an SDKAppID';
+  return Number.isSafeInteger(Number(id)) ? undefined : tooLarge;
+}
+
+function resolveVerifier(token: unknown, allowUnsigned: unknown): SignatureVerifier | undefined {
+  if (allowUnsigned !== undefined && typeof allowUnsigned !== 'boolean') {
+    throw configError('`allowUnsigned` must be true or false.');
+  }
+  if (token === undefined) {
+    if (allowUnsigned === true) return undefined;
     throw configError(
-      '`token` must be the callback authentication token from the Chat console (1 to 128 characters), ' +
-        'or left out to accept unsigned callbacks.',
+      '`token` is missing. Pass the callback authentication token from the Chat console, e.g. ' +
+        '{ token: process.env.IM_CALLBACK_TOKEN } (check that the variable is set), or, only if ' +
+        'authentication is off in the console, { allowUnsigned: true } to accept unsigned callbacks.',
     );
+  }
+  if (allowUnsigned === true) {
+    throw configError(
+      '`token` and `allowUnsigned: true` contradict each other: with a token, every callback is signed.',
+    );
+  }
+  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+    throw configError('`token` must be the callback authentication token from the Chat console (1 to 128 characters).');
   }
   return signatureVerifier(token);
 }
 
+function resolveAllowFrom(option: unknown): ((address: string | undefined) => boolean) | undefined {
+  if (option === undefined) return undefined;
+  const check =
+    typeof option === 'function' ? (option as (address: string) => unknown) : addressMatcher(option as string[]);
+  // The app's function may throw or return anything: only `true` lets a peer in.
+  return (address) => {
+    if (address === undefined) return false;
+    try {
+      return check(address) === true;
+    } catch (cause) {
+      log('allowFrom threw for %s, so it is refused: %s', address, describeCause(cause));
+      return false;
+    }
+  };
+}
+
+function resolveTolerance(value: unknown): number {
+  const seconds = nonNegative('toleranceSeconds', value);
+  if (seconds > MAX_TOLERANCE_SECONDS) {
+    throw configError(
+      `\`toleranceSeconds\` is at most ${String(MAX_TOLERANCE_SECONDS)}, got ${describe(value)}: Tencent's rule is 60, and a ` +
+        'wider window lets a captured callback URL be used for longer. Synchronise the clock (NTP) instead.',
+    );
+  }
+  return seconds;
+}
+
+const SIZE = /^([0-9]+(?:\.[0-9]+)?) ?(b|kb|mb|gb)$/i;
+const UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+// A size needs its unit: `'16k'` read as 16 bytes (what a lenient parser does) would refuse every callback.
 function resolveLimit(value: unknown): number {
-  const parsed = typeof value === 'string' ? bytes.parse(value) : value;
-  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 0) {
-    throw configError(`\`limit\` must be a number of bytes or a size such as '16kb', got ${describe(value)}.`);
+  const size = typeof value === 'string' ? SIZE.exec(value.trim()) : null;
+  const parsed =
+    size === null ? value : Math.floor(Number(size[1]) * (UNITS[(size[2] ?? '').toLowerCase()] ?? Number.NaN));
+  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 1) {
+    throw configError(
+      `\`limit\` must be a positive number of bytes or a size with its unit (b, kb, mb, gb) such as '16kb', got ${describe(value)}.`,
+    );
   }
   return parsed;
 }

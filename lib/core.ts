@@ -2,9 +2,9 @@ import { authenticate } from './auth.js';
 import type { ResolvedConfig } from './config.js';
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { RecallEvent } from './events.js';
-import { findForbiddenKey, parseJson } from './json.js';
+import { findUnsafeText, parseJson } from './json.js';
 import { canonicalPlatform } from './platform.js';
-import { parseQuery, single, type RawQuery } from './query.js';
+import { MAX_PARAMETERS, parseQuery, single, type RawQuery } from './query.js';
 import { RECALL_COMMAND, type RecallBody } from './recall-body.js';
 import { describeFirstError } from './schema/compile.js';
 
@@ -13,6 +13,7 @@ import { describeFirstError } from './schema/compile.js';
 
 /** What the query told about an accepted callback, carried over to the body step. */
 export interface CallbackContext {
+  readonly remoteAddress: string | undefined;
   readonly sdkAppId: number;
   readonly command: string;
   readonly clientIp: string | undefined;
@@ -34,21 +35,29 @@ export type BodyDecision =
   | { readonly kind: 'reject'; readonly error: RecallWebhookError }
   | { readonly kind: 'recall'; readonly event: RecallEvent };
 
+/** What is known of a request before its body is read. */
+export interface RequestHead {
+  readonly method: string | undefined;
+  readonly url: string;
+  /** The peer's address as the adapter sees it, when known. */
+  readonly remoteAddress: string | undefined;
+}
+
 /**
- * Decides from the method and URL alone, before any of the body is read, so an unauthenticated
- * request never gets its body buffered.
+ * Decides from the method, URL and peer address alone, before any of the body is read, so a
+ * request from a refused address or without authentication never gets its body buffered.
  */
-export function decideQuery(
-  config: ResolvedConfig,
-  method: string | undefined,
-  url: string,
-  nowMs: number,
-): QueryDecision {
+export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: number): QueryDecision {
   // The Chat backend always POSTs (protocol page, "Request parameters").
-  if (method !== 'POST') return { kind: 'pass', reason: 'not a POST' };
-  const query = parseQuery(url);
-  // One callback URL receives every command the app enables, told apart by CallbackCommand.
+  if (head.method !== 'POST') return { kind: 'pass', reason: 'not a POST' };
+  const { query, complete } = parseQuery(head.url);
+  // One callback URL receives every command the app enables, told apart by CallbackCommand; the
+  // others are handed on whoever sent them, so allowFrom guards this receiver, not the path.
   if (!namesRecallCommand(query)) return { kind: 'pass', reason: 'not a recall callback' };
+  if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
+    return reject('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
+  }
+  if (!complete) return reject('QUERY_INVALID', `query has more than ${String(MAX_PARAMETERS)} parameters`);
   if (!config.validateQuery(query)) {
     return reject('QUERY_INVALID', describeFirstError('query', config.validateQuery.errors));
   }
@@ -66,6 +75,7 @@ export function decideQuery(
   return {
     kind: 'read',
     context: {
+      remoteAddress: head.remoteAddress,
       sdkAppId: Number(sdkAppid),
       command: RECALL_COMMAND,
       clientIp: single(query, 'ClientIP'),
@@ -82,7 +92,9 @@ function namesRecallCommand(query: RawQuery): boolean {
   return command === RECALL_COMMAND || (Array.isArray(command) && command.includes(RECALL_COMMAND));
 }
 
-const utf8 = new TextDecoder('utf-8');
+// JSON is UTF-8 (RFC 8259); replacing invalid bytes with U+FFFD would make two different MsgKeys
+// one (`key\xff` and `key\xfe`), and one recall a duplicate of the other.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decides on the body of a callback whose query was accepted, and builds the event. */
 export function decideBody(
@@ -95,17 +107,37 @@ export function decideBody(
   if ('parsed' in input) {
     value = input.parsed;
   } else {
+    let text: string;
+    try {
+      text = 'text' in input ? input.text : utf8.decode(input.bytes);
+    } catch {
+      return reject('BODY_INVALID_UTF8', 'body is not valid UTF-8');
+    }
     // The Content-Type is not documented, so the body is parsed as JSON whatever it says.
-    const parsed = parseJson('text' in input ? input.text : utf8.decode(input.bytes));
+    const parsed = parseJson(text);
     if (!parsed.ok) return reject('BODY_INVALID_JSON', 'body is not valid JSON');
     value = parsed.value;
   }
-  const forbidden = findForbiddenKey(value);
-  if (forbidden !== undefined) return reject('BODY_FORBIDDEN_KEY', `body holds the key "${forbidden}"`);
+  const unsafe = findUnsafeText(value, !('bytes' in input));
+  if (unsafe === 'lone surrogate') {
+    // An escape such as "\ud800" is valid JSON but no text: encoded as UTF-8 (a Redis key, a
+    // hash) every such string becomes U+FFFD, so distinct keys would collide as above.
+    return reject('BODY_INVALID_UTF8', 'body holds a \\u escape of half a surrogate pair, which is not text');
+  }
+  if (unsafe === 'replacement character') {
+    return reject(
+      'BODY_INVALID_UTF8',
+      'body holds U+FFFD: a parser before this middleware replaced bytes that were not UTF-8; mount the middleware before it',
+    );
+  }
+  if (unsafe !== undefined) return reject('BODY_FORBIDDEN_KEY', `body holds the key "${unsafe.key}"`);
   if (!config.validateBody(value))
     return reject('BODY_INVALID', describeFirstError('body', config.validateBody.errors));
-  // A replaced schema may allow more, but the event needs an object whose command matches.
-  if (!isRecallBodyShape(value)) return reject('BODY_INVALID', 'body must be a JSON object with a CallbackCommand');
+  // A replaced schema may allow more, but the event needs an object whose command matches and
+  // whose MsgKey names the message (it is what the listeners and dedupe know the recall by).
+  if (!isRecallBodyShape(value)) {
+    return reject('BODY_INVALID', 'body must be a JSON object with a CallbackCommand and a non-empty MsgKey');
+  }
   if (value.CallbackCommand !== context.command) {
     return reject('COMMAND_MISMATCH', 'body CallbackCommand differs from the query');
   }
@@ -113,6 +145,7 @@ export function decideBody(
     kind: 'recall',
     event: {
       body: value,
+      remoteAddress: context.remoteAddress,
       sdkAppId: context.sdkAppId,
       clientIp: context.clientIp,
       optPlatform: context.optPlatform,
@@ -127,10 +160,10 @@ export function decideBody(
 /** Both steps at once, for a request whose body is already at hand. */
 export function decide(
   config: ResolvedConfig,
-  request: { readonly method: string | undefined; readonly url: string; readonly body: BodyInput },
+  request: RequestHead & { readonly body: BodyInput },
   now: Date,
 ): QueryDecision | BodyDecision {
-  const first = decideQuery(config, request.method, request.url, now.getTime());
+  const first = decideQuery(config, request, now.getTime());
   return first.kind === 'read' ? decideBody(config, first.context, request.body, now) : first;
 }
 
@@ -139,7 +172,9 @@ function isRecallBodyShape(value: unknown): value is RecallBody {
     typeof value === 'object' &&
     value !== null &&
     !Array.isArray(value) &&
-    typeof (value as RecallBody).CallbackCommand === 'string'
+    typeof (value as RecallBody).CallbackCommand === 'string' &&
+    typeof (value as RecallBody).MsgKey === 'string' &&
+    (value as RecallBody).MsgKey !== ''
   );
 }
 

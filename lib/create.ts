@@ -1,6 +1,6 @@
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { configError } from './config-error.js';
-import { log } from './log.js';
+import { describeCause, log } from './log.js';
 import type { RecallWebhookOptions } from './options.js';
 
 /**
@@ -28,7 +28,7 @@ export function createConfig(factory: string, options: RecallWebhookOptions): Re
     factory,
     [...config.sdkAppIds].join(', '),
     config.verifySign === undefined
-      ? 'no token: Sign and RequestTime are not checked'
+      ? 'UNSIGNED: allowUnsigned is set, so Sign and RequestTime are not checked'
       : 'Sign and RequestTime required',
   );
   return config;
@@ -39,4 +39,25 @@ export function functionOption<F>(name: string, value: F | undefined, fallback: 
   if (value === undefined) return fallback;
   if (typeof value !== 'function') throw configError(`\`${name}\` must be a function.`);
   return value;
+}
+
+/**
+ * An adapter's `remoteAddress` option, checked at creation, as a function that never throws: the
+ * app's code may throw or return anything, and anything but a string is no address (so a peer
+ * that `allowFrom` would have to check is refused).
+ */
+export function addressOption<A extends unknown[]>(
+  value: ((...args: A) => string | null | undefined) | undefined,
+): ((...args: A) => string | undefined) | undefined {
+  const read = functionOption('remoteAddress', value, undefined);
+  if (read === undefined) return undefined;
+  return (...args) => {
+    try {
+      const address: unknown = read(...args);
+      return typeof address === 'string' ? address : undefined;
+    } catch (cause) {
+      log('remoteAddress threw, so the address is unknown: %s', describeCause(cause));
+      return undefined;
+    }
+  };
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from './config.js';
 import { TIMED_OUT, withDeadline } from './deadline.js';
 import type { ResolvedDedupe } from './dedupe-config.js';
@@ -26,9 +26,20 @@ export function deliverOnce(
   });
 }
 
-/** The store key of a recall: a message is recalled only once, and MsgKey names it within its app. */
+// The longest MsgKey kept in a store key as it is. Tencent's look like `48374_2837546_1557481126`;
+// the default schema stops at 128 characters, but an app's own schema may allow any length.
+const MAX_KEPT_MSGKEY = 128;
+
+/**
+ * The store key of a recall: a message is recalled only once, and MsgKey names it within its app.
+ * A longer MsgKey is replaced by its SHA-256, so that what a claim holds in memory or in Redis is
+ * bounded whatever the schema lets through; `#` instead of `:` keeps the two forms apart.
+ */
 export function dedupeKey(event: RecallEvent): string {
-  return `${String(event.sdkAppId)}:${event.body.MsgKey}`;
+  const { MsgKey } = event.body;
+  return MsgKey.length <= MAX_KEPT_MSGKEY
+    ? `${String(event.sdkAppId)}:${MsgKey}`
+    : `${String(event.sdkAppId)}#${createHash('sha256').update(MsgKey).digest('base64url')}`;
 }
 
 async function claimThenDeliver(

@@ -47,17 +47,32 @@ function outcome(failures: readonly Failure[]): RecallWebhookError | undefined {
 }
 
 /**
- * Emits `'rejected'` or `'duplicate'`, events for logging and metrics: a listener that throws is
- * logged, never allowed to change or break the answer.
+ * Emits `'rejected'` or `'duplicate'`, events for logging and metrics: nothing a listener does can
+ * change or break the answer, or the process. Each listener is called as `emit` would call it, but
+ * here, so that a throw is caught and a promise it returns is observed: `emit` ignores a rejected
+ * promise (an unhandled rejection ends the process) or, on an emitter created with
+ * `captureRejections: true`, turns it into an `'error'` event that ends the process when nobody
+ * listens. Failures are logged; a listener that never settles is not waited for.
  */
 export function report<E extends 'rejected' | 'duplicate'>(
   emitter: RecallEmitter,
   event: E,
   ...args: Parameters<RecallEventListeners[E]>
 ): void {
-  try {
-    emitter.emit(event, ...args);
-  } catch (cause) {
-    log('a %s listener threw: %s', event, describeCause(cause));
-  }
+  const failed = (cause: unknown): void => {
+    log('a %s listener failed: %s', event, describeCause(cause));
+  };
+  const outcome = settle(() => {
+    // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
+    for (const listener of emitter.rawListeners(event)) {
+      const result = settle(() => (listener as (...values: unknown[]) => unknown).apply(emitter, args));
+      if (result instanceof Promise) {
+        void result.then((settled) => {
+          if (isFailure(settled)) failed(settled.cause);
+        });
+      } else if (isFailure(result)) failed(result.cause);
+    }
+  });
+  // Only an emitter of the app's own whose rawListeners is broken gets here.
+  if (isFailure(outcome)) failed(outcome.cause);
 }

@@ -3,6 +3,7 @@
  * so the code is what shows in the Chat console's callback monitoring.
  */
 export const RECALL_ERROR_CODES = [
+  'ADDRESS_FORBIDDEN',
   'QUERY_INVALID',
   'SDKAPPID_MISMATCH',
   'SIGNATURE_MISSING',
@@ -13,6 +14,7 @@ export const RECALL_ERROR_CODES = [
   'BODY_ABORTED',
   'BODY_TIMEOUT',
   'BODY_UNREADABLE',
+  'BODY_INVALID_UTF8',
   'BODY_INVALID_JSON',
   'BODY_FORBIDDEN_KEY',
   'BODY_INVALID',
@@ -32,6 +34,13 @@ export type RecallErrorCode = (typeof RECALL_ERROR_CODES)[number];
  */
 export class RecallWebhookError extends Error {
   override readonly name = 'RecallWebhookError';
+
+  /**
+   * The address of the peer that sent the refused request, as `allowFrom` checks it (Express's
+   * `req.ip`, the socket's peer, or the fetch handler's `remoteAddress`), when known. Set when the
+   * error is emitted as `'rejected'`.
+   */
+  remoteAddress: string | undefined = undefined;
 
   constructor(
     readonly code: RecallErrorCode,

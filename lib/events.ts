@@ -9,7 +9,15 @@ export interface RecallEvent {
   readonly body: RecallBody;
   /** The `SdkAppid` of the callback: one of the configured ids. */
   readonly sdkAppId: number;
-  /** `ClientIP` from the query: the IP of the client that recalled, when sent. */
+  /**
+   * The address of the peer that sent the callback, as `allowFrom` checks it: Express's `req.ip`,
+   * the socket's peer for `recallNodeHandler`, or the fetch handler's `remoteAddress`.
+   */
+  readonly remoteAddress: string | undefined;
+  /**
+   * `ClientIP` from the query: the IP of the client that recalled, as the query claims it (the Sign
+   * does not cover it). Not the sender of the callback: see `remoteAddress`.
+   */
   readonly clientIp: string | undefined;
   /** `OptPlatform` from the query, raw, when sent. */
   readonly optPlatform: string | undefined;
@@ -27,16 +35,21 @@ export interface RecallEvent {
  * The events and their listeners.
  * - `'recall'`: a valid, authentic recall. The answer waits for every listener, async ones too,
  *   up to `timeoutMs`; a listener that throws or rejects makes the answer FAIL.
- * - `'rejected'`: a callback of this command was refused; the error says why. Emitted after the
- *   answer is decided, for logging and metrics; having no listener is fine.
+ * - `'rejected'`: a callback of this command was refused; the error says why, and from which
+ *   address it came (`remoteAddress`). Emitted after the answer is decided, for logging and
+ *   metrics; having no listener is fine.
  * - `'duplicate'`: with the `dedupe` option, a recall that was already handled (or is being
  *   handled) arrived again; it is answered OK and not emitted as `'recall'`. For logging and
  *   metrics, like `'rejected'`.
+ *
+ * Listeners of `'rejected'` and `'duplicate'` cannot change the answer: a throw, a rejection or a
+ * promise that never settles is logged, or ignored, never waited for.
  */
 export interface RecallEventListeners {
   recall: (event: RecallEvent) => unknown;
-  rejected: (error: RecallWebhookError) => void;
-  duplicate: (event: RecallEvent) => void;
+  // Listeners of these may be async: what they return is observed, never waited for.
+  rejected: (error: RecallWebhookError) => unknown;
+  duplicate: (event: RecallEvent) => unknown;
 }
 
 export type RecallEventName = keyof RecallEventListeners;

@@ -11,7 +11,7 @@ import type { RecallWebhookOptions } from './options.js';
  */
 export interface RecallMiddleware {
   (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void;
-  /** Where `'recall'` and `'rejected'` are emitted. */
+  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
   readonly events: RecallEmitter;
 }
 
@@ -26,7 +26,10 @@ export interface RecallMiddleware {
 export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
   const config = createConfig('recallWebhook', options);
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
-    answerNodeRequest(config, req, res, next, next);
+    // Express's req.ip is the socket's peer unless the app's `trust proxy` setting says which
+    // proxies' X-Forwarded-For to believe; outside Express there is only the socket.
+    const remoteAddress = typeof req.ip === 'string' ? req.ip : req.socket.remoteAddress;
+    answerNodeRequest(config, req, res, remoteAddress, next, next);
   };
   return Object.assign(middleware, { events: config.emitter });
 }

@@ -1,51 +1,77 @@
 import { answerHeaders, NOT_HANDLED_ANSWER } from './answer.js';
-import { createConfig, functionOption, rejectMisuse } from './create.js';
+import { addressOption, createConfig, functionOption, rejectMisuse } from './create.js';
+import { configError } from './config-error.js';
 import type { RecallEmitter } from './events.js';
 import type { RecallWebhookOptions } from './options.js';
 import { recallError } from './errors.js';
 import { receive, type IncomingCallback, type Outcome } from './receive.js';
 import { readWebBody } from './web-intake.js';
 
-/** Options of `recallFetchHandler`: the shared ones, and what to do with other requests. */
-export interface RecallFetchHandlerOptions extends RecallWebhookOptions {
+/**
+ * Options of `recallFetchHandler`: the shared ones, what to do with other requests, and where the
+ * peer's address comes from. `Platform` is what the runtime passes after the request (Deno's
+ * `info`, Bun's `server`, a Worker's `env`...), typed by the functions that read it.
+ */
+export interface RecallFetchHandlerOptions<Platform extends unknown[] = []> extends RecallWebhookOptions {
   /**
    * Answers a request that is not a recall callback (not a POST, or another `CallbackCommand`).
    * @default a `Response` with HTTP 404 and a protocol-style JSON FAIL (`NOT_HANDLED`)
    */
-  readonly onUnhandled?: ((request: Request) => Response | Promise<Response>) | undefined;
+  readonly onUnhandled?: ((request: Request, ...platform: Platform) => Response | Promise<Response>) | undefined;
+
+  /**
+   * The address of the peer that sent `request`, which a `Request` does not carry: each runtime
+   * tells it its own way, and only the app knows which proxy headers to believe. Required with
+   * `allowFrom`; without it, events carry no `remoteAddress`. A throw counts as no address.
+   * @example (_request, info: Deno.ServeHandlerInfo) => info.remoteAddr.hostname // Deno.serve
+   * @example (request, server: Bun.Server) => server.requestIP(request)?.address // Bun.serve
+   * @example (request) => request.headers.get('cf-connecting-ip') // Cloudflare Workers
+   * @default undefined (the address is not known)
+   */
+  readonly remoteAddress?: ((request: Request, ...platform: Platform) => string | null | undefined) | undefined;
 }
 
 /** A handler of web-standard requests (route handlers, serverless functions) that answers recall callbacks. */
-export interface RecallFetchHandler {
-  (request: Request): Promise<Response>;
-  /** Where `'recall'` and `'rejected'` are emitted. */
+export interface RecallFetchHandler<Platform extends unknown[] = []> {
+  (request: Request, ...platform: Platform): Promise<Response>;
+  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
   readonly events: RecallEmitter;
 }
 
 /**
- * Creates a `(request: Request) => Promise<Response>` handler, with the same options, events and
- * answers as the Express middleware, for runtimes built on the web-standard `Request` and
- * `Response` of Node.js 20 and later.
+ * Creates a `(request: Request, ...platform) => Promise<Response>` handler, with the same options,
+ * events and answers as the Express middleware, for runtimes built on the web-standard `Request`
+ * and `Response` of Node.js 20 and later.
  *
  * @example
  * const handler = recallFetchHandler({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
  * export const POST = handler; // a route handler
  */
-export function recallFetchHandler(options: RecallFetchHandlerOptions): RecallFetchHandler {
+export function recallFetchHandler<Platform extends unknown[] = []>(
+  options: RecallFetchHandlerOptions<Platform>,
+): RecallFetchHandler<Platform> {
   rejectMisuse('recallFetchHandler', options);
-  const { onUnhandled, ...shared } = options;
+  const { onUnhandled, remoteAddress, ...shared } = options;
   const unhandled = functionOption('onUnhandled', onUnhandled, () => respond(NOT_HANDLED_ANSWER, 404));
+  const addressOf = addressOption(remoteAddress);
+  if (shared.allowFrom !== undefined && addressOf === undefined) {
+    throw configError(
+      "recallFetchHandler needs `remoteAddress` with `allowFrom`: a Request does not carry the peer's address. " +
+        'Pass a function that reads it from your runtime, e.g. (request, info) => info.remoteAddr.hostname on Deno.',
+    );
+  }
   const config = createConfig('recallFetchHandler', shared);
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, ...platform: Platform): Promise<Response> => {
     const outcome = await new Promise<Outcome>((resolve) => {
       const readBody: IncomingCallback['readBody'] = (limit, timeout, done) => {
         readWebBody(request, limit, timeout).then(done, () => {
           done(recallError('BODY_UNREADABLE', 'the body could not be read'));
         });
       };
-      receive(config, { method: request.method, url: request.url, readBody }, resolve);
+      const peer = addressOf?.(request, ...platform);
+      receive(config, { method: request.method, url: request.url, remoteAddress: peer, readBody }, resolve);
     });
-    return outcome.kind === 'pass' ? unhandled(request) : respond(outcome.answer, 200);
+    return outcome.kind === 'pass' ? unhandled(request, ...platform) : respond(outcome.answer, 200);
   };
   return Object.assign(handler, { events: config.emitter });
 }

@@ -2,6 +2,7 @@ export { recallWebhook, type RecallMiddleware } from './express.js';
 export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOptions } from './node-handler.js';
 export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './fetch-handler.js';
 export type { RecallWebhookOptions, DedupeOptions, SdkAppId, JsonSchema, SchemaOverride } from './options.js';
+export { addressMatcher, type AddressCheck } from './address.js';
 export type { DedupeStore } from './dedupe-store.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export {

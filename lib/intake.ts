@@ -4,8 +4,11 @@ import { bodyAborted, bodyTimedOut, bodyTooLarge } from './body-errors.js';
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { Done } from './receive.js';
 
-/** A Node request as Express hands it on: `body` is set when a body parser ran before. */
-export type NodeRequest = IncomingMessage & { body?: unknown };
+/**
+ * A Node request as Express hands it on: `body` is set when a body parser ran before, `ip` is
+ * Express's view of the peer's address (which honours the app's `trust proxy` setting).
+ */
+export type NodeRequest = IncomingMessage & { body?: unknown; ip?: string | undefined };
 
 /**
  * The body of a Node request. When an earlier body parser already consumed the stream
@@ -23,7 +26,7 @@ export function readNodeBody(
   done: Done<BodyInput | RecallWebhookError>,
 ): void {
   if (req.readableEnded) {
-    done(fromBodyParser(req.body, limitBytes));
+    done(fromBodyParser(req, limitBytes));
     return;
   }
   const declared = req.headers['transfer-encoding'] === undefined ? Number(req.headers['content-length'] ?? 0) : 0;
@@ -59,15 +62,54 @@ export function readNodeBody(
   req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
 }
 
-// A parser's own limit (100kb by default) is usually larger than this one, so raw and text
-// results are held to this limit too.
-function fromBodyParser(body: unknown, limitBytes: number): BodyInput | RecallWebhookError {
+// A parser's own limit (100kb by default) is usually larger than this one, so its result is held
+// to this limit too: by the bytes a raw or text parser kept; for a value a JSON parser made, by
+// the declared Content-Length (Node ends a body at that length), and by the value written back as
+// JSON, for a chunked or compressed body (a sender's JSON is within a few bytes of it).
+function fromBodyParser(req: NodeRequest, limitBytes: number): BodyInput | RecallWebhookError {
+  const { body } = req;
   if (Buffer.isBuffer(body)) return body.length > limitBytes ? bodyTooLarge(limitBytes) : { bytes: body };
   if (typeof body === 'string') return Buffer.byteLength(body) > limitBytes ? bodyTooLarge(limitBytes) : { text: body };
   if (body === undefined || body === null) {
     return recallError('BODY_UNREADABLE', 'the body was consumed before this middleware and not kept');
   }
+  if (Number(req.headers['content-length']) > limitBytes) return bodyTooLarge(limitBytes);
+  const size = jsonSize(body);
+  if (size === undefined)
+    return recallError(
+      'BODY_UNREADABLE',
+      'a parser before this middleware made the body into something JSON cannot write',
+    );
+  if (size > limitBytes) return bodyTooLarge(limitBytes);
+  // A form parser (express.urlencoded(), mounted app-wide, and `curl -d` sends a form type) turns
+  // the JSON text into a key of its own, decoding `+` and `%` in it: the body cannot be recovered.
+  if (FORM.test(req.headers['content-type'] ?? '') && !hasCallbackCommand(body)) {
+    return recallError(
+      'BODY_UNREADABLE',
+      'the body was parsed as a form (express.urlencoded() or similar) before this middleware: mount the middleware before that parser, or skip the parser on the callback path',
+    );
+  }
   return { parsed: body };
+}
+
+const FORM = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+function hasCallbackCommand(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { CallbackCommand?: unknown }).CallbackCommand === 'string'
+  );
+}
+
+function jsonSize(value: unknown): number | undefined {
+  try {
+    const json: unknown = JSON.stringify(value);
+    return typeof json === 'string' ? Buffer.byteLength(json) : undefined;
+  } catch {
+    // A cycle or a BigInt: not a value a JSON parser makes.
+    return undefined;
+  }
 }
 
 /** Whether the request announces a body (one still unread at answer time is not drained). */

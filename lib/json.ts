@@ -13,14 +13,39 @@ export function parseJson(text: string): JsonParse {
   }
 }
 
-/** The first forbidden key found anywhere in a parsed JSON value, walked without recursion. */
-export function findForbiddenKey(value: unknown): string | undefined {
+/**
+ * What `findUnsafeText` found: a key that reaches prototypes, a string holding half a surrogate
+ * pair on its own (JSON allows `"\ud800"`; no UTF-8 encoding does), or U+FFFD where it marks bytes
+ * that were not UTF-8.
+ */
+export type UnsafeText = { readonly key: string } | 'lone surrogate' | 'replacement character';
+
+/**
+ * The first unsafe key or string anywhere in a parsed JSON value, walked without recursion. A
+ * parser that decoded the body before this package (`express.json()`, `express.text()`) replaced
+ * each byte that was not UTF-8 with U+FFFD, so with `decodedElsewhere` that character counts as
+ * one: two different MsgKeys would otherwise become one.
+ */
+export function findUnsafeText(value: unknown, decodedElsewhere: boolean): UnsafeText | undefined {
   const pending: unknown[] = [value];
+  const unsafe = (text: string): UnsafeText | undefined =>
+    !text.isWellFormed()
+      ? 'lone surrogate'
+      : decodedElsewhere && text.includes('\ufffd')
+        ? 'replacement character'
+        : undefined;
   while (pending.length > 0) {
     const current = pending.pop();
+    if (typeof current === 'string') {
+      const found = unsafe(current);
+      if (found !== undefined) return found;
+      continue;
+    }
     if (typeof current !== 'object' || current === null) continue;
     for (const key of Object.keys(current)) {
-      if (FORBIDDEN_KEYS.has(key)) return key;
+      if (FORBIDDEN_KEYS.has(key)) return { key };
+      const found = unsafe(key);
+      if (found !== undefined) return found;
       pending.push((current as Record<string, unknown>)[key]);
     }
   }

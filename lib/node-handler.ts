@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { NOT_HANDLED_ANSWER } from './answer.js';
-import { createConfig, functionOption, rejectMisuse } from './create.js';
+import { addressOption, createConfig, functionOption, rejectMisuse } from './create.js';
 import type { RecallEmitter } from './events.js';
 import type { NodeRequest } from './intake.js';
 import { answerNodeRequest } from './node-adapter.js';
@@ -15,12 +15,21 @@ export interface RecallNodeHandlerOptions extends RecallWebhookOptions {
    * @default answers HTTP 404 with a protocol-style JSON FAIL (`NOT_HANDLED`)
    */
   readonly onUnhandled?: ((req: NodeRequest, res: ServerResponse) => void) | undefined;
+
+  /**
+   * The address of the peer that sent `req`, for `allowFrom` and the events. A plain server has no
+   * proxy settings, so by default it is the socket's peer and no header is believed; behind a
+   * reverse proxy, read the header that proxy sets. A throw counts as no address.
+   * @example (req) => req.headers['x-real-ip'] as string | undefined // behind your own nginx
+   * @default (req) => req.socket.remoteAddress
+   */
+  readonly remoteAddress?: ((req: NodeRequest) => string | null | undefined) | undefined;
 }
 
 /** A `node:http` request listener that answers recall callbacks. */
 export interface RecallNodeHandler {
   (req: NodeRequest, res: ServerResponse): void;
-  /** Where `'recall'` and `'rejected'` are emitted. */
+  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
   readonly events: RecallEmitter;
 }
 
@@ -35,14 +44,16 @@ export interface RecallNodeHandler {
  */
 export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNodeHandler {
   rejectMisuse('recallNodeHandler', options);
-  const { onUnhandled, ...shared } = options;
+  const { onUnhandled, remoteAddress, ...shared } = options;
   const unhandled = functionOption('onUnhandled', onUnhandled, answerNotHandled);
+  const addressOf = addressOption(remoteAddress) ?? socketPeer;
   const config = createConfig('recallNodeHandler', shared);
   const handler = (req: NodeRequest, res: ServerResponse): void => {
     answerNodeRequest(
       config,
       req,
       res,
+      addressOf(req),
       () => {
         unhandled(req, res);
       },
@@ -59,4 +70,8 @@ export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNode
 
 function answerNotHandled(req: NodeRequest, res: ServerResponse): void {
   writeAnswer(req, res, NOT_HANDLED_ANSWER, 404);
+}
+
+function socketPeer(req: NodeRequest): string | undefined {
+  return req.socket.remoteAddress;
 }

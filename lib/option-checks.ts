@@ -4,8 +4,8 @@ import { closest } from './suggest.js';
 // Checks shared by every factory's options. Values are taken as unknown: JavaScript callers get
 // no help from the types.
 
-// The largest delay setTimeout honours; a longer one fires at once.
-const MAX_TIMEOUT_MS = 2_147_483_647;
+/** How long the Chat backend waits for an answer (protocol page, cloud.tencent.com/document/product/269/1522). */
+export const SENDER_WAIT_MS = 2000;
 
 /** Throws for a key that is not one of `known`, suggesting the closest (`where` prefixes the name). */
 export function rejectUnknownOptions(options: object, known: readonly string[], where = ''): void {
@@ -24,11 +24,14 @@ export function nonNegative(name: string, value: unknown): number {
   return value;
 }
 
+/** A delay on the way to the answer, in milliseconds: more than 0, and no later than the sender waits. */
 export function resolveTimeout(name: string, value: unknown): number {
   const ms = nonNegative(name, value);
-  if (ms === 0 || ms > MAX_TIMEOUT_MS) {
+  if (ms === 0) throw configError(`\`${name}\` must be more than 0.`);
+  if (ms > SENDER_WAIT_MS) {
     throw configError(
-      `\`${name}\` must be more than 0 and at most ${String(MAX_TIMEOUT_MS)}; the Chat backend waits 2000 ms.`,
+      `\`${name}\` is at most ${String(SENDER_WAIT_MS)}, got ${describe(value)}: the Chat backend gives up ` +
+        `after ${String(SENDER_WAIT_MS)} ms, so a later answer is never read.`,
     );
   }
   return ms;

@@ -25,16 +25,39 @@ export interface RecallWebhookOptions {
   readonly sdkAppId: SdkAppId | readonly SdkAppId[];
 
   /**
-   * The callback authentication token set in the Chat console (1 to 128 characters). When set,
-   * every callback must carry `Sign` and `RequestTime`, and both are verified. When not set, they
-   * are not checked.
-   * @default undefined (no authentication)
+   * The callback authentication token set in the Chat console (1 to 128 characters). Every
+   * callback must then carry `Sign` and `RequestTime`, and both are verified. Required unless
+   * `allowUnsigned` is `true`: `token: undefined` (an environment variable that is not set) is a
+   * `TypeError` at creation, never a receiver that silently accepts any caller.
+   * @example process.env.IM_CALLBACK_TOKEN
    */
   readonly token?: string | undefined;
 
   /**
+   * Accepts callbacks that carry no `Sign`, for an app whose callback authentication is off in the
+   * Chat console. Anyone who can reach the URL can then send a recall; pair it with `allowFrom`.
+   * Giving both this and `token` is a `TypeError`.
+   * @default false
+   */
+  readonly allowUnsigned?: boolean | undefined;
+
+  /**
+   * Accepts callbacks only from these peers: IPv4 and IPv6 addresses and CIDR ranges (an IPv4
+   * entry also matches its IPv4-mapped IPv6 form, `::ffff:1.2.3.4`), or a function that returns
+   * `true` for an address to accept (synchronously; anything else, a throw included, refuses).
+   * Checked before authentication and before any of the body is read; a refused peer gets
+   * `ADDRESS_FORBIDDEN`. The address is Express's `req.ip` (so the app's `trust proxy` setting
+   * decides whether `X-Forwarded-For` counts), the socket's peer for `recallNodeHandler`, and what
+   * `remoteAddress` returns for `recallFetchHandler`. Tencent publishes its callback egress
+   * addresses through the REST API `v4/ConfigSvc/GetIPList`.
+   * @example ['183.192.202.0/25', '2402:4e00::/32']
+   * @default undefined (any address)
+   */
+  readonly allowFrom?: readonly string[] | ((address: string) => boolean) | undefined;
+
+  /**
    * How far `RequestTime` may be from this server's clock, in seconds, either way. Tencent tells
-   * receivers to refuse a request more than one minute off (replay protection).
+   * receivers to refuse a request more than one minute off. At most 600.
    * @default 60
    */
   readonly toleranceSeconds?: number | undefined;
@@ -42,7 +65,7 @@ export interface RecallWebhookOptions {
   /**
    * How long the answer waits for the `'recall'` listeners, in milliseconds, before answering FAIL
    * (`LISTENER_TIMEOUT`); with `dedupe`, the store's claim counts within it. The Chat backend gives
-   * up after 2 seconds, so keep it well below that.
+   * up after 2 seconds, so it is at most 2000, and best kept well below.
    * @default 1500
    */
   readonly timeoutMs?: number | undefined;
@@ -50,14 +73,15 @@ export interface RecallWebhookOptions {
   /**
    * How long the body may take to arrive, in milliseconds, once the query is accepted
    * (`BODY_TIMEOUT`). A callback body is a few hundred bytes; this stops a client that trickles
-   * bytes from holding the request.
+   * bytes from holding the request. At most 2000: the Chat backend gives up after 2 seconds.
    * @default 1000
    */
   readonly bodyTimeoutMs?: number | undefined;
 
   /**
-   * The largest body accepted, in bytes or as a string such as `'16kb'`. Enforced while the body
-   * streams in, whatever `Content-Length` says.
+   * The largest body accepted: a positive number of bytes, or a size with its unit, `b`, `kb`, `mb`
+   * or `gb` (1024-based), such as `'16kb'`. Enforced while the body streams in, whatever
+   * `Content-Length` says, and on a body a parser mounted earlier has read.
    * @default '16kb'
    */
   readonly limit?: number | string | undefined;

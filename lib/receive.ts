@@ -1,6 +1,6 @@
 import { failAnswer, OK_ANSWER } from './answer.js';
 import type { ResolvedConfig } from './config.js';
-import { decideBody, decideQuery, type BodyInput, type CallbackContext } from './core.js';
+import { decideBody, decideQuery, type BodyInput, type CallbackContext, type RequestHead } from './core.js';
 import { deliverOnce } from './dedupe.js';
 import { deliver, report } from './dispatch.js';
 import { recallError, RecallWebhookError } from './errors.js';
@@ -14,10 +14,8 @@ import { describeCause, log } from './log.js';
 /** Where a step's result goes. Called once; must not throw. */
 export type Done<T> = (result: T) => void;
 
-/** A request as an adapter hands it over: method, URL, and a way to read the body when asked. */
-export interface IncomingCallback {
-  readonly method: string | undefined;
-  readonly url: string;
+/** A request as an adapter hands it over: method, URL, peer address, and a way to read the body when asked. */
+export interface IncomingCallback extends RequestHead {
   /** Reads the body within the limit and the deadline, then calls `done` once with it or with why it could not be read. */
   readonly readBody: (limitBytes: number, timeoutMs: number, done: Done<BodyInput | RecallWebhookError>) => void;
 }
@@ -37,18 +35,24 @@ const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
  * becomes a FAIL answer and a `'rejected'` event.
  */
 export function receive(config: ResolvedConfig, request: IncomingCallback, respond: Done<Outcome>): void {
-  guarded(config, respond, (reply) => {
+  const refuse = (error: RecallWebhookError): Outcome => {
+    error.remoteAddress = request.remoteAddress;
+    log('refused %s from %s: %s', error.code, request.remoteAddress ?? 'an unknown address', error.message);
+    report(config.emitter, 'rejected', error);
+    return { kind: 'answer', answer: failAnswer(error), error };
+  };
+  guarded(respond, refuse, (reply) => {
     const receivedAt = new Date();
-    const first = decideQuery(config, request.method, request.url, receivedAt.getTime());
+    const first = decideQuery(config, request, receivedAt.getTime());
     if (first.kind === 'pass') {
       log('pass: %s', first.reason);
       reply(PASS);
     } else if (first.kind === 'reject') {
-      reply(fail(config, first.error));
+      reply(refuse(first.error));
     } else {
       request.readBody(config.limitBytes, config.bodyTimeoutMs, (body) => {
-        guarded(config, respond, (replyAfterBody) => {
-          afterBody(config, first.context, body, receivedAt, replyAfterBody);
+        guarded(respond, refuse, (replyAfterBody) => {
+          afterBody(config, first.context, body, receivedAt, replyAfterBody, refuse);
         });
       });
     }
@@ -61,19 +65,20 @@ function afterBody(
   body: BodyInput | RecallWebhookError,
   receivedAt: Date,
   reply: Done<Outcome>,
+  refuse: (error: RecallWebhookError) => Outcome,
 ): void {
   if (body instanceof RecallWebhookError) {
-    reply(fail(config, body));
+    reply(refuse(body));
     return;
   }
   const second = decideBody(config, context, body, receivedAt);
   if (second.kind === 'reject') {
-    reply(fail(config, second.error));
+    reply(refuse(second.error));
     return;
   }
   const handled = (failure: RecallWebhookError | undefined): void => {
     if (failure !== undefined) {
-      reply(fail(config, failure));
+      reply(refuse(failure));
       return;
     }
     log('recall %s of SdkAppid %d handled', second.event.body.MsgKey, second.event.sdkAppId);
@@ -89,7 +94,11 @@ function afterBody(
  * throw; if one did after answering, it is logged rather than answered twice, since this may run
  * inside a stream's event where a throw would end the process.
  */
-function guarded(config: ResolvedConfig, respond: Done<Outcome>, step: (reply: Done<Outcome>) => void): void {
+function guarded(
+  respond: Done<Outcome>,
+  refuse: (error: RecallWebhookError) => Outcome,
+  step: (reply: Done<Outcome>) => void,
+): void {
   const state = { replied: false };
   try {
     step((outcome) => {
@@ -101,12 +110,6 @@ function guarded(config: ResolvedConfig, respond: Done<Outcome>, step: (reply: D
       log('responding threw: %s', describeCause(cause));
       return;
     }
-    respond(fail(config, recallError('INTERNAL_ERROR', 'the receiver failed', cause)));
+    respond(refuse(recallError('INTERNAL_ERROR', 'the receiver failed', cause)));
   }
-}
-
-function fail(config: ResolvedConfig, error: RecallWebhookError): Outcome {
-  log('refused %s: %s', error.code, error.message);
-  report(config.emitter, 'rejected', error);
-  return { kind: 'answer', answer: failAnswer(error), error };
 }

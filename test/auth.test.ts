@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { authenticate } from '../lib/auth.js';
-import { parseQuery } from '../lib/query.js';
+import { parseQuery, type RawQuery } from '../lib/query.js';
 import { sign, signatureVerifier } from '../lib/signature.js';
 import { SIGN_VECTOR } from './fixtures/callbacks.js';
 
@@ -8,11 +8,11 @@ const TOLERANCE_MS = 60_000;
 const NOW_MS = SIGN_VECTOR.requestTime * 1000;
 const VERIFY = signatureVerifier(SIGN_VECTOR.token);
 
-function query(params: Record<string, string>): ReturnType<typeof parseQuery> {
-  return parseQuery(`/?${new URLSearchParams(params).toString()}`);
+function query(params: Record<string, string>): RawQuery {
+  return parseQuery(`/?${new URLSearchParams(params).toString()}`).query;
 }
 
-function signedAt(requestTime: number | string): ReturnType<typeof parseQuery> {
+function signedAt(requestTime: number | string): RawQuery {
   return query({ RequestTime: String(requestTime), Sign: sign(SIGN_VECTOR.token, requestTime) });
 }
 
@@ -77,7 +77,7 @@ describe('auth', () => {
   it('should refuse a repeated Sign with SIGNATURE_MISSING', () => {
     const repeated = parseQuery(
       `/?RequestTime=${String(SIGN_VECTOR.requestTime)}&Sign=${SIGN_VECTOR.sign}&Sign=${SIGN_VECTOR.sign}`,
-    );
+    ).query;
     expect(codeOf(authenticate(VERIFY, TOLERANCE_MS, repeated, NOW_MS))).to.equal('SIGNATURE_MISSING');
   });
 

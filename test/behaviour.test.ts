@@ -9,10 +9,11 @@ import {
   SAMPLE_BODY_TEXT,
   SAMPLE_WITH_EVENT_TIME,
   SAMPLE_WITH_UNREAD,
+  sampleWithByteInMsgKey,
   SDK_APP_ID,
   TOKEN,
 } from './fixtures/callbacks.js';
-import { ADAPTERS, type TableResult } from './helpers/adapters.js';
+import { ADAPTERS, TEST_PEER, type TableResult } from './helpers/adapters.js';
 
 // One table of the protocol's steps and error codes, run against every adapter so that they
 // cannot drift apart. Adapter-specific behaviour (body parsers, streams) is tested beside each.
@@ -24,7 +25,8 @@ interface Row {
   readonly options?: Partial<RecallWebhookOptions>;
   readonly method?: string;
   readonly url?: () => string;
-  readonly body?: string;
+  readonly body?: string | Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
   readonly setup?: (events: RecallEmitter) => void;
   /** More to check of the result. */
   readonly check?: (result: TableResult) => void;
@@ -33,6 +35,12 @@ interface Row {
 const signed = (): string => callbackUrl({ token: TOKEN });
 const withToken = { token: TOKEN };
 const bodyWith = (fields: Record<string, unknown>): string => JSON.stringify({ ...SAMPLE_WITH_UNREAD, ...fields });
+/** The unsigned callback URL padded with `x=1` parameters to `count` in all. */
+const urlWithParameters = (count: number): string => {
+  const url = callbackUrl();
+  return url + '&x=1'.repeat(count - new URL(url, 'http://x').searchParams.size);
+};
+const OUTSIDE = ['192.0.2.0/24', '2001:db8::/32'];
 
 const ROWS: readonly Row[] = [
   // 1. Not ours: handed on untouched.
@@ -71,7 +79,62 @@ const ROWS: readonly Row[] = [
     },
   },
   { title: 'one of several configured apps', expected: 'OK', options: { sdkAppId: [1400000009, SDK_APP_ID] } },
-  // 2. Query and authentication, before the body.
+  // 2. The peer's address, then the query and authentication: all before the body.
+  {
+    title: 'a peer in allowFrom by its address',
+    expected: 'OK',
+    options: { allowFrom: ['127.0.0.1'] },
+    check: ({ recalls }) => {
+      expect(recalls[0]?.remoteAddress).to.equal(TEST_PEER);
+    },
+  },
+  { title: 'a peer in an allowFrom range', expected: 'OK', options: { allowFrom: [...OUTSIDE, '127.0.0.0/8'] } },
+  {
+    title: 'a peer outside allowFrom, naming the address in the rejected error',
+    expected: 'ADDRESS_FORBIDDEN',
+    options: { allowFrom: OUTSIDE },
+    check: ({ rejections }) => {
+      expect(rejections[0]?.remoteAddress).to.equal(TEST_PEER);
+    },
+  },
+  {
+    title: 'an unsigned callback from a peer outside allowFrom, before authentication',
+    expected: 'ADDRESS_FORBIDDEN',
+    options: { allowFrom: OUTSIDE, token: TOKEN },
+  },
+  {
+    title: 'a peer outside allowFrom that claims an allowed address in proxy headers',
+    expected: 'ADDRESS_FORBIDDEN',
+    options: { allowFrom: ['192.0.2.1'] },
+    headers: { 'X-Forwarded-For': '192.0.2.1', 'X-Real-IP': '192.0.2.1', Forwarded: 'for=192.0.2.1' },
+  },
+  {
+    title: 'an allowFrom function that returns true for the peer',
+    expected: 'OK',
+    options: { allowFrom: (address) => address === TEST_PEER },
+  },
+  {
+    title: 'an allowFrom function that returns something truthy but not true',
+    expected: 'ADDRESS_FORBIDDEN',
+    options: { allowFrom: (() => 'yes') as unknown as () => boolean },
+  },
+  {
+    title: 'an allowFrom function that throws',
+    expected: 'ADDRESS_FORBIDDEN',
+    options: {
+      allowFrom: () => {
+        throw new Error('lookup failed');
+      },
+    },
+  },
+  {
+    title: 'another command from a peer outside allowFrom',
+    expected: 'pass',
+    options: { allowFrom: OUTSIDE },
+    url: () => callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }),
+  },
+  { title: 'a query of 100 parameters', expected: 'OK', url: () => urlWithParameters(100) },
+  { title: 'a query of 101 parameters', expected: 'QUERY_INVALID', url: () => urlWithParameters(101) },
   {
     title: 'SdkAppid given twice',
     expected: 'QUERY_INVALID',
@@ -128,6 +191,28 @@ const ROWS: readonly Row[] = [
     },
   },
   { title: 'an empty MsgKey', expected: 'BODY_INVALID', body: bodyWith({ MsgKey: '' }) },
+  { title: 'a MsgKey of 128 characters', expected: 'OK', body: bodyWith({ MsgKey: 'k'.repeat(128) }) },
+  { title: 'a MsgKey of 129 characters', expected: 'BODY_INVALID', body: bodyWith({ MsgKey: 'k'.repeat(129) }) },
+  {
+    title: 'a To_Account of 129 characters',
+    expected: 'BODY_INVALID',
+    body: bodyWith({ To_Account: 'u'.repeat(129) }),
+  },
+  {
+    title: 'an UnreadMsgNum of 2^64',
+    expected: 'BODY_INVALID',
+    body: SAMPLE_BODY_TEXT.replace('"UnreadMsgNum":7', '"UnreadMsgNum":18446744073709551616'),
+  },
+  {
+    title: 'bytes that are not UTF-8 in the MsgKey',
+    expected: 'BODY_INVALID_UTF8',
+    body: sampleWithByteInMsgKey(0xff),
+  },
+  {
+    title: 'a \\u escape of half a surrogate pair in the MsgKey',
+    expected: 'BODY_INVALID_UTF8',
+    body: SAMPLE_BODY_TEXT.replace('"MsgKey":"', '"MsgKey":"\\udfff'),
+  },
   { title: 'a JSON array', expected: 'BODY_INVALID', body: '[]' },
   {
     title: 'a body failing a stricter schema',
@@ -202,6 +287,7 @@ for (const adapter of ADAPTERS) {
           method: row.method ?? 'POST',
           url: (row.url ?? callbackUrl)(),
           body: row.body ?? SAMPLE_BODY_TEXT,
+          ...(row.headers === undefined ? {} : { headers: row.headers }),
         };
         const result = await adapter.send(row.options ?? {}, row.setup ?? (() => undefined), request);
         if (row.expected === 'pass') {

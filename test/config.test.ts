@@ -15,21 +15,27 @@ function expectConfigError(options: unknown, message: RegExp): void {
   expect(() => resolveUnchecked(options), JSON.stringify(options)).to.throw(TypeError, message);
 }
 
+/** An unsigned receiver of SDKAppID 1, with `options` over it. */
+const base = (options: object = {}): object => ({ sdkAppId: 1, allowUnsigned: true, ...options });
+
 describe('config', () => {
   describe('defaults', () => {
-    it('should resolve the documented defaults: 60 s tolerance, 1500 ms timeout, 1000 ms body timeout, 16 KiB limit, no token', () => {
-      const config = resolveConfig({ sdkAppId: 1400000000 });
+    it('should resolve the documented defaults: 60 s tolerance, 1500 ms timeout, 1000 ms body timeout, 16 KiB limit, any address', () => {
+      const config = resolveConfig({ sdkAppId: 1400000000, token: 'secret' });
       expect(config.bodyTimeoutMs).to.equal(1000);
       expect(config.toleranceMs).to.equal(60_000);
       expect(config.timeoutMs).to.equal(1500);
       expect(config.limitBytes).to.equal(16 * 1024);
-      expect(config.verifySign).to.equal(undefined);
+      expect(config.verifySign).to.be.a('function');
+      expect(config.allowFrom).to.equal(undefined);
     });
 
     it('should treat an option set to undefined as not set', () => {
       const config = resolveConfig({
         sdkAppId: 1400000000,
         token: undefined,
+        allowUnsigned: true,
+        allowFrom: undefined,
         toleranceSeconds: undefined,
         timeoutMs: undefined,
         limit: undefined,
@@ -40,8 +46,14 @@ describe('config', () => {
     });
 
     it('should read limit given as a size string', () => {
-      expect(resolveConfig({ sdkAppId: 1, limit: '1mb' }).limitBytes).to.equal(1024 * 1024);
-      expect(resolveConfig({ sdkAppId: 1, limit: 512 }).limitBytes).to.equal(512);
+      const limitOf = (limit: unknown): number => resolveUnchecked(base({ limit })).limitBytes;
+      expect(limitOf('1mb')).to.equal(1024 * 1024);
+      expect(limitOf('16kb')).to.equal(16 * 1024);
+      expect(limitOf('16KB')).to.equal(16 * 1024);
+      expect(limitOf('1.5kb')).to.equal(1536);
+      expect(limitOf('100b')).to.equal(100);
+      expect(limitOf('1gb')).to.equal(1024 ** 3);
+      expect(limitOf(512)).to.equal(512);
     });
 
     it('should take a frozen options object and leave it as it was', () => {
@@ -58,15 +70,15 @@ describe('config', () => {
 
     it('should use the emitter it is given', () => {
       const emitter = new EventEmitter();
-      expect(resolveConfig({ sdkAppId: 1, emitter }).emitter).to.equal(emitter);
+      expect(resolveUnchecked(base({ emitter })).emitter).to.equal(emitter);
     });
 
     it('should compile with the Ajv it is given, so its own keywords work', () => {
       const schema = { ...recallBodySchema, 'x-owner': 'billing' };
-      expectConfigError({ sdkAppId: 1, schema }, /unknown keyword: "x-owner"/);
+      expectConfigError(base({ schema }), /unknown keyword: "x-owner"/);
       const ajv = new Ajv();
       ajv.addKeyword('x-owner');
-      expect(() => resolveConfig({ sdkAppId: 1, ajv, schema })).not.to.throw();
+      expect(() => resolveUnchecked(base({ ajv, schema }))).not.to.throw();
     });
   });
 
@@ -81,15 +93,60 @@ describe('config', () => {
       expectConfigError({}, /`sdkAppId` is required\. Set `sdkAppId` to the SDKAppID/);
     });
 
-    it('should throw when sdkAppId is not a positive whole number', () => {
-      for (const sdkAppId of [0, -1, 1.5, Number.NaN, 2 ** 53, '', 'abc', '0123', '1e9', ' 1', true, {}]) {
-        expectConfigError({ sdkAppId }, /`sdkAppId` .* is not an SDKAppID/);
+    it('should throw when sdkAppId is not a positive whole number, naming what is wrong with it', () => {
+      const cases: [unknown, RegExp][] = [
+        [0, /is not positive/],
+        [-1, /is not positive/],
+        ['0123', /starts with 0/],
+        [1.5, /is not a whole number\./],
+        [Number.NaN, /is not a whole number\./],
+        ['', /is not a whole number written in digits/],
+        ['abc', /is not a whole number written in digits/],
+        ['1e9', /is not a whole number written in digits/],
+        [' 1', /is not a whole number written in digits/],
+        [true, /is not a number or a string of digits/],
+        [{}, /is not a number or a string of digits/],
+      ];
+      for (const [sdkAppId, message] of cases) expectConfigError(base({ sdkAppId }), message);
+    });
+
+    it("should throw for an sdkAppId beyond JavaScript's safe integers, saying so rather than calling it not a number", () => {
+      for (const sdkAppId of [2 ** 53, 2 ** 60, '1152921504606846976']) {
+        expectConfigError(base({ sdkAppId }), /is larger than JavaScript's largest safe integer \(9007199254740991\)/);
       }
+      expect([...resolveUnchecked(base({ sdkAppId: 2 ** 53 - 1 })).sdkAppIds]).to.deep.equal(['9007199254740991']);
     });
 
     it('should throw when the sdkAppId list is empty or holds a bad id', () => {
-      expectConfigError({ sdkAppId: [] }, /empty list/);
-      expectConfigError({ sdkAppId: [1400000000, 'x'] }, /"x" is not an SDKAppID/);
+      expectConfigError(base({ sdkAppId: [] }), /empty list/);
+      expectConfigError(base({ sdkAppId: [1400000000, 'x'] }), /"x" is not a whole number/);
+    });
+
+    it('should throw when neither a token nor allowUnsigned: true is given, token: undefined included, saying how to fix it', () => {
+      for (const options of [
+        { sdkAppId: 1 },
+        { sdkAppId: 1, token: undefined },
+        { sdkAppId: 1, allowUnsigned: false },
+      ]) {
+        expectConfigError(
+          options,
+          /`token` is missing\. Pass the callback authentication token .* \{ allowUnsigned: true \}/,
+        );
+      }
+    });
+
+    it('should throw when both a token and allowUnsigned: true are given', () => {
+      expectConfigError(
+        { sdkAppId: 1, token: 'secret', allowUnsigned: true },
+        /`token` and `allowUnsigned: true` contradict/,
+      );
+      expect(resolveConfig({ sdkAppId: 1, token: 'secret', allowUnsigned: false }).verifySign).to.be.a('function');
+    });
+
+    it('should throw when allowUnsigned is not a boolean', () => {
+      for (const allowUnsigned of ['true', 1, null]) {
+        expectConfigError({ sdkAppId: 1, allowUnsigned }, /`allowUnsigned` must be true or false/);
+      }
     });
 
     it('should throw when token is empty, too long or not a string', () => {
@@ -99,50 +156,88 @@ describe('config', () => {
       expect(resolveConfig({ sdkAppId: 1, token: 'x'.repeat(128) }).verifySign).to.be.a('function');
     });
 
-    it('should throw when toleranceSeconds or timeoutMs is negative or not a finite number', () => {
+    it('should throw when toleranceSeconds or a timeout is negative or not a finite number', () => {
       for (const bad of [-1, Number.NaN, Number.POSITIVE_INFINITY, '60']) {
-        expectConfigError({ sdkAppId: 1, toleranceSeconds: bad }, /`toleranceSeconds` must be a finite number/);
-        expectConfigError({ sdkAppId: 1, timeoutMs: bad }, /`timeoutMs` must be a finite number/);
-        expectConfigError({ sdkAppId: 1, bodyTimeoutMs: bad }, /`bodyTimeoutMs` must be a finite number/);
+        expectConfigError(base({ toleranceSeconds: bad }), /`toleranceSeconds` must be a finite number/);
+        expectConfigError(base({ timeoutMs: bad }), /`timeoutMs` must be a finite number/);
+        expectConfigError(base({ bodyTimeoutMs: bad }), /`bodyTimeoutMs` must be a finite number/);
       }
     });
 
-    it('should throw when timeoutMs is 0 or beyond what setTimeout honours', () => {
-      expectConfigError({ sdkAppId: 1, timeoutMs: 0 }, /`timeoutMs` must be more than 0/);
-      expectConfigError({ sdkAppId: 1, timeoutMs: 2 ** 31 }, /`timeoutMs` must be more than 0/);
+    it('should throw when a timeout is 0, or longer than the 2000 ms the Chat backend waits, saying why', () => {
+      expectConfigError(base({ timeoutMs: 0 }), /`timeoutMs` must be more than 0/);
+      for (const name of ['timeoutMs', 'bodyTimeoutMs']) {
+        expectConfigError(
+          base({ [name]: 5000 }),
+          new RegExp(`\`${name}\` is at most 2000, got 5000: the Chat backend gives up after 2000 ms`),
+        );
+        expect(() => resolveUnchecked(base({ [name]: 2000 }))).not.to.throw();
+      }
     });
 
-    it('should throw when limit is not a size', () => {
-      for (const limit of [-1, 1.5, 'lots', Number.NaN, {}]) {
-        expectConfigError({ sdkAppId: 1, limit }, /`limit` must be a number of bytes/);
+    it('should throw when toleranceSeconds is over 600, saying why', () => {
+      expectConfigError(
+        base({ toleranceSeconds: 3600 }),
+        /`toleranceSeconds` is at most 600, got 3600: Tencent's rule is 60/,
+      );
+      expect(resolveUnchecked(base({ toleranceSeconds: 600 })).toleranceMs).to.equal(600_000);
+    });
+
+    it('should throw when limit is not a positive size with a unit, never reading "16k" as 16 bytes', () => {
+      for (const limit of [0, -1, 1.5, '16k', '1m', '16', '', 'lots', '1 tb', '-1kb', Number.NaN, {}]) {
+        expectConfigError(
+          base({ limit }),
+          /`limit` must be a positive number of bytes or a size with its unit \(b, kb, mb, gb\) such as '16kb'/,
+        );
       }
     });
 
     it('should throw on an unknown option and suggest the likely one', () => {
-      expectConfigError(
-        { sdkAppId: 1, tolerance: 30 },
-        /unknown option `tolerance`\. Did you mean `toleranceSeconds`\?/,
-      );
+      expectConfigError(base({ tolerance: 30 }), /unknown option `tolerance`\. Did you mean `toleranceSeconds`\?/);
       expectConfigError({ sdkAppID: 1 }, /unknown option `sdkAppID`\. Did you mean `sdkAppId`\?/);
-      expectConfigError({ sdkAppId: 1, secret: 'x' }, /unknown option `secret`\. Known options: sdkAppId, token/);
+      expectConfigError(
+        base({ secret: 'x' }),
+        /unknown option `secret`\. Known options: sdkAppId, token, allowUnsigned/,
+      );
     });
 
     it('should throw when ajv or emitter is not what it should be', () => {
-      expectConfigError({ sdkAppId: 1, ajv: {} }, /`ajv` must be an Ajv instance/);
-      expectConfigError({ sdkAppId: 1, emitter: {} }, /`emitter` must be an EventEmitter/);
+      expectConfigError(base({ ajv: {} }), /`ajv` must be an Ajv instance/);
+      expectConfigError(base({ emitter: {} }), /`emitter` must be an EventEmitter/);
     });
 
     it('should throw when a schema does not compile, naming the option', () => {
-      expectConfigError({ sdkAppId: 1, schema: { type: 'nope' } }, /`schema` is not a schema this Ajv can compile/);
+      expectConfigError(base({ schema: { type: 'nope' } }), /`schema` is not a schema this Ajv can compile/);
       expectConfigError(
-        { sdkAppId: 1, querySchema: { minLenght: 1 } },
+        base({ querySchema: { minLenght: 1 } }),
         /`querySchema` is not a schema this Ajv can compile: strict mode: unknown keyword/,
       );
     });
 
     it('should throw when a schema override is not an object or does not return one', () => {
-      expectConfigError({ sdkAppId: 1, schema: () => undefined }, /`schema` must be a JSON Schema object/);
-      expectConfigError({ sdkAppId: 1, querySchema: [] }, /`querySchema` must be a JSON Schema object/);
+      expectConfigError(base({ schema: () => undefined }), /`schema` must be a JSON Schema object/);
+      expectConfigError(base({ querySchema: [] }), /`querySchema` must be a JSON Schema object/);
+    });
+
+    it('should throw for a malformed allowFrom entry or prefix, naming it', () => {
+      const cases: [unknown, RegExp][] = [
+        [[], /`allowFrom` must be a non-empty list/],
+        ['183.192.202.0/25', /`allowFrom` must be a non-empty list/],
+        [[42], /entry 42 is not a string/],
+        [['183.192.202.0/33'], /entry "183.192.202.0\/33" has a prefix length that is not a whole number from 0 to 32/],
+        [['2001:db8::/129'], /has a prefix length that is not a whole number from 0 to 128/],
+        [['10.0.0.0/'], /has a prefix length/],
+        [['10.0.0.0/8/8'], /has a prefix length/],
+        [['10.0.0.0/-1'], /has a prefix length/],
+        [['10.0.0.256'], /entry "10.0.0.256" is not an IPv4 or IPv6 address/],
+        [['localhost'], /is not an IPv4 or IPv6 address/],
+        [[' 10.0.0.1'], /is not an IPv4 or IPv6 address/],
+        [['fe80::1%eth0'], /has a zone index/],
+      ];
+      for (const [allowFrom, message] of cases) expectConfigError(base({ allowFrom }), message);
+      expect(resolveUnchecked(base({ allowFrom: ['10.0.0.0/8', '::1', '2001:db8::/32'] })).allowFrom).to.be.a(
+        'function',
+      );
     });
   });
 });

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import { resolveConfig } from '../lib/config.js';
-import { decide, decideBody, decideQuery, type BodyInput, type CallbackContext } from '../lib/core.js';
+import {
+  decide,
+  decideBody,
+  decideQuery,
+  type BodyInput,
+  type CallbackContext,
+  type RequestHead,
+} from '../lib/core.js';
 import type { RecallWebhookOptions } from '../lib/options.js';
 import { RECALL_COMMAND } from '../lib/recall-body.js';
 import {
@@ -8,19 +15,29 @@ import {
   SAMPLE_BODY_TEXT,
   SAMPLE_WITH_EVENT_TIME,
   SAMPLE_WITH_UNREAD,
+  sampleWithByteInMsgKey,
   SDK_APP_ID,
   SIGN_VECTOR,
   TOKEN,
   type QueryParts,
+  receiverOptions,
 } from './fixtures/callbacks.js';
 
 const NOW = new Date(SIGN_VECTOR.requestTime * 1000);
 
 function config(options: Partial<RecallWebhookOptions> = {}): ReturnType<typeof resolveConfig> {
-  return resolveConfig({ sdkAppId: SDK_APP_ID, ...options });
+  return resolveConfig(receiverOptions(options));
+}
+
+const PEER = '203.0.113.7';
+
+/** A request's head as an adapter hands it over, from PEER. */
+function head(method: string | undefined, url: string): RequestHead {
+  return { method, url, remoteAddress: PEER };
 }
 
 const CONTEXT: CallbackContext = {
+  remoteAddress: PEER,
   sdkAppId: SDK_APP_ID,
   command: RECALL_COMMAND,
   clientIp: '127.0.0.1',
@@ -37,8 +54,7 @@ function queryOutcome(parts: QueryParts, options: Partial<RecallWebhookOptions> 
   return outcome(
     decideQuery(
       config(options),
-      method,
-      callbackUrl({ requestTime: SIGN_VECTOR.requestTime, ...parts }),
+      head(method, callbackUrl({ requestTime: SIGN_VECTOR.requestTime, ...parts })),
       NOW.getTime(),
     ),
   );
@@ -54,31 +70,35 @@ describe('core', () => {
   describe('decideQuery()', () => {
     it('should pass on a request that is not a POST', () => {
       for (const method of ['GET', 'PUT', 'HEAD', 'post', undefined]) {
-        expect(outcome(decideQuery(config(), method, callbackUrl(), NOW.getTime())), String(method)).to.equal('pass');
+        expect(outcome(decideQuery(config(), head(method, callbackUrl()), NOW.getTime())), String(method)).to.equal(
+          'pass',
+        );
       }
     });
 
     it('should pass on another command, or on no command at all', () => {
       expect(queryOutcome({ command: 'C2C.CallbackAfterSendMsg' })).to.equal('pass');
-      expect(outcome(decideQuery(config(), 'POST', '/callback?SdkAppid=1400000000', NOW.getTime()))).to.equal('pass');
-      expect(outcome(decideQuery(config(), 'POST', '/callback', NOW.getTime()))).to.equal('pass');
+      expect(outcome(decideQuery(config(), head('POST', '/callback?SdkAppid=1400000000'), NOW.getTime()))).to.equal(
+        'pass',
+      );
+      expect(outcome(decideQuery(config(), head('POST', '/callback'), NOW.getTime()))).to.equal('pass');
     });
 
     it('should claim, then refuse with QUERY_INVALID, a CallbackCommand given twice with the recall among them', () => {
       const url = `${callbackUrl()}&CallbackCommand=C2C.CallbackAfterSendMsg`;
-      expect(outcome(decideQuery(config(), 'POST', url, NOW.getTime()))).to.equal('QUERY_INVALID');
+      expect(outcome(decideQuery(config(), head('POST', url), NOW.getTime()))).to.equal('QUERY_INVALID');
     });
 
     it('should refuse a SdkAppid given twice with QUERY_INVALID, even if both are ours', () => {
       const url = `${callbackUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
-      const decision = decideQuery(config(), 'POST', url, NOW.getTime());
+      const decision = decideQuery(config(), head('POST', url), NOW.getTime());
       expect(outcome(decision)).to.equal('QUERY_INVALID');
       expect(decision.kind === 'reject' && decision.error.message).to.equal('query.SdkAppid must be string');
     });
 
     it('should refuse a query without SdkAppid with QUERY_INVALID', () => {
       const url = `/callback?CallbackCommand=${RECALL_COMMAND}`;
-      expect(outcome(decideQuery(config(), 'POST', url, NOW.getTime()))).to.equal('QUERY_INVALID');
+      expect(outcome(decideQuery(config(), head('POST', url), NOW.getTime()))).to.equal('QUERY_INVALID');
     });
 
     it('should refuse another app with SDKAPPID_MISMATCH', () => {
@@ -89,15 +109,14 @@ describe('core', () => {
     it('should accept any of several configured apps and report which one', () => {
       const decision = decideQuery(
         config({ sdkAppId: [1400000000, '1400000001'] }),
-        'POST',
-        callbackUrl({ sdkAppId: 1400000001 }),
+        head('POST', callbackUrl({ sdkAppId: 1400000001 })),
         NOW.getTime(),
       );
       expect(decision.kind === 'read' && decision.context.sdkAppId).to.equal(1400000001);
     });
 
     it('should read the context of an unsigned callback when no token is configured', () => {
-      const decision = decideQuery(config(), 'POST', callbackUrl(), NOW.getTime());
+      const decision = decideQuery(config(), head('POST', callbackUrl()), NOW.getTime());
       expect(decision).to.deep.equal({ kind: 'read', context: CONTEXT });
     });
 
@@ -108,8 +127,7 @@ describe('core', () => {
     it('should verify a signed callback when a token is configured and report its RequestTime', () => {
       const decision = decideQuery(
         config({ token: TOKEN }),
-        'POST',
-        callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime }),
+        head('POST', callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
         NOW.getTime(),
       );
       expect(decision.kind === 'read' && decision.context.requestTime).to.equal(SIGN_VECTOR.requestTime);
@@ -149,7 +167,7 @@ describe('core', () => {
       };
       expect(queryOutcome({}, strict)).to.equal('read');
       const url = `/callback?SdkAppid=${String(SDK_APP_ID)}&CallbackCommand=${RECALL_COMMAND}`;
-      expect(outcome(decideQuery(config(strict), 'POST', url, NOW.getTime()))).to.equal('QUERY_INVALID');
+      expect(outcome(decideQuery(config(strict), head('POST', url), NOW.getTime()))).to.equal('QUERY_INVALID');
     });
   });
 
@@ -160,6 +178,7 @@ describe('core', () => {
         kind: 'recall',
         event: {
           body: SAMPLE_WITH_UNREAD,
+          remoteAddress: PEER,
           sdkAppId: SDK_APP_ID,
           clientIp: '127.0.0.1',
           optPlatform: 'RESTAPI',
@@ -221,7 +240,31 @@ describe('core', () => {
       for (const body of ['', '{', 'From_Account=jared', '\ufeff{}']) {
         expect(bodyOutcome({ text: body }), JSON.stringify(body)).to.equal('BODY_INVALID_JSON');
       }
-      expect(bodyOutcome({ bytes: Buffer.from([0xff, 0xfe, 0x00]) })).to.equal('BODY_INVALID_JSON');
+      expect(bodyOutcome({ bytes: Buffer.from('{"MsgKey":') })).to.equal('BODY_INVALID_JSON');
+    });
+
+    it('should refuse bytes that are not UTF-8 with BODY_INVALID_UTF8, so two MsgKeys never decode to one', () => {
+      expect(bodyOutcome({ bytes: sampleWithByteInMsgKey(0xff) })).to.equal('BODY_INVALID_UTF8');
+      expect(bodyOutcome({ bytes: sampleWithByteInMsgKey(0xfe) })).to.equal('BODY_INVALID_UTF8');
+      expect(bodyOutcome({ bytes: Buffer.from([0xff, 0xfe, 0x00]) })).to.equal('BODY_INVALID_UTF8');
+      // Overlong and surrogate encodings are not UTF-8 either.
+      expect(bodyOutcome({ bytes: Buffer.from([0x22, 0xc0, 0xaf, 0x22]) })).to.equal('BODY_INVALID_UTF8');
+      expect(bodyOutcome({ bytes: Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]) })).to.equal('BODY_INVALID_UTF8');
+      // Valid multi-byte text, and a byte order mark, are fine.
+      expect(
+        bodyOutcome({ bytes: Buffer.from(`\ufeff${JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: '消息_😀' })}`) }),
+      ).to.equal('recall');
+    });
+
+    it('should refuse a \\u escape of half a surrogate pair with BODY_INVALID_UTF8, in a value or a key, however the body came', () => {
+      const lone = SAMPLE_BODY_TEXT.replace('"MsgKey":"', '"MsgKey":"key\\ud800');
+      expect(bodyOutcome({ text: lone })).to.equal('BODY_INVALID_UTF8');
+      expect(bodyOutcome({ bytes: Buffer.from(lone) })).to.equal('BODY_INVALID_UTF8');
+      expect(bodyOutcome({ parsed: JSON.parse(lone) as unknown })).to.equal('BODY_INVALID_UTF8');
+      expect(bodyOutcome({ text: SAMPLE_BODY_TEXT.replace('{', '{"x\\udc00":1,') })).to.equal('BODY_INVALID_UTF8');
+      expect(bodyOutcome({ text: SAMPLE_BODY_TEXT.replace('"MsgKey":"', '"MsgKey":"\\ud83d\\ude00') })).to.equal(
+        'recall',
+      );
     });
 
     it('should refuse a body holding __proto__, constructor or prototype keys with BODY_FORBIDDEN_KEY', () => {
@@ -275,15 +318,14 @@ describe('core', () => {
 
     it('should still refuse a non-object body when a replaced schema allows anything', () => {
       expect(bodyOutcome(text([1]), { schema: {} })).to.equal('BODY_INVALID');
-      expect(bodyOutcome(text({ CallbackCommand: RECALL_COMMAND }), { schema: {} })).to.equal('recall');
+      expect(bodyOutcome(text({ CallbackCommand: RECALL_COMMAND, MsgKey: 'k' }), { schema: {} })).to.equal('recall');
     });
   });
 
   describe('decide()', () => {
     it('should run both steps on a complete signed request', () => {
       const request = {
-        method: 'POST',
-        url: callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime }),
+        ...head('POST', callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
         body: { text: SAMPLE_BODY_TEXT },
       };
       const decision = decide(config({ token: TOKEN }), request, NOW);
@@ -291,7 +333,7 @@ describe('core', () => {
     });
 
     it('should stop at the query step without looking at the body', () => {
-      const request = { method: 'POST', url: callbackUrl({ sdkAppId: 1 }), body: { text: '{' } };
+      const request = { ...head('POST', callbackUrl({ sdkAppId: 1 })), body: { text: '{' } };
       expect(outcome(decide(config(), request, NOW))).to.equal('SDKAPPID_MISMATCH');
     });
   });

@@ -4,13 +4,13 @@ import request from 'supertest';
 import type { DedupeStore } from '../lib/dedupe-store.js';
 import type { RecallEvent } from '../lib/events.js';
 import { memoryStore } from '../lib/memory-store.js';
-import type { DedupeOptions } from '../lib/options.js';
+import type { DedupeOptions, RecallWebhookOptions } from '../lib/options.js';
 import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
 import { ADAPTERS } from './helpers/adapters.js';
 import { buildApp, OK, type TestApp } from './helpers/app.js';
 
 /** An app with `dedupe` on, recording `'duplicate'` events too. */
-function dedupeApp(dedupe: DedupeOptions, options: { timeoutMs?: number; sdkAppId?: number[] } = {}) {
+function dedupeApp(dedupe: DedupeOptions, options: Partial<RecallWebhookOptions> = {}) {
   const target = buildApp({ dedupe, ...options });
   const duplicates: RecallEvent[] = [];
   target.recall.events.on('duplicate', (event) => duplicates.push(event));
@@ -194,6 +194,28 @@ describe('dedupe', () => {
       [`${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`, 90_000],
       [`${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`, 3_600_000],
     ]);
+  });
+
+  it('should key a MsgKey over 128 characters by its SHA-256, so a claim stays small whatever a schema lets through', async () => {
+    const keys: string[] = [];
+    const { store } = scriptedStore((key) => {
+      keys.push(key);
+      return Promise.resolve(true);
+    });
+    const unbounded = (schema: Record<string, unknown>) => ({
+      ...schema,
+      properties: { ...(schema.properties as object), MsgKey: { type: 'string' } },
+    });
+    const target = dedupeApp({ store }, { schema: unbounded, limit: '64kb' });
+    const long = 'k'.repeat(16_384);
+    for (const MsgKey of ['k'.repeat(128), `${long}a`, `${long}b`, `${long}a`]) {
+      expect((await post(target, JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey }))).body).to.deep.equal(OK);
+    }
+    const app = String(SDK_APP_ID);
+    expect(keys[0]).to.equal(`${app}:${'k'.repeat(128)}`);
+    for (const key of keys.slice(1)) expect(key).to.match(new RegExp(`^${app}#[A-Za-z0-9_-]{43}$`));
+    expect(keys[1]).not.to.equal(keys[2]);
+    expect(keys[1]).to.equal(keys[3]);
   });
 
   it('should keep working when a duplicate listener throws', async () => {

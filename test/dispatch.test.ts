@@ -4,9 +4,14 @@ import { deliver as deliverTo, report } from '../lib/dispatch.js';
 import { recallError, type RecallWebhookError } from '../lib/errors.js';
 import { createEmitter, type RecallEmitter, type RecallEvent } from '../lib/events.js';
 import { SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
+import { captureLog } from './helpers/log.js';
+import { FAILURES, THROWABLES } from './fixtures/throwables.js';
+import { EventEmitter } from 'node:events';
+import { unhandledDuring } from './helpers/unhandled.js';
 
 const EVENT: RecallEvent = {
   body: SAMPLE_WITH_UNREAD,
+  remoteAddress: '127.0.0.1',
   sdkAppId: SDK_APP_ID,
   clientIp: undefined,
   optPlatform: undefined,
@@ -21,26 +26,6 @@ function deliver(...args: [RecallEmitter, RecallEvent, number]): Promise<RecallW
   return new Promise((resolve) => {
     deliverTo(...args, resolve);
   });
-}
-
-/** Collects unhandled rejections while `run` goes on, and for a moment after. */
-async function unhandledDuring(run: () => Promise<unknown>): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  const onRejection = (reason: unknown): void => {
-    seen.push(reason);
-  };
-  // Mocha's own handler would fail the test; this one records instead.
-  const previous = process.listeners('unhandledRejection');
-  process.removeAllListeners('unhandledRejection');
-  process.on('unhandledRejection', onRejection);
-  try {
-    await run();
-    await sleep(20);
-  } finally {
-    process.off('unhandledRejection', onRejection);
-    for (const listener of previous) process.on('unhandledRejection', listener);
-  }
-  return seen;
 }
 
 function timeoutCount(): number {
@@ -113,7 +98,7 @@ describe('dispatch', () => {
       expect(failure?.code).to.equal('LISTENER_FAILED');
       expect(failure?.message).to.equal('2 recall listeners failed');
       expect(failure?.cause).to.equal(cause);
-      expect(unhandled).to.deep.equal([]);
+      expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
     });
 
     it('should report LISTENER_TIMEOUT when a listener outlives timeoutMs, and not wait for it', async () => {
@@ -152,7 +137,7 @@ describe('dispatch', () => {
         await sleep(50);
       });
       expect(failure?.code).to.equal('LISTENER_TIMEOUT');
-      expect(unhandled).to.deep.equal([]);
+      expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
     });
 
     it('should call a once listener for one delivery only', async () => {
@@ -197,14 +182,76 @@ describe('dispatch', () => {
       expect(seen).to.deep.equal([EVENT]);
     });
 
-    it('should survive a rejected listener that throws', () => {
-      const emitter = createEmitter();
-      emitter.on('rejected', () => {
-        throw new Error('logger broke');
+    describe('with listeners that fail', () => {
+      const lines = captureLog();
+
+      for (const event of ['rejected', 'duplicate'] as const) {
+        for (const [thrown, make] of THROWABLES) {
+          for (const [how, fail] of FAILURES) {
+            it(`should survive a ${event} listener that ${how} ${thrown}: nothing thrown, nothing unhandled, the failure logged`, async () => {
+              const emitter = createEmitter();
+              emitter.on(event, () => fail(make()));
+              const after: unknown[] = [];
+              emitter.on(event, (value: unknown) => after.push(value));
+              const unhandled = await unhandledDuring(() => {
+                expect(() => {
+                  if (event === 'rejected') report(emitter, event, recallError('BODY_INVALID', 'x'));
+                  else report(emitter, event, EVENT);
+                }).not.to.throw();
+              });
+              expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
+              expect(after, 'the next listener still runs').to.have.length(1);
+              expect(lines.filter((line) => line.includes(`a ${event} listener failed`))).to.have.length(1);
+            });
+          }
+        }
+      }
+
+      it('should not let an emitter with captureRejections turn a rejection into an error event that ends the process', async () => {
+        const emitter = new EventEmitter({ captureRejections: true }) as unknown as RecallEmitter;
+        emitter.on('rejected', async () => {
+          await sleep(1);
+          throw new Error('metrics down');
+        });
+        const unhandled = await unhandledDuring(() => {
+          report(emitter, 'rejected', recallError('BODY_INVALID', 'x'));
+        });
+        expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
       });
-      expect(() => {
-        report(emitter, 'rejected', recallError('BODY_INVALID', 'x'));
-      }).not.to.throw();
+
+      it('should call a listener that never settles and return, waiting for nothing', () => {
+        const emitter = createEmitter();
+        const called: unknown[] = [];
+        emitter.on('duplicate', (event) => {
+          called.push(event);
+          return new Promise(() => undefined);
+        });
+        // Synchronous: the listener ran, and its promise stays pending.
+        report(emitter, 'duplicate', EVENT);
+        expect(called).to.deep.equal([EVENT]);
+      });
+
+      it('should survive an emitter whose rawListeners throws, logging it', () => {
+        const emitter = createEmitter();
+        emitter.rawListeners = () => {
+          throw new Error('broken emitter');
+        };
+        expect(() => {
+          report(emitter, 'rejected', recallError('BODY_INVALID', 'x'));
+        }).not.to.throw();
+        expect(lines.some((line) => line.includes('a rejected listener failed: broken emitter'))).to.equal(true);
+      });
+
+      it('should call a once listener once, with the emitter as this, as emit does', () => {
+        const emitter = createEmitter();
+        const seen: unknown[] = [];
+        emitter.once('duplicate', function (this: unknown) {
+          seen.push(this);
+        });
+        report(emitter, 'duplicate', EVENT);
+        report(emitter, 'duplicate', EVENT);
+        expect(seen).to.deep.equal([emitter]);
+      });
     });
   });
 });

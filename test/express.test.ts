@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { recallWebhook } from '../lib/express.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, receiverOptions } from './fixtures/callbacks.js';
 import { buildApp, EXPRESS_VERSIONS, OK } from './helpers/app.js';
 
 // What only the Express adapter does; the protocol's steps and codes are in behaviour.test.ts.
@@ -10,7 +10,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
   describe(`express middleware on ${name}`, () => {
     it('should call next() for another CallbackCommand, leaving its body for the next handler', async () => {
       const app = express();
-      app.use('/callback', recallWebhook({ sdkAppId: SDK_APP_ID }));
+      app.use('/callback', recallWebhook(receiverOptions()));
       app.post('/callback', express.text({ type: '*/*' }), (req, res) => {
         res.json({ handledBy: 'send-msg handler', body: req.body as unknown });
       });
@@ -34,9 +34,9 @@ for (const { name, express } of EXPRESS_VERSIONS) {
 
     it('should work mounted with app.post, and with app.use without a path', async () => {
       const byRoute = express();
-      byRoute.post('/callback', recallWebhook({ sdkAppId: SDK_APP_ID }));
+      byRoute.post('/callback', recallWebhook(receiverOptions()));
       const atRoot = express();
-      atRoot.use(recallWebhook({ sdkAppId: SDK_APP_ID }));
+      atRoot.use(recallWebhook(receiverOptions()));
       for (const app of [byRoute, atRoot]) {
         const res = await request(app).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT);
         expect(res.body).to.deep.equal(OK);
@@ -62,7 +62,10 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     });
 
     it('should throw at creation on a bad option', () => {
-      expect(() => recallWebhook({ sdkAppId: 'my-app' })).to.throw(TypeError, /not an SDKAppID/);
+      expect(() => recallWebhook({ sdkAppId: 'my-app' })).to.throw(
+        TypeError,
+        /is not a whole number written in digits/,
+      );
     });
   });
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { recallFetchHandler } from '../lib/fetch-handler.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from './fixtures/callbacks.js';
 
 // What only the fetch adapter does; the protocol's steps and codes are in behaviour.test.ts.
 
@@ -43,7 +43,7 @@ async function errorInfo(response: Response): Promise<string> {
 
 describe('fetch handler', () => {
   it('should answer any other request with HTTP 404 and a protocol-style JSON FAIL', async () => {
-    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID })(new Request(`${BASE}/`));
+    const response = await recallFetchHandler(receiverOptions())(new Request(`${BASE}/`));
     expect(response.status).to.equal(404);
     expect(await errorInfo(response)).to.match(/^NOT_HANDLED: /);
   });
@@ -51,6 +51,7 @@ describe('fetch handler', () => {
   it('should hand any other request to onUnhandled and return its Response', async () => {
     const handler = recallFetchHandler({
       sdkAppId: SDK_APP_ID,
+      allowUnsigned: true,
       onUnhandled: async (request) => new Response(`other: ${await request.text()}`, { status: 202 }),
     });
     const response = await handler(post(callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }), '{"GroupId":"g"}'));
@@ -59,7 +60,7 @@ describe('fetch handler', () => {
   });
 
   it('should read a streamed body in chunks', async () => {
-    const handler = recallFetchHandler({ sdkAppId: SDK_APP_ID });
+    const handler = recallFetchHandler(receiverOptions());
     const chunks = SAMPLE_BODY_TEXT.match(/.{1,10}/g) ?? [];
     let index = 0;
     const stream = new ReadableStream<Uint8Array>({
@@ -74,9 +75,7 @@ describe('fetch handler', () => {
 
   it('should stop reading a body that streams past the limit, and cancel it', async () => {
     const body = countingBody('x'.repeat(1000));
-    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, limit: 10_000 })(
-      post(callbackUrl(), body.stream),
-    );
+    const response = await recallFetchHandler(receiverOptions({ limit: 10_000 }))(post(callbackUrl(), body.stream));
     expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
     expect(body.pulls()).to.be.below(15);
     expect(body.cancelled()).to.equal(true);
@@ -84,7 +83,7 @@ describe('fetch handler', () => {
 
   it('should refuse a Content-Length over the limit without reading the body', async () => {
     const body = countingBody('{}', 1);
-    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, limit: 100 })(
+    const response = await recallFetchHandler(receiverOptions({ limit: 100 }))(
       post(callbackUrl(), body.stream, { 'Content-Length': '5000' }),
     );
     expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
@@ -93,7 +92,7 @@ describe('fetch handler', () => {
 
   it('should not read the body of an unauthenticated request', async () => {
     const body = countingBody('x');
-    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, token: TOKEN })(post(callbackUrl(), body.stream));
+    const response = await recallFetchHandler(receiverOptions({ token: TOKEN }))(post(callbackUrl(), body.stream));
     expect(await errorInfo(response)).to.match(/^SIGNATURE_MISSING: /);
     // A ReadableStream pulls once ahead when it is created; nothing reads past that.
     expect(body.pulls()).to.be.at.most(1);
@@ -110,9 +109,7 @@ describe('fetch handler', () => {
         cancelled = true;
       },
     });
-    const response = await recallFetchHandler({ sdkAppId: SDK_APP_ID, bodyTimeoutMs: 100 })(
-      post(callbackUrl(), stream),
-    );
+    const response = await recallFetchHandler(receiverOptions({ bodyTimeoutMs: 100 }))(post(callbackUrl(), stream));
     expect(await errorInfo(response)).to.equal('BODY_TIMEOUT: the body did not arrive within 100 ms');
     expect(cancelled).to.equal(true);
   });
@@ -123,13 +120,13 @@ describe('fetch handler', () => {
         controller.error(new Error('connection reset'));
       },
     });
-    expect(await errorInfo(await recallFetchHandler({ sdkAppId: SDK_APP_ID })(post(callbackUrl(), stream)))).to.match(
+    expect(await errorInfo(await recallFetchHandler(receiverOptions())(post(callbackUrl(), stream)))).to.match(
       /^BODY_ABORTED: /,
     );
   });
 
   it('should refuse a POST without a body with BODY_INVALID_JSON', async () => {
-    expect(await errorInfo(await recallFetchHandler({ sdkAppId: SDK_APP_ID })(post(callbackUrl(), null)))).to.match(
+    expect(await errorInfo(await recallFetchHandler(receiverOptions())(post(callbackUrl(), null)))).to.match(
       /^BODY_INVALID_JSON: /,
     );
   });
@@ -139,5 +136,54 @@ describe('fetch handler', () => {
       TypeError,
       /recallFetchHandler is a factory: use what it returns/,
     );
+  });
+  it('should throw at creation when allowFrom is given without remoteAddress, since a Request has no address', () => {
+    expect(() => recallFetchHandler(receiverOptions({ allowFrom: ['192.0.2.1'] }))).to.throw(
+      TypeError,
+      /recallFetchHandler needs `remoteAddress` with `allowFrom`/,
+    );
+  });
+
+  it('should hand remoteAddress and onUnhandled what the runtime passes after the request, as Deno.serve does', async () => {
+    interface ServeInfo {
+      readonly remoteAddr: { readonly hostname: string };
+    }
+    const handler = recallFetchHandler({
+      ...receiverOptions({ allowFrom: ['192.0.2.0/24'] }),
+      remoteAddress: (_request: Request, info: ServeInfo) => info.remoteAddr.hostname,
+      onUnhandled: (_request: Request, info: ServeInfo) => new Response(info.remoteAddr.hostname, { status: 404 }),
+    });
+    const seen: (string | undefined)[] = [];
+    handler.events.on('recall', (event) => seen.push(event.remoteAddress));
+    handler.events.on('rejected', (error) => seen.push(error.remoteAddress));
+    const inside = { remoteAddr: { hostname: '192.0.2.5' } };
+    const outside = { remoteAddr: { hostname: '198.51.100.5' } };
+    expect(await errorInfo(await handler(post(callbackUrl(), SAMPLE_BODY_TEXT), inside))).to.equal('');
+    expect(await errorInfo(await handler(post(callbackUrl(), SAMPLE_BODY_TEXT), outside))).to.match(
+      /^ADDRESS_FORBIDDEN: /,
+    );
+    expect(seen).to.deep.equal(['192.0.2.5', '198.51.100.5']);
+    expect(await (await handler(new Request(`${BASE}/other`), outside)).text()).to.equal('198.51.100.5');
+  });
+
+  it('should count a remoteAddress that throws, or gives no string, as no address, and refuse', async () => {
+    for (const remoteAddress of [
+      () => {
+        throw new Error('no such header');
+      },
+      () => null,
+      () => 42 as unknown as string,
+    ]) {
+      const handler = recallFetchHandler({ ...receiverOptions({ allowFrom: () => true }), remoteAddress });
+      expect(await errorInfo(await handler(post(callbackUrl(), SAMPLE_BODY_TEXT)))).to.match(/^ADDRESS_FORBIDDEN: /);
+    }
+  });
+
+  it('should carry no remoteAddress in events when it is not given', async () => {
+    const handler = recallFetchHandler(receiverOptions());
+    const seen: unknown[] = [];
+    handler.events.on('recall', (event) => seen.push(event.remoteAddress));
+    await handler(post(callbackUrl(), SAMPLE_BODY_TEXT));
+    expect(seen).to.deep.equal([undefined]);
   });
 });

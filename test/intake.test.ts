@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import { connect } from 'node:net';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
+import {
+  callbackUrl,
+  SAMPLE_BODY_TEXT,
+  SAMPLE_WITH_UNREAD,
+  sampleWithByteInMsgKey,
+  TOKEN,
+} from './fixtures/callbacks.js';
 import { BODY_PARSERS, buildApp, EXPRESS_VERSIONS, OK, type BodyParserName, type TestApp } from './helpers/app.js';
 import { listen, rawPost, type RawResponse, type Running } from './helpers/http.js';
 
@@ -105,6 +111,87 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       expect(res.headers.connection).to.equal('close');
       expect(target.recalls).to.have.length(0);
     });
+
+    it('should answer a peer outside allowFrom before its body arrives, and close the connection', async () => {
+      const [target, port] = await serve({ allowFrom: ['192.0.2.0/24'] });
+      const res = await rawPost(port, callbackUrl(), {
+        headers: { 'Content-Length': '1000000' },
+        chunks: ['{"a":'],
+        leaveOpen: true,
+      });
+      expect(codeOf(res)).to.equal('ADDRESS_FORBIDDEN');
+      expect(res.headers.connection).to.equal('close');
+      expect(target.rejections.map((error) => error.remoteAddress)).to.deep.equal(['127.0.0.1']);
+    });
+
+    it("should take the address from X-Forwarded-For only as the app's trust proxy setting says", async () => {
+      const target = buildApp({ allowFrom: ['192.0.2.1'] }, { express });
+      target.app.set('trust proxy', 'loopback');
+      running = await listen(target.app);
+      const headers = { 'X-Forwarded-For': '192.0.2.1' };
+      const res = await rawPost(running.port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+      expect(answerOf(res)).to.deep.equal(OK);
+      expect(target.recalls.map((event) => event.remoteAddress)).to.deep.equal(['192.0.2.1']);
+      // A chain that ends in an untrusted hop: that hop is the peer.
+      const chained = { 'X-Forwarded-For': '192.0.2.1, 198.51.100.9' };
+      const refused = await rawPost(running.port, callbackUrl(), { headers: chained, chunks: [SAMPLE_BODY_TEXT] });
+      expect(codeOf(refused)).to.equal('ADDRESS_FORBIDDEN');
+      expect(target.rejections.map((error) => error.remoteAddress)).to.deep.equal(['198.51.100.9']);
+    });
+
+    for (const [length, framing] of [
+      ['with a Content-Length', {}],
+      ['chunked', { 'Transfer-Encoding': 'chunked' }],
+    ] as const) {
+      it(`should hold a body express.json() parsed under its own larger limit to this limit, ${length}`, async () => {
+        const app = express();
+        app.use(express.json({ limit: '1mb' }));
+        const target = buildApp({ limit: '16kb' }, { express });
+        app.use(target.app);
+        running = await listen(app);
+        const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, Padding: 'x'.repeat(90_000) });
+        const headers = { 'Content-Type': 'application/json', ...framing };
+        const res = await rawPost(running.port, callbackUrl(), { headers, chunks: [body] });
+        expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
+        expect(target.recalls).to.have.length(0);
+        const small = await rawPost(running.port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+        expect(answerOf(small)).to.deep.equal(OK);
+      });
+    }
+
+    it('should refuse a body a form parser read first with BODY_UNREADABLE, naming the parser and the fix', async () => {
+      const app = express();
+      app.use(express.urlencoded({ extended: false }));
+      const target = buildApp({}, { express });
+      app.use(target.app);
+      running = await listen(app);
+      // What `curl -d '{...}'` sends: the JSON under a form type.
+      const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+      const res = await rawPost(running.port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+      expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(
+        'BODY_UNREADABLE: the body was parsed as a form (express.urlencoded() or similar) before this middleware: mount the middleware before that parser, or skip the parser on the callback path',
+      );
+      expect(target.recalls).to.have.length(0);
+      // The same body under a JSON type, which the form parser leaves alone, is read as usual.
+      const json = await rawPost(running.port, callbackUrl(), {
+        headers: { 'Content-Type': 'application/json' },
+        chunks: [SAMPLE_BODY_TEXT],
+      });
+      expect(answerOf(json)).to.deep.equal(OK);
+    });
+
+    for (const parser of ['express.json()', 'express.text()'] as const) {
+      it(`should refuse with BODY_INVALID_UTF8 a body ${parser} decoded, replacing bytes that were not UTF-8`, async () => {
+        const [target, port] = await serve({}, parser);
+        const body = sampleWithByteInMsgKey(0xff);
+        const res = await rawPost(port, callbackUrl(), {
+          headers: { 'Content-Type': 'application/json' },
+          chunks: [body],
+        });
+        expect(codeOf(res)).to.equal('BODY_INVALID_UTF8');
+        expect(target.recalls).to.have.length(0);
+      });
+    }
 
     it('should refuse an empty body with BODY_INVALID_JSON', async () => {
       const [, port] = await serve();

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { connect } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recallNodeHandler } from '../lib/node-handler.js';
 import type { RecallWebhookError } from '../lib/errors.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from './fixtures/callbacks.js';
 import { listen, rawPost, type Running } from './helpers/http.js';
 
 // What only the node:http adapter does; the protocol's steps and codes are in behaviour.test.ts.
@@ -18,7 +19,7 @@ describe('node:http handler', () => {
   });
 
   it('should answer any other request with HTTP 404 and a protocol-style JSON FAIL', async () => {
-    const res = await request(recallNodeHandler({ sdkAppId: SDK_APP_ID })).get('/anything');
+    const res = await request(recallNodeHandler(receiverOptions())).get('/anything');
     expect(res.status).to.equal(404);
     expect(res.headers['content-type']).to.equal('application/json; charset=utf-8');
     expect(res.body).to.deep.equal({
@@ -31,6 +32,7 @@ describe('node:http handler', () => {
   it('should hand any other request to onUnhandled, its body unread', async () => {
     const handler = recallNodeHandler({
       sdkAppId: SDK_APP_ID,
+      allowUnsigned: true,
       onUnhandled: (req, res) => {
         let body = '';
         req.setEncoding('utf8');
@@ -48,6 +50,7 @@ describe('node:http handler', () => {
   it('should survive an onUnhandled that throws, answering 500', async () => {
     const handler = recallNodeHandler({
       sdkAppId: SDK_APP_ID,
+      allowUnsigned: true,
       onUnhandled: () => {
         throw new Error('router bug');
       },
@@ -57,7 +60,7 @@ describe('node:http handler', () => {
   });
 
   it('should throw at creation on a bad onUnhandled or a bad shared option', () => {
-    expect(() => recallNodeHandler({ sdkAppId: SDK_APP_ID, onUnhandled: 'next' as never })).to.throw(
+    expect(() => recallNodeHandler({ ...receiverOptions(), onUnhandled: 'next' as never })).to.throw(
       TypeError,
       /`onUnhandled` must be a function/,
     );
@@ -82,7 +85,7 @@ describe('node:http handler', () => {
   });
 
   it('should answer an unauthenticated request before its body arrives, and close the connection', async () => {
-    running = await listen(recallNodeHandler({ sdkAppId: SDK_APP_ID, token: TOKEN }));
+    running = await listen(recallNodeHandler(receiverOptions({ token: TOKEN })));
     const res = await rawPost(running.port, callbackUrl(), {
       headers: { 'Content-Length': '1000000' },
       chunks: ['{'],
@@ -93,7 +96,7 @@ describe('node:http handler', () => {
   });
 
   it('should survive a client that disconnects mid-body, with a rejected BODY_ABORTED', async () => {
-    const handler = recallNodeHandler({ sdkAppId: SDK_APP_ID });
+    const handler = recallNodeHandler(receiverOptions());
     const rejections: RecallWebhookError[] = [];
     handler.events.on('rejected', (error) => rejections.push(error));
     running = await listen(handler);
@@ -106,6 +109,46 @@ describe('node:http handler', () => {
     expect(rejections.map((e) => e.code)).to.deep.equal(['BODY_ABORTED']);
     expect((await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] })).text).to.include(
       '"ErrorCode":0',
+    );
+  });
+  it('should check the IPv4-mapped address a dual-stack server sees against an IPv4 allowFrom entry', async () => {
+    const handler = recallNodeHandler(receiverOptions({ allowFrom: ['127.0.0.1'] }));
+    const seen: (string | undefined)[] = [];
+    handler.events.on('recall', (event) => seen.push(event.remoteAddress));
+    const server = createServer(handler);
+    // '::' takes IPv4 connections too, unless the system has IPv6 off.
+    server.listen(0, '::');
+    await once(server, 'listening');
+    try {
+      const res = await rawPost((server.address() as AddressInfo).port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+      expect(JSON.parse(res.text)).to.deep.include({ ErrorCode: 0 });
+      expect(seen).to.deep.equal(['::ffff:127.0.0.1']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('should take the address from remoteAddress when given, and refuse when it throws or has none', async () => {
+    const fromHeader = recallNodeHandler({
+      ...receiverOptions({ allowFrom: ['192.0.2.1'] }),
+      remoteAddress: (req) => req.headers['x-real-ip'] as string | undefined,
+    });
+    const post = (handler: typeof fromHeader, headers: Record<string, string>) =>
+      request(handler).post(callbackUrl()).set(headers).type('json').send(SAMPLE_BODY_TEXT);
+    expect((await post(fromHeader, { 'X-Real-IP': '192.0.2.1' })).body).to.deep.include({ ErrorCode: 0 });
+    expect((await post(fromHeader, { 'X-Real-IP': '192.0.2.2' })).text).to.match(/"ErrorInfo":"ADDRESS_FORBIDDEN: /);
+    expect((await post(fromHeader, {})).text).to.match(/"ErrorInfo":"ADDRESS_FORBIDDEN: /);
+    const throwing = recallNodeHandler({
+      ...receiverOptions({ allowFrom: () => true }),
+      remoteAddress: () => {
+        throw new Error('no header');
+      },
+    });
+    expect((await post(throwing, {})).text).to.match(/"ErrorInfo":"ADDRESS_FORBIDDEN: /);
+    expect(() => recallNodeHandler({ ...receiverOptions(), remoteAddress: '127.0.0.1' as never })).to.throw(
+      TypeError,
+      /`remoteAddress` must be a function/,
     );
   });
 });

@@ -1,24 +1,37 @@
 import { expect } from 'chai';
-import { parseQuery, single } from '../lib/query.js';
+import { MAX_PARAMETERS, parseQuery, single } from '../lib/query.js';
+
+/** The median time of `runs` parses of `url`, in ms. */
+function parseMs(url: string, runs = 7): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    parseQuery(url);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)] ?? 0;
+}
+
+const MIB = 1024 * 1024;
 
 describe('query', () => {
   it('should give each parameter once as a decoded string', () => {
-    const query = parseQuery('/callback?SdkAppid=1400000000&ClientIP=127.0.0.1&x=a%20b+c');
+    const { query } = parseQuery('/callback?SdkAppid=1400000000&ClientIP=127.0.0.1&x=a%20b+c');
     expect({ ...query }).to.deep.equal({ SdkAppid: '1400000000', ClientIP: '127.0.0.1', x: 'a b c' });
   });
 
   it('should keep every value of a repeated parameter, in order', () => {
-    const query = parseQuery('/?SdkAppid=1&SdkAppid=2&SdkAppid=3');
+    const { query } = parseQuery('/?SdkAppid=1&SdkAppid=2&SdkAppid=3');
     expect(query.SdkAppid).to.deep.equal(['1', '2', '3']);
     expect(single(query, 'SdkAppid')).to.equal(undefined);
   });
 
   it('should give an empty object for a URL without a query', () => {
-    expect(Object.keys(parseQuery('/callback'))).to.deep.equal([]);
+    expect(Object.keys(parseQuery('/callback').query)).to.deep.equal([]);
   });
 
   it('should keep __proto__ and constructor as ordinary own keys, changing no prototype', () => {
-    const query = parseQuery('/?__proto__=x&constructor=y&__proto__[polluted]=1&__proto__=z');
+    const { query } = parseQuery('/?__proto__=x&constructor=y&__proto__[polluted]=1&__proto__=z');
     expect(Object.getPrototypeOf(query)).to.equal(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(query, '__proto__')?.value).to.deep.equal(['x', 'z']);
     expect(single(query, 'constructor')).to.equal('y');
@@ -26,18 +39,45 @@ describe('query', () => {
   });
 
   it('should not mistake inherited properties for parameters', () => {
-    const query = parseQuery('/?toString=1&a=2');
+    const { query } = parseQuery('/?toString=1&a=2');
     expect(single(query, 'toString')).to.equal('1');
     expect(single(query, 'constructor')).to.equal(undefined);
     expect(single(query, 'hasOwnProperty')).to.equal(undefined);
   });
 
   it('should decode as URLSearchParams does: + as space, UTF-8 escapes, malformed escapes kept', () => {
-    const query = parseQuery('/?a=x+y%20z&b=%E4%BD%A0&c=%zz&d&=e&f=1=2');
+    const { query } = parseQuery('/?a=x+y%20z&b=%E4%BD%A0&c=%zz&d&=e&f=1=2');
     expect({ ...query }).to.deep.equal({ a: 'x y z', b: '你', c: '%zz', d: '', '': 'e', f: '1=2' });
   });
 
   it('should not nest bracketed names as qs does', () => {
-    expect(parseQuery('/?a[b]=1')['a[b]']).to.equal('1');
+    expect(parseQuery('/?a[b]=1').query['a[b]']).to.equal('1');
+  });
+
+  it(`should read ${String(MAX_PARAMETERS)} parameters and no more, saying the query was not read to its end`, () => {
+    const full = parseQuery(`/?${Array.from({ length: MAX_PARAMETERS }, (_, i) => `p${String(i)}=1`).join('&')}`);
+    expect(full.complete).to.equal(true);
+    expect(Object.keys(full.query)).to.have.length(MAX_PARAMETERS);
+    const over = parseQuery(`/?${Array.from({ length: MAX_PARAMETERS + 1 }, (_, i) => `p${String(i)}=1`).join('&')}`);
+    expect(over.complete).to.equal(false);
+    expect(Object.keys(over.query)).to.have.length(MAX_PARAMETERS);
+    // Empty segments are no parameters.
+    expect(parseQuery(`/?${'&'.repeat(10_000)}a=1&&b=2`)).to.deep.equal({ query: { a: '1', b: '2' }, complete: true });
+  });
+
+  it('should parse 1 MiB of "&a" in at most 3 times what 1 MiB in one value takes (linear, not quadratic)', () => {
+    const repeated = `/?${'&a'.repeat(MIB / 2)}`;
+    const oneValue = `/?a=${'b'.repeat(MIB)}`;
+    // Without "=" anywhere, each parameter searching on to the end of the URL was quadratic.
+    const noEquals = `/?a&${'b'.repeat(MIB)}`;
+    parseMs(oneValue);
+    const ratio = parseMs(repeated) / parseMs(oneValue);
+    expect(ratio, `ratio ${ratio.toFixed(2)}`).to.be.below(3);
+    expect(parseMs(noEquals) / parseMs(oneValue)).to.be.below(3);
+  });
+
+  it('should keep the first "=" of each parameter only, however the separators fall', () => {
+    const { query } = parseQuery('/?a&b=1&c&d=2=3&=&e');
+    expect({ ...query }).to.deep.equal({ a: '', b: '1', c: '', d: '2=3', '': '', e: '' });
   });
 });

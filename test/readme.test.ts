@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import express from 'express';
 import request from 'supertest';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { OPTION_NAMES } from '../lib/config.js';
 import { LOAD } from './reliability/figures.js';
 import { RECALL_ERROR_CODES } from '../lib/errors.js';
@@ -14,21 +13,11 @@ import { deliverRecall, type ProtocolAnswer } from '../lib/testing/deliver.js';
 import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
 import { freePort, rawPost } from './helpers/http.js';
 import { run, start, type Spawned } from './helpers/process.js';
-import { blocksOf, readme } from './helpers/readme.js';
+import { blocksOf, readme, writeExample } from './helpers/readme.js';
 import { sharedRedisUrl } from './helpers/redis.js';
 import { OK } from './helpers/app.js';
 
 const README = readme();
-// Inside the package, so that `import ... from 'tencent-chat-recall-webhook'` resolves to the
-// built package through its own `exports`, as it does for a user.
-const TMP = new URL('.tmp/', import.meta.url);
-
-function writeTmp(name: string, code: string): URL {
-  mkdirSync(TMP, { recursive: true });
-  const file = new URL(name, TMP);
-  writeFileSync(file, code);
-  return file;
-}
 
 describe('README', function () {
   this.timeout(30_000);
@@ -50,7 +39,7 @@ describe('README', function () {
 
       it('should run as written and answer signed recalls with OK, with and without a Content-Type', async () => {
         const [code] = blocksOf(heading, 'ts');
-        const file = writeTmp(`${heading.replace(/\W+/g, '-')}.ts`, code ?? '');
+        const file = writeExample(`${heading.replace(/\W+/g, '-')}.ts`, code ?? '');
         const port = await freePort();
         server = start('node', ['--import', 'tsx', file.pathname], { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN });
         const url = `http://127.0.0.1:${String(port)}${path}`;
@@ -72,7 +61,7 @@ describe('README', function () {
   describe('fetch handlers', () => {
     it('should export a route handler, as written, that answers a signed recall with OK', async () => {
       const [code] = blocksOf('Fetch handlers: route handlers and serverless functions', 'ts');
-      const file = writeTmp('fetch-handler.ts', code ?? '');
+      const file = writeExample('fetch-handler.ts', code ?? '');
       process.env.IM_CALLBACK_TOKEN = TOKEN;
       try {
         const { POST } = (await import(file.href)) as { POST: (request: Request) => Promise<Response> };
@@ -93,7 +82,7 @@ describe('README', function () {
 
     it('should run as written on two instances sharing Redis, one recall and one duplicate for two copies', async () => {
       const [code] = blocksOf('Exactly once: dedupe', 'ts');
-      const file = writeTmp('dedupe.ts', code ?? '');
+      const file = writeExample('dedupe.ts', code ?? '');
       const env = { REDIS_URL: await sharedRedisUrl(), IM_CALLBACK_TOKEN: TOKEN };
       const ports = [await freePort(), await freePort()];
       for (const port of ports)
@@ -125,7 +114,7 @@ describe('README', function () {
   describe('testing your handler', () => {
     it('should pass as written under node --test', async () => {
       const [code] = blocksOf('Testing your handler', 'ts');
-      const file = writeTmp('handler.test.ts', code ?? '');
+      const file = writeExample('handler.test.ts', code ?? '');
       const { code: exit, stdout } = await run('node', [
         '--import',
         'tsx',
@@ -144,25 +133,32 @@ describe('README', function () {
     it('should build the middleware as written and give a body without EventTime the FAIL shown', async () => {
       const [code] = blocksOf('Stricter schemas', 'ts');
       const [shown] = blocksOf('Stricter schemas', 'json');
-      const file = writeTmp(
+      const file = writeExample(
         'stricter.ts',
         `import { recallWebhook } from 'tencent-chat-recall-webhook';\n${code ?? ''}\nexport { recall };\n`,
       );
-      const { recall } = (await import(file.href)) as { recall: RecallMiddleware };
+      process.env.IM_CALLBACK_TOKEN = TOKEN;
+      let recall: RecallMiddleware;
+      try {
+        ({ recall } = (await import(file.href)) as { recall: RecallMiddleware });
+      } finally {
+        delete process.env.IM_CALLBACK_TOKEN;
+      }
       const app = express().use('/callback', recall);
-      const failing = await request(app).post(callbackUrl()).type('json').send(JSON.stringify(SAMPLE_WITH_UNREAD));
+      const signed = (): string => callbackUrl({ token: TOKEN });
+      const failing = await request(app).post(signed()).type('json').send(JSON.stringify(SAMPLE_WITH_UNREAD));
       expect(failing.body).to.deep.equal(JSON.parse(shown ?? ''));
       const extra = await request(app)
-        .post(callbackUrl())
+        .post(signed())
         .type('json')
         .send(JSON.stringify({ ...SAMPLE_WITH_EVENT_TIME, Extra: 1 }));
       expect(extra.body).to.deep.include({ ErrorCode: 1 });
       const long = await request(app)
-        .post(callbackUrl())
+        .post(signed())
         .type('json')
         .send(JSON.stringify({ ...SAMPLE_WITH_EVENT_TIME, To_Account: 'x'.repeat(33) }));
       expect(long.body).to.deep.include({ ErrorCode: 1 });
-      const passing = await request(app).post(callbackUrl()).type('json').send(JSON.stringify(SAMPLE_WITH_EVENT_TIME));
+      const passing = await request(app).post(signed()).type('json').send(JSON.stringify(SAMPLE_WITH_EVENT_TIME));
       expect(passing.body).to.deep.include({ ErrorCode: 0 });
     });
   });
@@ -193,6 +189,8 @@ describe('README', function () {
         `${String(LOAD.heapGrowthMiB)} MiB`,
         `${String(LOAD.slowdownAtMost)} times`,
         `${String(LOAD.listenerTimeoutMs)} ms`,
+        `${String(LOAD.fullStoreMiB)} MiB`,
+        `${String(LOAD.redisClaimBytes)} bytes`,
       ]) {
         expect(section, figure).to.include(figure);
       }

@@ -1,13 +1,19 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
-import { format } from 'node:util';
 import { resolveConfig } from '../lib/config.js';
 import type { BodyInput } from '../lib/core.js';
 import { recallError } from '../lib/errors.js';
-import { log } from '../lib/log.js';
+import { captureLog } from './helpers/log.js';
 import { receive as receiveWith, type IncomingCallback, type Outcome } from '../lib/receive.js';
 import { sign } from '../lib/signature.js';
-import { callbackUrl, nowSeconds, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+import {
+  callbackUrl,
+  nowSeconds,
+  SAMPLE_BODY_TEXT,
+  SAMPLE_WITH_UNREAD,
+  TOKEN,
+  receiverOptions,
+} from './fixtures/callbacks.js';
 
 type Read = BodyInput | ReturnType<typeof recallError>;
 
@@ -18,6 +24,7 @@ function callback(
   const request = {
     method: 'POST',
     url,
+    remoteAddress: '198.51.100.4',
     reads: 0,
     readBody: (_limit: number, _timeout: number, done: (read: Read) => void) => {
       request.reads += 1;
@@ -45,7 +52,7 @@ function receive(config: ReturnType<typeof resolveConfig>, request: IncomingCall
 
 describe('receive', () => {
   it('should not read the body of a request it passes on or refuses on the query', async () => {
-    const config = resolveConfig({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    const config = resolveConfig(receiverOptions({ token: TOKEN }));
     for (const url of [callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }), callbackUrl({ token: 'wrong' })]) {
       const request = callback(url);
       await receive(config, request);
@@ -55,7 +62,7 @@ describe('receive', () => {
 
   it('should read the body once of an authentic request and answer OK', async () => {
     const request = callback(callbackUrl());
-    const outcome = await receive(resolveConfig({ sdkAppId: SDK_APP_ID }), request);
+    const outcome = await receive(resolveConfig(receiverOptions()), request);
     expect(outcome).to.deep.equal({
       kind: 'answer',
       answer: '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}',
@@ -65,14 +72,14 @@ describe('receive', () => {
   });
 
   it('should answer FAIL when the body could not be read', async () => {
-    const outcome = await receive(resolveConfig({ sdkAppId: SDK_APP_ID }), callback(callbackUrl(), new Error('gone')));
+    const outcome = await receive(resolveConfig(receiverOptions()), callback(callbackUrl(), new Error('gone')));
     expect(outcome.kind === 'answer' && outcome.error?.code).to.equal('BODY_ABORTED');
   });
 
   it('should answer a refused query in the same turn, without reading the body', () => {
     const request = callback(callbackUrl({ sdkAppId: 1 }));
     const outcomes: Outcome[] = [];
-    receiveWith(resolveConfig({ sdkAppId: SDK_APP_ID }), request, (outcome) => outcomes.push(outcome));
+    receiveWith(resolveConfig(receiverOptions()), request, (outcome) => outcomes.push(outcome));
     expect(outcomes.map((o) => o.kind === 'answer' && o.error?.code)).to.deep.equal(['SDKAPPID_MISMATCH']);
     expect(request.reads).to.equal(0);
   });
@@ -82,7 +89,7 @@ describe('receive', () => {
     emitter.rawListeners = () => {
       throw new Error('broken emitter');
     };
-    const config = resolveConfig({ sdkAppId: SDK_APP_ID, emitter });
+    const config = resolveConfig(receiverOptions({ emitter }));
     const outcome = await receive(config, callback(callbackUrl()));
     expect(outcome.kind === 'answer' && outcome.answer).to.equal(
       '{"ActionStatus":"FAIL","ErrorInfo":"INTERNAL_ERROR: the receiver failed","ErrorCode":1}',
@@ -90,20 +97,10 @@ describe('receive', () => {
   });
 
   describe('debug log', () => {
-    const lines: string[] = [];
-    const saved = { enabled: log.enabled, log: log.log };
-    beforeEach(() => {
-      lines.length = 0;
-      log.enabled = true;
-      log.log = (...args: unknown[]) => lines.push(format(...args));
-    });
-    afterEach(() => {
-      log.enabled = saved.enabled;
-      log.log = saved.log;
-    });
+    const lines = captureLog();
 
     it('should log each decision, never the token or a Sign', async () => {
-      const config = resolveConfig({ sdkAppId: SDK_APP_ID, token: TOKEN });
+      const config = resolveConfig(receiverOptions({ token: TOKEN }));
       const time = nowSeconds();
       const urls = [
         callbackUrl({ token: TOKEN, requestTime: time }),
@@ -119,6 +116,18 @@ describe('receive', () => {
       expect(lines[3]).to.include('pass: not a recall callback');
       const secrets = [TOKEN, sign(TOKEN, time), sign('wrong', time), sign(TOKEN, time - 3600)];
       for (const line of lines) for (const secret of secrets) expect(line).not.to.include(secret);
+    });
+
+    it('should log values from the request escaped, one line each, so a MsgKey cannot forge a line', async () => {
+      const config = resolveConfig(receiverOptions());
+      const forged = '1\n2026-11-26T00:00:00.000Z tencent-chat-recall-webhook recall admin handled\u001b[2K\r\u2028';
+      const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: forged });
+      await receive(config, callback(callbackUrl(), { text: body }));
+      expect(lines).to.have.length(1);
+      // eslint-disable-next-line no-control-regex -- the control characters a forged line needs
+      for (const line of lines) expect(line).not.to.match(/[\n\r\u001b\u2028]/);
+      expect(lines[0]).to.include('recall 1\\u000a2026-11-26T00:00:00.000Z tencent-chat-recall-webhook recall admin');
+      expect(lines[0]).to.include('\\u001b[2K\\u000d\\u2028 of SdkAppid 1400000000 handled');
     });
   });
 });

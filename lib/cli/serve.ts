@@ -16,7 +16,8 @@ Options:
   --host <address>  address to listen on (env HOST; default 127.0.0.1)
   --sdkappid <id>   the SDKAppID to accept (env SDKAPPID; default 1400000000)
   --token <token>   callback authentication token (env TOKEN; the variable is safer, as
-                    command lines can be seen by other users of the machine)
+                    command lines can be seen by other users of the machine); without
+                    one the demo runs unsigned and says so
   -h, --help        show this help`;
 
 /** `serve`: flags over the environment's PORT, HOST, SDKAPPID and TOKEN. */
@@ -72,7 +73,7 @@ export async function serve(
   );
   output.out(
     settings.token === undefined
-      ? 'Authentication off: set TOKEN to require Sign and RequestTime.'
+      ? 'WARNING: running UNSIGNED (no TOKEN): callbacks are accepted without Sign or RequestTime, from anyone who can reach this address. Set TOKEN to require them.'
       : 'Authentication on: Sign and RequestTime are verified. The command below reads the token from $TOKEN in your shell.',
   );
   output.out('Send a recall (send it again to see it deduplicated):');

@@ -8,7 +8,7 @@ import { deepFreeze } from '../freeze.js';
  * Every callback carries `SdkAppid` and `CallbackCommand`; `contenttype`, `ClientIP` and
  * `OptPlatform` are documented but treated as optional; `Sign` and `RequestTime` come only when
  * the app enables callback authentication. Their content is checked by the authentication step,
- * not here, so that each failure gets its own error code.
+ * not here, so that each failure gets its own error code. Every value has a generous length bound.
  */
 export const recallQuerySchema = deepFreeze({
   title: 'Tencent Cloud Chat callback query',
@@ -16,12 +16,12 @@ export const recallQuerySchema = deepFreeze({
   required: ['SdkAppid', 'CallbackCommand'],
   properties: {
     SdkAppid: { type: 'string', pattern: '^[0-9]{1,20}$' },
-    CallbackCommand: { type: 'string', minLength: 1 },
-    contenttype: { type: 'string' },
+    CallbackCommand: { type: 'string', minLength: 1, maxLength: 128 },
+    contenttype: { type: 'string', maxLength: 32 },
     ClientIP: { type: 'string', maxLength: 64 },
     OptPlatform: { type: 'string', maxLength: 64 },
-    Sign: { type: 'string' },
-    RequestTime: { type: 'string' },
+    Sign: { type: 'string', maxLength: 128 },
+    RequestTime: { type: 'string', maxLength: 32 },
   },
   additionalProperties: true,
 } as const);

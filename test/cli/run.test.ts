@@ -45,6 +45,6 @@ describe('cli', () => {
     expect(await cli('serve', '--port', 'http')).to.deep.include({ code: 2 });
     const { code, err } = await cli('serve', '--port', '0', '--sdkappid', 'my-app');
     expect(code).to.equal(2);
-    expect(err).to.include('is not an SDKAppID');
+    expect(err).to.include('is not a whole number written in digits');
   });
 });

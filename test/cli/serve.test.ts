@@ -21,6 +21,7 @@ describe('cli serve: the demo receiver', function () {
     await demo.waitFor(
       /^recall: jared recalled 48374_2837546_1557481126 sent to Jonh \(SdkAppid 1400000000, RESTAPI\)$/m,
     );
+    expect(demo.output()).to.match(/^WARNING: running UNSIGNED \(no TOKEN\): callbacks are accepted without Sign/m);
   });
 
   it('should log a second run of the same command as a duplicate, answered OK', async () => {
@@ -39,6 +40,7 @@ describe('cli serve: the demo receiver', function () {
     demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', TOKEN: token, SDKAPPID: '1400000009' });
     const [command] = await demo.waitFor(CURL);
     expect(demo.output()).not.to.include(token);
+    expect(demo.output()).not.to.include('UNSIGNED');
     expect(command).to.include('Sign=');
     const { stdout } = await run('bash', ['-c', command], { TOKEN: token });
     expect(JSON.parse(stdout)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });

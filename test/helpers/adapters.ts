@@ -4,7 +4,7 @@ import type { RecallEmitter, RecallEvent } from '../../lib/events.js';
 import { recallFetchHandler } from '../../lib/fetch-handler.js';
 import { recallNodeHandler } from '../../lib/node-handler.js';
 import type { RecallWebhookOptions } from '../../lib/options.js';
-import { SDK_APP_ID } from '../fixtures/callbacks.js';
+import { receiverOptions } from '../fixtures/callbacks.js';
 import { buildApp, EXPRESS_VERSIONS } from './app.js';
 
 /** A request as the behaviour table states it. */
@@ -12,8 +12,17 @@ export interface TableRequest {
   readonly method: string;
   /** Path (always `/callback`) and query. */
   readonly url: string;
-  readonly body: string;
+  /** Sent as it is: a string as UTF-8, bytes as they are. */
+  readonly body: string | Buffer;
+  /** More headers; the request's Content-Type is `application/json`. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+/**
+ * The peer address every adapter sees in these tests: supertest's server listens on IPv4 loopback,
+ * and the fetch handler is given the same through its `remoteAddress` option.
+ */
+export const TEST_PEER = '127.0.0.1';
 
 /** What came back, the same way for every adapter. */
 export interface TableResult {
@@ -51,8 +60,13 @@ async function viaSupertest(
   const agent = request(target);
   const sent =
     req.method === 'GET'
-      ? agent.get(req.url)
-      : agent.post(req.url).set('Content-Type', 'application/json').send(req.body);
+      ? agent.get(req.url).set(req.headers ?? {})
+      : agent
+          .post(req.url)
+          .set({ ...req.headers, 'Content-Type': 'application/json' })
+          // As it is: superagent would write a Buffer under a JSON type as JSON of its bytes.
+          .serialize((body: unknown) => body as string)
+          .send(req.body);
   const res = await sent;
   return { status: res.status, contentType: res.get('content-type') ?? null, text: res.text };
 }
@@ -78,7 +92,7 @@ export const ADAPTERS: readonly Adapter[] = [
   {
     name: 'node:http handler',
     async send(options, setup, req) {
-      const handler = recallNodeHandler({ sdkAppId: SDK_APP_ID, ...options });
+      const handler = recallNodeHandler(receiverOptions(options));
       const seen = recorder(handler.events);
       setup(handler.events);
       const res = await viaSupertest(handler, req);
@@ -88,13 +102,13 @@ export const ADAPTERS: readonly Adapter[] = [
   {
     name: 'fetch handler',
     async send(options, setup, req) {
-      const handler = recallFetchHandler({ sdkAppId: SDK_APP_ID, ...options });
+      const handler = recallFetchHandler({ remoteAddress: () => TEST_PEER, ...receiverOptions(options) });
       const seen = recorder(handler.events);
       setup(handler.events);
       const init =
         req.method === 'GET'
-          ? { method: 'GET' }
-          : { method: req.method, body: req.body, headers: { 'Content-Type': 'application/json' } };
+          ? { method: 'GET', headers: { ...req.headers } }
+          : { method: req.method, body: req.body, headers: { ...req.headers, 'Content-Type': 'application/json' } };
       const res = await handler(new Request(`http://receiver.test${req.url}`, init));
       const text = await res.text();
       return {

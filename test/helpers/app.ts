@@ -5,7 +5,7 @@ import { recallWebhook, type RecallMiddleware } from '../../lib/express.js';
 import type { RecallWebhookError } from '../../lib/errors.js';
 import type { RecallEvent } from '../../lib/events.js';
 import type { RecallWebhookOptions } from '../../lib/options.js';
-import { SDK_APP_ID } from '../fixtures/callbacks.js';
+import { receiverOptions } from '../fixtures/callbacks.js';
 
 export const EXPRESS_VERSIONS = [
   { name: 'Express 5', express: express5 },
@@ -42,7 +42,7 @@ export function buildApp(
   const app = express();
   const makeParser = BODY_PARSERS[parser];
   if (makeParser !== undefined) app.use(makeParser(express));
-  const recall = recallWebhook({ sdkAppId: SDK_APP_ID, ...options });
+  const recall = recallWebhook(receiverOptions(options));
   const recalls: RecallEvent[] = [];
   const rejections: RecallWebhookError[] = [];
   recall.events.on('recall', (event) => {

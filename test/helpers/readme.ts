@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -6,11 +6,28 @@ export function readme(): string {
   return README;
 }
 
-/** The fenced code blocks of one README section (a `## ` heading), in order. */
-export function blocksOf(heading: string, language: string): string[] {
-  const section = README.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
-  if (section === undefined) throw new Error(`README has no section "${heading}"`);
+/** A guide under docs/, by file name. */
+export function guide(name: string): string {
+  return readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
+}
+
+/** The fenced code blocks of one section (a `## ` heading) of the README or of `text`, in order. */
+export function blocksOf(heading: string, language: string, text = README): string[] {
+  const section = text.split(/^## /m).find((part) => part.startsWith(`${heading}\n`));
+  if (section === undefined) throw new Error(`no section "${heading}"`);
   return [...section.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))].map(
     (match) => match[1] ?? '',
   );
+}
+
+// Inside the package, so that `import ... from 'tencent-chat-recall-webhook'` resolves to the
+// built package through its own `exports`, as it does for a user.
+const EXAMPLES = new URL('../.tmp/', import.meta.url);
+
+/** Writes an example's code to a file of its own under test/.tmp/, to run or import as it is. */
+export function writeExample(name: string, code: string): URL {
+  mkdirSync(EXAMPLES, { recursive: true });
+  const file = new URL(name, EXAMPLES);
+  writeFileSync(file, code);
+  return file;
 }

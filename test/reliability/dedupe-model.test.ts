@@ -61,7 +61,7 @@ describe('dedupe against its model (property-based)', function () {
     await fc.assert(
       fc.asyncProperty(fc.array(delivery, { minLength: 1, maxLength: 30 }), async (deliveries) => {
         const { store, setDown } = switchable();
-        const handler = recallFetchHandler({ sdkAppId: APP, dedupe: { store } });
+        const handler = recallFetchHandler({ sdkAppId: APP, allowUnsigned: true, dedupe: { store } });
         let current: Delivery | undefined;
         let recalls = 0;
         let duplicates = 0;

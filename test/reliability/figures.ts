@@ -13,4 +13,8 @@ export const LOAD = {
   dedupeConcurrency: 50,
   /** Random sequences of deliveries checked against the dedupe model. */
   dedupeModelRuns: 1_000,
+  /** Heap a full memoryStore (10,000 claims) may take, with MsgKeys of 128 characters or of 16 kB. */
+  fullStoreMiB: 16,
+  /** What one claim may take in Redis (MEMORY USAGE), whatever the MsgKey's length. */
+  redisClaimBytes: 400,
 } as const;

@@ -10,7 +10,32 @@ export interface Case {
   readonly method: string;
   readonly query: string;
   readonly body: Uint8Array;
+  /** What the app's listener of each event does with this request. */
+  readonly listeners: Listeners;
 }
+
+/** What an app's listener can do: succeed, fail in any of the ways app code fails, or never settle. */
+export type Behaviour =
+  'returns' | 'resolves' | 'throws' | 'throws a non-error' | 'rejects' | 'rejects later' | 'hangs';
+
+export interface Listeners {
+  readonly recall: Behaviour;
+  readonly rejected: Behaviour;
+  readonly duplicate: Behaviour;
+}
+
+/** Whether a recall listener that behaves so lets the answer be OK. */
+export function succeeds(behaviour: Behaviour): boolean {
+  return behaviour === 'returns' || behaviour === 'resolves';
+}
+
+const behaviour: fc.Arbitrary<Behaviour> = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom<Behaviour>('returns', 'resolves') },
+  { weight: 4, arbitrary: fc.constantFrom<Behaviour>('throws', 'throws a non-error', 'rejects', 'rejects later') },
+  { weight: 1, arbitrary: fc.constant<Behaviour>('hangs') },
+);
+
+const listeners: fc.Arbitrary<Listeners> = fc.record({ recall: behaviour, rejected: behaviour, duplicate: behaviour });
 
 type Params = [string, string][];
 type Mutation = (params: Params, now: number) => Params;
@@ -66,6 +91,7 @@ export function queries(now: number): fc.Arbitrary<string> {
   const raw = fc.string({ maxLength: 200 }).map((junk) => `${new URLSearchParams(valid).toString()}&${junk}`);
   return fc
     .oneof(
+      { weight: 4, arbitrary: fc.constant(new URLSearchParams(valid).toString()) },
       { weight: 6, arbitrary: mutated },
       { weight: 1, arbitrary: raw },
       { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
@@ -104,8 +130,9 @@ const jsonBodies = fc
     fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }),
     fc.option(fc.tuple(fc.constantFrom(...POLLUTING), fc.boolean()), { freq: 4 }),
     fc.option(fc.constantFrom('1e400', '-1e400', '123456789012345678901234567890', '0.1e-400'), { freq: 6 }),
+    fc.option(fc.constantFrom('\\ud800', '\\udfff', '\\ud83d\\ude00', '\\ufffd'), { freq: 6 }),
   )
-  .map(([fields, extra, pollution, huge]) => {
+  .map(([fields, extra, pollution, huge, escape]) => {
     let json = JSON.stringify({ ...extra, ...fields });
     if (pollution !== null) {
       const [key, nested] = pollution;
@@ -114,15 +141,45 @@ const jsonBodies = fc
         : json.replace(/^{/, `{"${key}":{"isAdmin":true},`);
     }
     if (huge !== null) json = json.replace(/}$/, `,"UnreadMsgNum":${huge}}`);
+    if (escape !== null) json = json.replace('"To_Account":"', `"To_Account":"${escape}`);
     return json;
+  });
+
+/**
+ * A valid recall of one of a few messages, so that the same recall comes again (a duplicate once a
+ * listener succeeded with it), with the optional fields there or not.
+ */
+const validBodies = fc
+  .record(
+    {
+      From_Account: fc.string({ minLength: 1, maxLength: 32 }),
+      To_Account: fc.string({ minLength: 1, maxLength: 32 }),
+      MsgKey: fc.constantFrom(...Array.from({ length: 200 }, (_, i) => `48374_${String(i)}_1557481126`)),
+      UnreadMsgNum: fc.nat(),
+      EventTime: fc.oneof(fc.nat({ max: 2_000_000_000_000 }), fc.stringMatching(/^[0-9]{1,15}$/)),
+    },
+    { requiredKeys: ['From_Account', 'To_Account', 'MsgKey'] },
+  )
+  .map((fields) => JSON.stringify({ CallbackCommand: RECALL, ...fields }));
+
+/** A JSON body whose bytes are not all UTF-8: a stray byte, an overlong form, an encoded surrogate. */
+const notUtf8 = fc
+  .tuple(jsonBodies, fc.constantFrom([0xff], [0xfe], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe4, 0xbd]))
+  .map(([json, bytes]) => {
+    const [before = '', after = ''] = json.split('"To_Account":"');
+    return new Uint8Array(
+      Buffer.concat([Buffer.from(`${before}"To_Account":"`), Buffer.from(bytes), Buffer.from(after)]),
+    );
   });
 
 const deepNesting = fc.integer({ min: 1, max: 20_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`);
 
 export const bodies: fc.Arbitrary<Uint8Array> = fc.oneof(
+  { weight: 8, arbitrary: validBodies.map((json) => new TextEncoder().encode(json)) },
   { weight: 8, arbitrary: jsonBodies.map((json) => new TextEncoder().encode(json)) },
   { weight: 1, arbitrary: fc.json({ maxDepth: 4 }).map((json) => new TextEncoder().encode(json)) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }) },
+  { weight: 1, arbitrary: notUtf8 },
   { weight: 1, arbitrary: deepNesting.map((json) => new TextEncoder().encode(json)) },
   {
     weight: 1,
@@ -137,5 +194,6 @@ export function cases(now: number): fc.Arbitrary<Case> {
     method: fc.constantFrom('POST', 'POST', 'POST', 'POST', 'POST', 'GET', 'PUT'),
     query: queries(now),
     body: bodies,
+    listeners,
   });
 }

@@ -27,10 +27,18 @@ export function judge(method: string, query: string, body: Uint8Array, nowSecond
   if (method !== 'POST' || !params.getAll('CallbackCommand').includes(RECALL)) return { kind: 'pass' };
   const once = (name: string): string | undefined =>
     params.getAll(name).length === 1 ? (params.get(name) ?? undefined) : undefined;
-  for (const name of ['SdkAppid', 'CallbackCommand', 'contenttype', 'ClientIP', 'OptPlatform', 'Sign', 'RequestTime']) {
-    if (params.getAll(name).length > 1) return { kind: 'refuse' };
+  const bounds = {
+    SdkAppid: 20,
+    CallbackCommand: 128,
+    contenttype: 32,
+    ClientIP: 64,
+    OptPlatform: 64,
+    Sign: 128,
+    RequestTime: 32,
+  };
+  for (const [name, most] of Object.entries(bounds)) {
+    if (params.getAll(name).length > 1 || (once(name)?.length ?? 0) > most) return { kind: 'refuse' };
   }
-  if ((once('ClientIP')?.length ?? 0) > 64 || (once('OptPlatform')?.length ?? 0) > 64) return { kind: 'refuse' };
   if (once('SdkAppid') !== ORACLE_APP_ID) return { kind: 'refuse' };
   const requestTime = once('RequestTime');
   const sign = once('Sign');
@@ -44,17 +52,22 @@ export function judge(method: string, query: string, body: Uint8Array, nowSecond
   )
     return { kind: 'refuse' };
   if (body.byteLength > ORACLE_LIMIT) return { kind: 'refuse' };
-  const seen = { forbidden: false };
+  const seen = { unsafe: false };
+  // A string a UTF-8 encoder could not write as it is: half a surrogate pair standing alone.
+  const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(new TextDecoder().decode(body), function (key, value: unknown) {
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') seen.forbidden = true;
+    // fatal: bytes that are not UTF-8 are refused, not replaced.
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body), function (key, value: unknown) {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype' || loneSurrogate.test(key))
+        seen.unsafe = true;
+      if (typeof value === 'string' && loneSurrogate.test(value)) seen.unsafe = true;
       return value;
     });
   } catch {
     return { kind: 'refuse' };
   }
-  if (seen.forbidden || !validateBody(parsed) || (parsed as { CallbackCommand?: unknown }).CallbackCommand !== RECALL)
+  if (seen.unsafe || !validateBody(parsed) || (parsed as { CallbackCommand?: unknown }).CallbackCommand !== RECALL)
     return { kind: 'refuse' };
   return { kind: 'recall', body: JSON.parse(new TextDecoder().decode(body)) as unknown };
 }

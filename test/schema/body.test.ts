@@ -59,6 +59,25 @@ describe('schema/body', () => {
     }
   });
 
+  it('should bound every string at 128 characters, generous for a 32-byte UserID and any MsgKey seen', () => {
+    for (const field of ['CallbackCommand', 'From_Account', 'To_Account', 'MsgKey']) {
+      expect(validate({ ...SAMPLE_WITH_UNREAD, [field]: 'x'.repeat(128) }), field).to.equal(true);
+      expect(validate({ ...SAMPLE_WITH_UNREAD, [field]: 'x'.repeat(129) }), field).to.equal(false);
+    }
+  });
+
+  it("should keep UnreadMsgNum within JavaScript's safe integers, where a JSON number is still exact", () => {
+    expect(validate({ ...SAMPLE_WITH_UNREAD, UnreadMsgNum: Number.MAX_SAFE_INTEGER })).to.equal(true);
+    expect(validate({ ...SAMPLE_WITH_UNREAD, UnreadMsgNum: Number.MAX_SAFE_INTEGER + 1 })).to.equal(false);
+    expect(
+      validate(
+        JSON.parse(
+          '{"CallbackCommand":"c","From_Account":"a","To_Account":"b","MsgKey":"k","UnreadMsgNum":18446744073709551616}',
+        ),
+      ),
+    ).to.equal(false);
+  });
+
   it('should refuse anything but an object', () => {
     for (const value of [null, [], 'x', 1, true]) expect(validate(value), JSON.stringify(value)).to.equal(false);
   });

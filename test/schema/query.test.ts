@@ -7,7 +7,7 @@ import { callbackQuery, TOKEN } from '../fixtures/callbacks.js';
 const validate = new Ajv().compile(recallQuerySchema);
 
 function valid(query: string): boolean {
-  return validate(parseQuery(`/?${query}`));
+  return validate(parseQuery(`/?${query}`).query);
 }
 
 describe('schema/query', () => {
@@ -47,5 +47,15 @@ describe('schema/query', () => {
 
   it('should accept parameters it does not know', () => {
     expect(valid(`${callbackQuery()}&tenant=a&tenant=b`)).to.equal(true);
+  });
+
+  it('should bound the length of every documented value', () => {
+    const bounds = { CallbackCommand: 128, contenttype: 32, ClientIP: 64, OptPlatform: 64, Sign: 128, RequestTime: 32 };
+    for (const [name, most] of Object.entries(bounds)) {
+      const query = (length: number): string =>
+        new URLSearchParams({ SdkAppid: '1', CallbackCommand: 'c', [name]: 'x'.repeat(length) }).toString();
+      expect(valid(query(most)), name).to.equal(true);
+      expect(valid(query(most + 1)), name).to.equal(false);
+    }
   });
 });

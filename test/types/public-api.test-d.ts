@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import {
+  addressMatcher,
+  type AddressCheck,
   memoryStore,
   redisStore,
   type DedupeStore,
@@ -70,3 +72,31 @@ export const ownStore: DedupeStore = {
   claim: (key, owner, ttlMs) => Promise.resolve(key.length + owner.length + ttlMs > 0),
   release: () => Promise.resolve(),
 };
+
+// allowFrom: a list or a function; events and rejections carry the address that was checked.
+recall.events.on('recall', (event) => {
+  const peer: string | undefined = event.remoteAddress;
+  return peer;
+});
+recallWebhook({ sdkAppId: 1, token: 't', allowFrom: ['183.192.202.0/25'] }).events.on(
+  'rejected',
+  (error) => error.remoteAddress?.length,
+);
+recallWebhook({ sdkAppId: 1, allowUnsigned: true, allowFrom: (address) => address.startsWith('10.') });
+// @ts-expect-error allowFrom entries are strings
+recallWebhook({ sdkAppId: 1, token: 't', allowFrom: [42] });
+export const isTencent: AddressCheck = addressMatcher(['183.192.202.0/25', '2402:4e00::/32']);
+
+// A fetch handler is typed by what its runtime passes after the request, as remoteAddress reads it.
+interface ServeInfo {
+  readonly remoteAddr: { readonly hostname: string };
+}
+export const onDeno: (request: Request, info: ServeInfo) => Promise<Response> = recallFetchHandler({
+  sdkAppId: 1,
+  token: 't',
+  allowFrom: ['10.0.0.0/8'],
+  remoteAddress: (_request, info: ServeInfo) => info.remoteAddr.hostname,
+});
+// @ts-expect-error that handler needs what remoteAddress reads
+void onDeno(new Request('https://receiver.test/'));
+recallNodeHandler({ sdkAppId: 1, token: 't', remoteAddress: (req) => req.headers['x-real-ip']?.toString() });

@@ -1,0 +1,118 @@
+import { expect } from 'chai';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callbackQuery } from '../lib/testing/query.js';
+import { sampleRecall } from '../lib/testing/sample.js';
+import { deliverRecall, type ProtocolAnswer } from '../lib/testing/deliver.js';
+import { TOKEN } from './fixtures/callbacks.js';
+import { freePort } from './helpers/http.js';
+import { start, type Spawned } from './helpers/process.js';
+import { blocksOf, guide, writeExample } from './helpers/readme.js';
+
+// The guides' examples, run as written.
+
+const SECURITY = guide('security.md');
+
+/** A stand-in for Tencent's REST API, which this machine cannot reach: answers GetIPList with `list`. */
+async function tencentApi(
+  list: readonly string[],
+): Promise<{ url: string; requests: IncomingMessage[]; close: () => void }> {
+  const requests: IncomingMessage[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req);
+    req.resume();
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ ActionStatus: 'OK', ErrorCode: 0, IPList: list }));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${String(port)}`, requests, close: () => server.close() };
+}
+
+describe('docs/security.md', function () {
+  this.timeout(30_000);
+  const servers: Spawned[] = [];
+  after(async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+  });
+
+  for (const [list, expected] of [
+    [['127.0.0.2', '127.0.0.1/32'], 'OK'],
+    [['183.192.202.0/25'], 'ADDRESS_FORBIDDEN'],
+  ] as const) {
+    it(`should fetch Tencent's addresses as written and answer a peer ${expected === 'OK' ? 'in' : 'outside'} them ${expected}`, async () => {
+      const [code] = blocksOf("`allowFrom`: Tencent's callback addresses", 'ts', SECURITY);
+      const file = writeExample('security-allow-from.ts', code ?? '');
+      const api = await tencentApi(list);
+      try {
+        const port = await freePort();
+        const env = {
+          PORT: String(port),
+          IM_CALLBACK_TOKEN: TOKEN,
+          IM_API_URL: api.url,
+          IM_ADMIN_USERSIG: 'admin-sig',
+        };
+        const server = start('node', ['--import', 'tsx', file.pathname], env);
+        servers.push(server);
+        const url = `http://127.0.0.1:${String(port)}/im/callback`;
+        let answer: ProtocolAnswer | undefined;
+        for (let attempt = 0; attempt < 200 && answer === undefined; attempt++) {
+          answer = await deliverRecall(url, { sdkAppId: 1400000000, token: TOKEN }).catch(() =>
+            sleep(100).then(() => undefined),
+          );
+        }
+        const [request] = api.requests;
+        expect(request?.method).to.equal('POST');
+        const query = new URL(request?.url ?? '', api.url);
+        expect(query.pathname).to.equal('/v4/ConfigSvc/GetIPList');
+        expect(Object.fromEntries(query.searchParams)).to.deep.include({
+          sdkappid: '1400000000',
+          identifier: 'admin',
+          usersig: 'admin-sig',
+          contenttype: 'json',
+          nettype: '6',
+        });
+        // The server listens on every address, so the IPv4 peer shows in its IPv4-mapped form.
+        if (expected === 'OK') {
+          expect(answer).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+          await server.waitFor(/^48374_2837546_1557481126 recalled, sent from ::ffff:127\.0\.0\.1$/m);
+        } else {
+          expect(answer?.ErrorInfo).to.match(/^ADDRESS_FORBIDDEN: /);
+          // console.warn writes to stderr.
+          for (let wait = 0; wait < 100 && !server.errors().includes('refused ADDRESS_FORBIDDEN'); wait++)
+            await sleep(20);
+          expect(server.errors()).to.match(/^refused ADDRESS_FORBIDDEN from ::ffff:127\.0\.0\.1$/m);
+        }
+      } finally {
+        api.close();
+      }
+    });
+  }
+
+  it('should build the fetch handler as written, taking the address from what the runtime passes', async () => {
+    const [code] = blocksOf("`allowFrom`: Tencent's callback addresses", 'ts', SECURITY).slice(1);
+    const file = writeExample('security-fetch.ts', code ?? '');
+    process.env.IM_CALLBACK_TOKEN = TOKEN;
+    try {
+      const { handler } = (await import(file.href)) as {
+        handler: (request: Request, info: { remoteAddr: { hostname: string } }) => Promise<Response>;
+      };
+      const post = (): Request =>
+        new Request(`https://example.test/im/callback?${callbackQuery({ sdkAppId: 1400000000, token: TOKEN })}`, {
+          method: 'POST',
+          body: JSON.stringify(sampleRecall()),
+        });
+      const inside = await handler(post(), { remoteAddr: { hostname: '183.192.202.7' } });
+      expect(await inside.json()).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+      const outside = (await (
+        await handler(post(), { remoteAddr: { hostname: '198.51.100.7' } })
+      ).json()) as ProtocolAnswer;
+      expect(outside.ErrorInfo).to.match(/^ADDRESS_FORBIDDEN: /);
+    } finally {
+      delete process.env.IM_CALLBACK_TOKEN;
+    }
+  });
+});
