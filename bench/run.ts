@@ -1,6 +1,7 @@
 // `npm run bench`: every variant of bench/variants.ts in its own process, loaded in turn by
 // autocannon from this one over loopback, in alternating order over several rounds; medians,
-// the ratios the project targets, and a micro-benchmark of the core decision.
+// the ratios the project targets, and micro-benchmarks of the core decision and of the query parser
+// on hostile input.
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -8,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../dist/esm/config.js';
 import { decide } from '../dist/esm/core.js';
+import { parseQuery } from '../dist/esm/query.js';
 import { callbackQuery, sampleRecall } from '../dist/esm/testing/index.js';
 import { startRedis } from './redis.js';
 import { DISTINCT_RECALLS, OK, SDK_APP_ID, TOKEN, VARIANTS, type VariantName } from './variants.js';
@@ -61,6 +63,24 @@ function coreDecisionNs(): number {
     if (round > 0) runs.push(Number(process.hrtime.bigint() - started) / calls);
   }
   return median(runs);
+}
+
+/**
+ * µs per parse of a hostile query before authentication, 1 MiB of `&a` (each parameter once made
+ * the parser search on to the URL's end), beside 1 MiB in one value: the median of 9 runs each.
+ */
+function queryParseMicros(): { repeatedMicros: number; oneValueMicros: number } {
+  const MIB = 1024 * 1024;
+  const time = (url: string): number => {
+    const runs: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const began = process.hrtime.bigint();
+      parseQuery(url);
+      if (i > 0) runs.push(Number(process.hrtime.bigint() - began) / 1000);
+    }
+    return median(runs);
+  };
+  return { repeatedMicros: time(`/?${'&a'.repeat(MIB / 2)}`), oneValueMicros: time(`/?a=${'b'.repeat(MIB)}`) };
 }
 
 async function start(name: VariantName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
@@ -146,6 +166,7 @@ const started = Date.now();
 const redis = await startRedis();
 try {
   const coreNs = coreDecisionNs();
+  const query = queryParseMicros();
   for (const name of NAMES) servers.set(name, await start(name, { REDIS_URL: redis.url }));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order, so no variant always runs on a machine warmed or tired by another.
@@ -183,6 +204,10 @@ try {
     results,
     ratios,
     coreDecision: { nsPerCall: Math.round(coreNs), targetNs: 5000 },
+    queryParse: {
+      repeatedMicros: Number(query.repeatedMicros.toFixed(1)),
+      oneValueMicros: Number(query.oneValueMicros.toFixed(1)),
+    },
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   };
   if (values.json) {
@@ -203,6 +228,9 @@ try {
       );
     console.log(
       `core decision: ${String(report.coreDecision.nsPerCall)} ns per call (target under 5000: ${coreNs < 5000 ? 'met' : 'MISSED'})`,
+    );
+    console.log(
+      `query parse, 1 MiB: ${String(report.queryParse.repeatedMicros)} µs of "&a", ${String(report.queryParse.oneValueMicros)} µs in one value`,
     );
     console.log(`took ${String(report.elapsedSeconds)} s`);
   }

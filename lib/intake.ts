@@ -78,7 +78,7 @@ function fromBodyParser(req: NodeRequest, limitBytes: number): BodyInput | Recal
   if (size === undefined)
     return recallError(
       'BODY_UNREADABLE',
-      'a parser before this middleware made the body into something JSON cannot write',
+      'the body a parser made before this middleware cannot be measured as JSON (a cycle, or nesting too deep)',
     );
   if (size > limitBytes) return bodyTooLarge(limitBytes);
   // A form parser (express.urlencoded(), mounted app-wide, and `curl -d` sends a form type) turns
