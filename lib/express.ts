@@ -26,9 +26,10 @@ export interface RecallMiddleware {
 export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
   const config = createConfig('recallWebhook', options);
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
-    // Express's req.ip is the socket's peer unless the app's `trust proxy` setting says which
-    // proxies' X-Forwarded-For to believe; outside Express there is only the socket.
-    const remoteAddress = typeof req.ip === 'string' ? req.ip : req.socket.remoteAddress;
+    // Express's req.ip, a getter read once, is the socket's peer unless the app's `trust proxy`
+    // setting says which proxies' X-Forwarded-For to believe; outside Express there is only the socket.
+    const { ip } = req;
+    const remoteAddress = typeof ip === 'string' ? ip : req.socket.remoteAddress;
     answerNodeRequest(config, req, res, remoteAddress, next, next);
   };
   return Object.assign(middleware, { events: config.emitter });
