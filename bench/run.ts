@@ -7,9 +7,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { resolveConfig } from '../dist/esm/config.js';
-import { decide } from '../dist/esm/core.js';
-import { parseQuery } from '../dist/esm/query.js';
+import { decideBody, decideQuery } from '../dist/esm/core/decide.js';
+import { resolveConfig } from '../dist/esm/options/resolve.js';
+import { parseQuery } from '../dist/esm/protocol/query.js';
 import { callbackQuery, sampleRecall } from '../dist/esm/testing/index.js';
 import { startRedis } from './redis.js';
 import { DISTINCT_RECALLS, OK, SDK_APP_ID, TOKEN, VARIANTS, type VariantName } from './variants.js';
@@ -44,21 +44,25 @@ const median = (numbers: readonly number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
-/** ns per call of decide() on a signed recall, bytes in: the median of 7 runs of 200,000. */
+/** ns per decision (query, then body) on a signed recall, bytes in: the median of 7 runs of 200,000. */
 function coreDecisionNs(): number {
   const config = resolveConfig({ sdkAppId: SDK_APP_ID, token: TOKEN });
-  const request = {
+  const head = {
     method: 'POST',
     url: `/callback?${callbackQuery({ sdkAppId: SDK_APP_ID, token: TOKEN })}`,
     remoteAddress: '127.0.0.1',
-    body: { bytes: Buffer.from(BODY) },
   };
+  const body = { bytes: Buffer.from(BODY) };
   const runs: number[] = [];
   for (let round = 0; round < 8; round++) {
     const calls = 200_000;
     const started = process.hrtime.bigint();
     for (let i = 0; i < calls; i++) {
-      if (decide(config, request, new Date()).kind !== 'recall') throw new Error('the decision was not a recall');
+      const now = new Date();
+      const first = decideQuery(config, head, now.getTime());
+      if (first.kind !== 'read' || decideBody(config, first.context, body, now).kind !== 'recall') {
+        throw new Error('the decision was not a recall');
+      }
     }
     if (round > 0) runs.push(Number(process.hrtime.bigint() - started) / calls);
   }

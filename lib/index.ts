@@ -1,21 +1,21 @@
-export { recallWebhook, type RecallMiddleware } from './express.js';
-export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOptions } from './node-handler.js';
-export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './fetch-handler.js';
-export type { RecallWebhookOptions, DedupeOptions, SdkAppId, JsonSchema, SchemaOverride } from './options.js';
-export { addressMatcher, type AddressCheck } from './address.js';
-export type { DedupeStore } from './dedupe-store.js';
-export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+export { recallWebhook, type RecallMiddleware } from './adapters/express.js';
+export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOptions } from './adapters/node-handler.js';
+export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './adapters/fetch.js';
+export type { RecallWebhookOptions, DedupeOptions, SdkAppId, JsonSchema, SchemaOverride } from './options/options.js';
+export { addressMatcher, type AddressCheck } from './options/address.js';
+export type { DedupeStore } from './core/config.js';
+export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export {
   redisStore,
   type RedisStoreOptions,
   type RedisClientLike,
   type NodeRedisClientLike,
   type IORedisClientLike,
-} from './redis-store.js';
-export type { RecallEvent, RecallEmitter, RecallEventListeners, RecallEventName, EmitterLike } from './events.js';
-export { RecallWebhookError, RECALL_ERROR_CODES, type RecallErrorCode } from './errors.js';
-export { RECALL_COMMAND, type RecallBody } from './recall-body.js';
-export type { Platform } from './platform.js';
-export { recallBodySchema } from './schema/body.js';
-export { recallQuerySchema } from './schema/query.js';
-export { sign } from './signature.js';
+} from './stores/redis.js';
+export type { RecallEvent, RecallEmitter, RecallEventListeners, RecallEventName, EmitterLike } from './core/events.js';
+export { RecallWebhookError, RECALL_ERROR_CODES, type RecallErrorCode } from './core/errors.js';
+export { RECALL_COMMAND, type RecallBody } from './protocol/commands.js';
+export type { Platform } from './protocol/query.js';
+export { recallBodySchema } from './protocol/schemas.js';
+export { recallQuerySchema } from './protocol/schemas.js';
+export { sign } from './protocol/signature.js';

@@ -1,5 +1,5 @@
-import { recallBodySchema } from '../lib/schema/body.js';
-import { recallQuerySchema } from '../lib/schema/query.js';
+import { recallBodySchema } from '../lib/protocol/schemas.js';
+import { recallQuerySchema } from '../lib/protocol/schemas.js';
 
 /** The default schemas, by the name of the file in `schemas/` that carries each as JSON. */
 export const schemaFiles = {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { authenticate } from '../lib/auth.js';
-import { parseQuery, type RawQuery } from '../lib/query.js';
-import { sign, signatureVerifier } from '../lib/signature.js';
+import { authenticate } from '../lib/core/decide.js';
+import { parseQuery, type RawQuery } from '../lib/protocol/query.js';
+import { sign, signatureVerifier } from '../lib/protocol/signature.js';
 import { SIGN_VECTOR } from './fixtures/callbacks.js';
 
 const TOLERANCE_MS = 60_000;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RecallEmitter } from '../lib/events.js';
-import type { RecallWebhookOptions } from '../lib/options.js';
-import { sign } from '../lib/signature.js';
+import type { RecallEmitter } from '../lib/core/events.js';
+import type { RecallWebhookOptions } from '../lib/options/options.js';
+import { sign } from '../lib/protocol/signature.js';
 import {
   callbackUrl,
   nowSeconds,

@@ -1,15 +1,14 @@
 import { expect } from 'chai';
-import { resolveConfig } from '../lib/config.js';
+import { resolveConfig } from '../lib/options/resolve.js';
 import {
-  decide,
   decideBody,
   decideQuery,
   type BodyInput,
   type CallbackContext,
   type RequestHead,
-} from '../lib/core.js';
-import type { RecallWebhookOptions } from '../lib/options.js';
-import { RECALL_COMMAND } from '../lib/recall-body.js';
+} from '../lib/core/decide.js';
+import type { RecallWebhookOptions } from '../lib/options/options.js';
+import { RECALL_COMMAND } from '../lib/protocol/commands.js';
 import {
   callbackUrl,
   SAMPLE_BODY_TEXT,
@@ -46,7 +45,7 @@ const CONTEXT: CallbackContext = {
 };
 
 /** The decision's kind, or the error code of a refusal. */
-function outcome(decision: ReturnType<typeof decide>): string {
+function outcome(decision: ReturnType<typeof decideQuery> | ReturnType<typeof decideBody>): string {
   return decision.kind === 'reject' ? decision.error.code : decision.kind;
 }
 
@@ -322,19 +321,16 @@ describe('core', () => {
     });
   });
 
-  describe('decide()', () => {
-    it('should run both steps on a complete signed request', () => {
-      const request = {
-        ...head('POST', callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
-        body: { text: SAMPLE_BODY_TEXT },
-      };
-      const decision = decide(config({ token: TOKEN }), request, NOW);
-      expect(decision.kind === 'recall' && decision.event.requestTime).to.equal(SIGN_VECTOR.requestTime);
-    });
-
-    it('should stop at the query step without looking at the body', () => {
-      const request = { ...head('POST', callbackUrl({ sdkAppId: 1 })), body: { text: '{' } };
-      expect(outcome(decide(config(), request, NOW))).to.equal('SDKAPPID_MISMATCH');
+  describe('both steps', () => {
+    it('should read the context from the query, then make the event of the body', () => {
+      const first = decideQuery(
+        config({ token: TOKEN }),
+        head('POST', callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
+        NOW.getTime(),
+      );
+      const second =
+        first.kind === 'read' ? decideBody(config(), first.context, { text: SAMPLE_BODY_TEXT }, NOW) : first;
+      expect(second.kind === 'recall' && second.event.requestTime).to.equal(SIGN_VECTOR.requestTime);
     });
   });
 });

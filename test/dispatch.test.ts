@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { deliver as deliverTo, report } from '../lib/dispatch.js';
-import { recallError, type RecallWebhookError } from '../lib/errors.js';
-import { createEmitter, type RecallEmitter, type RecallEvent } from '../lib/events.js';
+import { callListeners, report } from '../lib/core/listeners.js';
+import { recallError, type RecallWebhookError } from '../lib/core/errors.js';
+import { createEmitter, type RecallEmitter, type RecallEvent } from '../lib/core/events.js';
 import { SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
 import { captureLog } from './helpers/log.js';
 import { FAILURES, THROWABLES } from './fixtures/throwables.js';
@@ -21,10 +21,10 @@ const EVENT: RecallEvent = {
   receivedAt: new Date(0),
 };
 
-/** deliver() as a promise of what it calls back with. */
-function deliver(...args: [RecallEmitter, RecallEvent, number]): Promise<RecallWebhookError | undefined> {
+/** callListeners() as a promise of what it calls back with. */
+function call(...args: [RecallEmitter, RecallEvent, number]): Promise<RecallWebhookError | undefined> {
   return new Promise((resolve) => {
-    deliverTo(...args, resolve);
+    callListeners(...args, resolve);
   });
 }
 
@@ -33,17 +33,17 @@ function timeoutCount(): number {
 }
 
 describe('dispatch', () => {
-  describe('deliver()', () => {
+  describe('call()', () => {
     it('should call back at once, in the same turn, when no listener returns a promise', () => {
       const emitter = createEmitter();
       emitter.on('recall', () => 'done');
       const results: unknown[] = [];
-      deliverTo(emitter, EVENT, 100, (failure) => results.push(failure));
+      callListeners(emitter, EVENT, 100, (failure) => results.push(failure));
       expect(results).to.deep.equal([undefined]);
     });
 
     it('should succeed with no listeners', async () => {
-      expect(await deliver(createEmitter(), EVENT, 100)).to.equal(undefined);
+      expect(await call(createEmitter(), EVENT, 100)).to.equal(undefined);
     });
 
     it('should give every listener the event', async () => {
@@ -51,7 +51,7 @@ describe('dispatch', () => {
       const seen: RecallEvent[] = [];
       emitter.on('recall', (event) => seen.push(event));
       emitter.on('recall', (event) => seen.push(event));
-      expect(await deliver(emitter, EVENT, 100)).to.equal(undefined);
+      expect(await call(emitter, EVENT, 100)).to.equal(undefined);
       expect(seen).to.deep.equal([EVENT, EVENT]);
     });
 
@@ -62,7 +62,7 @@ describe('dispatch', () => {
         await sleep(30);
         steps.push('listener done');
       });
-      await deliver(emitter, EVENT, 1000);
+      await call(emitter, EVENT, 1000);
       steps.push('delivered');
       expect(steps).to.deep.equal(['listener done', 'delivered']);
     });
@@ -77,7 +77,7 @@ describe('dispatch', () => {
       emitter.on('recall', () => {
         laterCalled = true;
       });
-      const failure = await deliver(emitter, EVENT, 100);
+      const failure = await call(emitter, EVENT, 100);
       expect(failure?.code).to.equal('LISTENER_FAILED');
       expect(failure?.cause).to.equal(cause);
       expect(laterCalled).to.equal(true);
@@ -91,9 +91,9 @@ describe('dispatch', () => {
         await sleep(5);
         throw new Error('second');
       });
-      let failure: Awaited<ReturnType<typeof deliver>>;
+      let failure: Awaited<ReturnType<typeof call>>;
       const unhandled = await unhandledDuring(async () => {
-        failure = await deliver(emitter, EVENT, 1000);
+        failure = await call(emitter, EVENT, 1000);
       });
       expect(failure?.code).to.equal('LISTENER_FAILED');
       expect(failure?.message).to.equal('2 recall listeners failed');
@@ -105,7 +105,7 @@ describe('dispatch', () => {
       const emitter = createEmitter();
       emitter.on('recall', () => new Promise(() => undefined));
       const started = process.hrtime.bigint();
-      const failure = await deliver(emitter, EVENT, 50);
+      const failure = await call(emitter, EVENT, 50);
       const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
       expect(failure?.code).to.equal('LISTENER_TIMEOUT');
       expect(failure?.message).to.equal('listeners did not finish within 50 ms');
@@ -118,10 +118,10 @@ describe('dispatch', () => {
       const before = timeoutCount();
       const quick = createEmitter();
       quick.on('recall', async () => sleep(1));
-      await deliver(quick, EVENT, 60_000);
+      await call(quick, EVENT, 60_000);
       const stuck = createEmitter();
       stuck.on('recall', () => new Promise(() => undefined));
-      await deliver(stuck, EVENT, 10);
+      await call(stuck, EVENT, 10);
       expect(timeoutCount()).to.equal(before);
     });
 
@@ -131,9 +131,9 @@ describe('dispatch', () => {
         await sleep(30);
         throw new Error('too late');
       });
-      let failure: Awaited<ReturnType<typeof deliver>>;
+      let failure: Awaited<ReturnType<typeof call>>;
       const unhandled = await unhandledDuring(async () => {
-        failure = await deliver(emitter, EVENT, 5);
+        failure = await call(emitter, EVENT, 5);
         await sleep(50);
       });
       expect(failure?.code).to.equal('LISTENER_TIMEOUT');
@@ -146,8 +146,8 @@ describe('dispatch', () => {
       emitter.once('recall', () => {
         calls += 1;
       });
-      await deliver(emitter, EVENT, 100);
-      await deliver(emitter, EVENT, 100);
+      await call(emitter, EVENT, 100);
+      await call(emitter, EVENT, 100);
       expect(calls).to.equal(1);
       expect(emitter.listenerCount('recall')).to.equal(0);
     });
@@ -158,7 +158,7 @@ describe('dispatch', () => {
       emitter.on('recall', function (this: unknown) {
         receivers.push(this);
       });
-      await deliver(emitter, EVENT, 100);
+      await call(emitter, EVENT, 100);
       expect(receivers).to.have.lengthOf(1);
       expect(receivers[0]).to.equal(emitter);
     });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { recallWebhook } from '../lib/express.js';
+import { recallWebhook } from '../lib/adapters/express.js';
 import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, receiverOptions } from './fixtures/callbacks.js';
 import { buildApp, EXPRESS_VERSIONS, OK } from './helpers/app.js';
 

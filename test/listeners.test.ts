@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
-import type { DedupeStore } from '../lib/dedupe-store.js';
-import type { RecallEmitter } from '../lib/events.js';
+import type { DedupeStore } from '../lib/core/config.js';
+import type { RecallEmitter } from '../lib/core/events.js';
 import { callbackUrl, SAMPLE_BODY_TEXT, TOKEN } from './fixtures/callbacks.js';
 import { FAILURES, THROWABLES } from './fixtures/throwables.js';
 import { ADAPTERS, type TableResult } from './helpers/adapters.js';

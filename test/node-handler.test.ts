@@ -4,8 +4,8 @@ import { connect, type AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { recallNodeHandler } from '../lib/node-handler.js';
-import type { RecallWebhookError } from '../lib/errors.js';
+import { recallNodeHandler } from '../lib/adapters/node-handler.js';
+import type { RecallWebhookError } from '../lib/core/errors.js';
 import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from './fixtures/callbacks.js';
 import { listen, rawPost, type Running } from './helpers/http.js';
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RecallEvent } from '../lib/events.js';
-import type { DedupeStore } from '../lib/dedupe-store.js';
-import { redisStore } from '../lib/redis-store.js';
+import type { RecallEvent } from '../lib/core/events.js';
+import type { DedupeStore } from '../lib/core/config.js';
+import { redisStore } from '../lib/stores/redis.js';
 import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
 import { buildApp, OK } from './helpers/app.js';
 import { LOAD } from './reliability/figures.js';

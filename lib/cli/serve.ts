@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { createDemoApp } from '../demo/app.js';
-import { curlCommand } from '../demo/curl.js';
-import { demoSettings } from '../demo/settings.js';
+import { createDemoApp } from './demo.js';
+import { curlCommand } from './demo.js';
+import { demoSettings } from './demo.js';
 import { USAGE_ERROR, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
 

@@ -1,6 +1,6 @@
-import type { SdkAppId } from '../options.js';
-import { RECALL_COMMAND } from '../recall-body.js';
-import { sign } from '../signature.js';
+import type { SdkAppId } from '../options/options.js';
+import { RECALL_COMMAND } from '../protocol/commands.js';
+import { sign } from '../protocol/signature.js';
 
 export interface CallbackQueryOptions {
   /** The SdkAppid to send. */

@@ -1,4 +1,4 @@
-import { RECALL_COMMAND, type RecallBody } from '../recall-body.js';
+import { RECALL_COMMAND, type RecallBody } from '../protocol/commands.js';
 
 /** Fields to put over the sample body: any of RecallBody's, or extra ones. */
 export type RecallBodyOverrides = Partial<RecallBody> & Readonly<Record<string, unknown>>;

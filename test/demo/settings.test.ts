@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { demoSettings } from '../../lib/demo/settings.js';
+import { demoSettings } from '../../lib/cli/demo.js';
 
 describe('demo/settings', () => {
   it('should default to 127.0.0.1:3000, the sample SdkAppid and no token', () => {

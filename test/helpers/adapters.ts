@@ -1,9 +1,9 @@
 import request from 'supertest';
-import type { RecallWebhookError } from '../../lib/errors.js';
-import type { RecallEmitter, RecallEvent } from '../../lib/events.js';
-import { recallFetchHandler } from '../../lib/fetch-handler.js';
-import { recallNodeHandler } from '../../lib/node-handler.js';
-import type { RecallWebhookOptions } from '../../lib/options.js';
+import type { RecallWebhookError } from '../../lib/core/errors.js';
+import type { RecallEmitter, RecallEvent } from '../../lib/core/events.js';
+import { recallFetchHandler } from '../../lib/adapters/fetch.js';
+import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
+import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { receiverOptions } from '../fixtures/callbacks.js';
 import { buildApp, EXPRESS_VERSIONS } from './app.js';
 

@@ -1,10 +1,10 @@
 import express5 from 'express';
 import express4 from 'express4';
 import type { Express } from 'express';
-import { recallWebhook, type RecallMiddleware } from '../../lib/express.js';
-import type { RecallWebhookError } from '../../lib/errors.js';
-import type { RecallEvent } from '../../lib/events.js';
-import type { RecallWebhookOptions } from '../../lib/options.js';
+import { recallWebhook, type RecallMiddleware } from '../../lib/adapters/express.js';
+import type { RecallWebhookError } from '../../lib/core/errors.js';
+import type { RecallEvent } from '../../lib/core/events.js';
+import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { receiverOptions } from '../fixtures/callbacks.js';
 
 export const EXPRESS_VERSIONS = [

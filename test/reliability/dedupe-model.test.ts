@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { DedupeStore } from '../../lib/dedupe-store.js';
-import { recallFetchHandler } from '../../lib/fetch-handler.js';
-import { memoryStore } from '../../lib/memory-store.js';
+import type { DedupeStore } from '../../lib/core/config.js';
+import { recallFetchHandler } from '../../lib/adapters/fetch.js';
+import { memoryStore } from '../../lib/stores/memory.js';
 import { callbackQuery } from '../../lib/testing/query.js';
 import { sampleRecall } from '../../lib/testing/sample.js';
 import { LOAD } from './figures.js';

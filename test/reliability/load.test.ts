@@ -3,7 +3,7 @@ import express from 'express';
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { percentile, runLoad } from '../../lib/cli/load.js';
-import { recallWebhook } from '../../lib/express.js';
+import { recallWebhook } from '../../lib/adapters/express.js';
 import { callbackUrl, postCallback } from '../../lib/testing/post.js';
 import { callbackQuery } from '../../lib/testing/query.js';
 import { sampleRecall } from '../../lib/testing/sample.js';

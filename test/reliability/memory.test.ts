@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { recallFetchHandler } from '../../lib/fetch-handler.js';
-import { memoryStore } from '../../lib/memory-store.js';
-import { redisStore } from '../../lib/redis-store.js';
-import type { DedupeStore } from '../../lib/dedupe-store.js';
+import { recallFetchHandler } from '../../lib/adapters/fetch.js';
+import { memoryStore } from '../../lib/stores/memory.js';
+import { redisStore } from '../../lib/stores/redis.js';
+import type { DedupeStore } from '../../lib/core/config.js';
 import { callbackUrl, receiverOptions, SAMPLE_WITH_UNREAD } from '../fixtures/callbacks.js';
 import { ioredisClient, sharedRedisUrl } from '../helpers/redis.js';
 import { LOAD } from './figures.js';

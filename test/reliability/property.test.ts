@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import express from 'express';
 import fc from 'fast-check';
-import type { RecallWebhookError } from '../../lib/errors.js';
-import type { RecallEmitter, RecallEvent } from '../../lib/events.js';
-import { recallWebhook } from '../../lib/express.js';
-import { recallFetchHandler } from '../../lib/fetch-handler.js';
-import { memoryStore } from '../../lib/memory-store.js';
+import type { RecallWebhookError } from '../../lib/core/errors.js';
+import type { RecallEmitter, RecallEvent } from '../../lib/core/events.js';
+import { recallWebhook } from '../../lib/adapters/express.js';
+import { recallFetchHandler } from '../../lib/adapters/fetch.js';
+import { memoryStore } from '../../lib/stores/memory.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listen, rawPost } from '../helpers/http.js';
 import { LOAD } from './figures.js';

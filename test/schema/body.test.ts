@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
-import { recallBodySchema } from '../../lib/schema/body.js';
+import { recallBodySchema } from '../../lib/protocol/schemas.js';
 import { SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD } from '../fixtures/callbacks.js';
 
 const validate = new Ajv().compile(recallBodySchema);

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
-import { compileSchema, describeFirstError, resolveSchema } from '../../lib/schema/compile.js';
-import { recallBodySchema } from '../../lib/schema/body.js';
+import { describeFirstError } from '../../lib/core/decide.js';
+import { compileSchema, resolveSchema } from '../../lib/options/schemas.js';
+import { recallBodySchema } from '../../lib/protocol/schemas.js';
 
 describe('schema/compile', () => {
   describe('resolveSchema()', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
-import { parseQuery } from '../../lib/query.js';
-import { recallQuerySchema } from '../../lib/schema/query.js';
+import { parseQuery } from '../../lib/protocol/query.js';
+import { recallQuerySchema } from '../../lib/protocol/schemas.js';
 import { callbackQuery, TOKEN } from '../fixtures/callbacks.js';
 
 const validate = new Ajv().compile(recallQuerySchema);

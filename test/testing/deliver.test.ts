@@ -3,8 +3,8 @@ import express from 'express';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { recallWebhook } from '../../lib/express.js';
-import type { RecallEvent } from '../../lib/events.js';
+import { recallWebhook } from '../../lib/adapters/express.js';
+import type { RecallEvent } from '../../lib/core/events.js';
 import { deliverRecall } from '../../lib/testing/deliver.js';
 import { SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 

@@ -1,7 +1,7 @@
 // Type test, checked by `npm run typecheck`: the RecallBody type and the default body schema
 // describe the same fields, with the same types and the same required ones.
-import type { recallBodySchema } from '../../lib/schema/body.js';
-import type { RecallBody } from '../../lib/recall-body.js';
+import type { recallBodySchema } from '../../lib/protocol/schemas.js';
+import type { RecallBody } from '../../lib/protocol/commands.js';
 
 type Schema = typeof recallBodySchema;
 type Properties = Schema['properties'];

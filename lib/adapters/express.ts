@@ -1,0 +1,36 @@
+import type { ServerResponse } from 'node:http';
+import { createConfig } from '../options/factory.js';
+import type { RecallEmitter } from '../core/events.js';
+import type { NodeRequest } from './node-request.js';
+import { handleNodeRequest } from './node-request.js';
+import type { RecallWebhookOptions } from '../options/options.js';
+
+/**
+ * Express middleware (Express 4 and 5; any Connect-style stack) that answers
+ * `C2C.CallbackAfterMsgWithDraw` callbacks and passes every other request on with `next()`.
+ */
+export interface RecallMiddleware {
+  (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void;
+  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
+  readonly events: RecallEmitter;
+}
+
+/**
+ * Creates the middleware. Checks the options now and throws a `TypeError` on a mistake.
+ *
+ * @example
+ * const recall = recallWebhook({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
+ * recall.events.on('recall', async (event) => { await markRecalled(event.body.MsgKey); });
+ * app.use('/im/callback', recall);
+ */
+export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
+  const config = createConfig('recallWebhook', options);
+  const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
+    // Express's req.ip, a getter read once, is the socket's peer unless the app's `trust proxy`
+    // setting says which proxies' X-Forwarded-For to believe; outside Express there is only the socket.
+    const { ip } = req;
+    const remoteAddress = typeof ip === 'string' ? ip : req.socket.remoteAddress;
+    handleNodeRequest(config, req, res, remoteAddress, next, next);
+  };
+  return Object.assign(middleware, { events: config.emitter });
+}

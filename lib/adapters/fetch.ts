@@ -1,0 +1,129 @@
+import { answerHeaders, NOT_HANDLED_ANSWER } from '../protocol/answer.js';
+import { addressOption, createConfig, functionOption, rejectMisuse } from '../options/factory.js';
+import { configError } from '../options/checks.js';
+import { type RecallEmitter } from '../core/events.js';
+import { type RecallWebhookOptions } from '../options/options.js';
+import { recallError, bodyAborted, bodyTimedOut, bodyTooLarge, type RecallWebhookError } from '../core/errors.js';
+import { receive, type IncomingCallback, type Outcome } from '../core/receive.js';
+import { type BodyInput } from '../core/decide.js';
+
+/**
+ * Options of `recallFetchHandler`: the shared ones, what to do with other requests, and where the
+ * peer's address comes from. `Platform` is what the runtime passes after the request (Deno's
+ * `info`, Bun's `server`, a Worker's `env`...), typed by the functions that read it.
+ */
+export interface RecallFetchHandlerOptions<Platform extends unknown[] = []> extends RecallWebhookOptions {
+  /**
+   * Answers a request that is not a recall callback (not a POST, or another `CallbackCommand`).
+   * @default a `Response` with HTTP 404 and a protocol-style JSON FAIL (`NOT_HANDLED`)
+   */
+  readonly onUnhandled?: ((request: Request, ...platform: Platform) => Response | Promise<Response>) | undefined;
+
+  /**
+   * The address of the peer that sent `request`, which a `Request` does not carry: each runtime
+   * tells it its own way, and only the app knows which proxy headers to believe. Required with
+   * `allowFrom`; without it, events carry no `remoteAddress`. A throw counts as no address.
+   * @example (_request, info: Deno.ServeHandlerInfo) => info.remoteAddr.hostname // Deno.serve
+   * @example (request, server: Bun.Server) => server.requestIP(request)?.address // Bun.serve
+   * @example (request) => request.headers.get('cf-connecting-ip') // Cloudflare Workers
+   * @default undefined (the address is not known)
+   */
+  readonly remoteAddress?: ((request: Request, ...platform: Platform) => string | null | undefined) | undefined;
+}
+
+/** A handler of web-standard requests (route handlers, serverless functions) that answers recall callbacks. */
+export interface RecallFetchHandler<Platform extends unknown[] = []> {
+  (request: Request, ...platform: Platform): Promise<Response>;
+  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
+  readonly events: RecallEmitter;
+}
+
+/**
+ * Creates a `(request: Request, ...platform) => Promise<Response>` handler, with the same options,
+ * events and answers as the Express middleware, for runtimes built on the web-standard `Request`
+ * and `Response` of Node.js 20 and later.
+ *
+ * @example
+ * const handler = recallFetchHandler({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
+ * export const POST = handler; // a route handler
+ */
+export function recallFetchHandler<Platform extends unknown[] = []>(
+  options: RecallFetchHandlerOptions<Platform>,
+): RecallFetchHandler<Platform> {
+  rejectMisuse('recallFetchHandler', options);
+  const { onUnhandled, remoteAddress, ...shared } = options;
+  const unhandled = functionOption('onUnhandled', onUnhandled, () => respond(NOT_HANDLED_ANSWER, 404));
+  const addressOf = addressOption(remoteAddress);
+  if (shared.allowFrom !== undefined && addressOf === undefined) {
+    throw configError(
+      "recallFetchHandler needs `remoteAddress` with `allowFrom`: a Request does not carry the peer's address. " +
+        'Pass a function that reads it from your runtime, e.g. (request, info) => info.remoteAddr.hostname on Deno.',
+    );
+  }
+  const config = createConfig('recallFetchHandler', shared);
+  const handler = async (request: Request, ...platform: Platform): Promise<Response> => {
+    const outcome = await new Promise<Outcome>((resolve) => {
+      const readBody: IncomingCallback['readBody'] = (limit, timeout, done) => {
+        readWebBody(request, limit, timeout).then(done, () => {
+          done(recallError('BODY_UNREADABLE', 'the body could not be read'));
+        });
+      };
+      const peer = addressOf?.(request, ...platform);
+      receive(config, { method: request.method, url: request.url, remoteAddress: peer, readBody }, resolve);
+    });
+    return outcome.kind === 'pass' ? unhandled(request, ...platform) : respond(outcome.answer, 200);
+  };
+  return Object.assign(handler, { events: config.emitter });
+}
+
+function respond(answer: string, status: number): Response {
+  return new Response(answer, { status, headers: answerHeaders(answer) });
+}
+
+/**
+ * The body of a web-standard `Request`, read chunk by chunk so that the limit holds while it
+ * streams (a declared `Content-Length` over the limit is refused before reading anything), and
+ * within `timeoutMs` as a whole.
+ */
+export async function readWebBody(
+  request: Request,
+  limitBytes: number,
+  timeoutMs: number,
+): Promise<BodyInput | RecallWebhookError> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > limitBytes) return bodyTooLarge(limitBytes);
+  if (request.body === null) return { bytes: new Uint8Array(0) };
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<RecallWebhookError>((resolve) => {
+    timer = setTimeout(() => {
+      resolve(bodyTimedOut(timeoutMs));
+    }, timeoutMs);
+  });
+  try {
+    const result = await Promise.race([readAll(reader, limitBytes), deadline]);
+    // Cancelling tells the runtime the rest is unwanted; its rejection, if any, changes nothing.
+    if (!('bytes' in result)) reader.cancel().catch(() => undefined);
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readAll(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  limitBytes: number,
+): Promise<BodyInput | RecallWebhookError> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > limitBytes) return bodyTooLarge(limitBytes);
+      chunks.push(read.value);
+    }
+  } catch {
+    return bodyAborted();
+  }
+  return { bytes: Buffer.concat(chunks, size) };
+}

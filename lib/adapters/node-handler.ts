@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http';
+import { NOT_HANDLED_ANSWER } from '../protocol/answer.js';
+import { addressOption, createConfig, functionOption, rejectMisuse } from '../options/factory.js';
+import type { RecallEmitter } from '../core/events.js';
+import type { NodeRequest } from './node-request.js';
+import { handleNodeRequest } from './node-request.js';
+import type { RecallWebhookOptions } from '../options/options.js';
+import { describeCause, log } from '../log.js';
+import { writeAnswer } from './node-request.js';
+
+/** Options of `recallNodeHandler`: the shared ones, and what to do with other requests. */
+export interface RecallNodeHandlerOptions extends RecallWebhookOptions {
+  /**
+   * Handles a request that is not a recall callback (not a POST, or another `CallbackCommand`).
+   * @default answers HTTP 404 with a protocol-style JSON FAIL (`NOT_HANDLED`)
+   */
+  readonly onUnhandled?: ((req: NodeRequest, res: ServerResponse) => void) | undefined;
+
+  /**
+   * The address of the peer that sent `req`, for `allowFrom` and the events. A plain server has no
+   * proxy settings, so by default it is the socket's peer and no header is believed; behind a
+   * reverse proxy, read the header that proxy sets. A throw counts as no address.
+   * @example (req) => req.headers['x-real-ip'] as string | undefined // behind your own nginx
+   * @default (req) => req.socket.remoteAddress
+   */
+  readonly remoteAddress?: ((req: NodeRequest) => string | null | undefined) | undefined;
+}
+
+/** A `node:http` request listener that answers recall callbacks. */
+export interface RecallNodeHandler {
+  (req: NodeRequest, res: ServerResponse): void;
+  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
+  readonly events: RecallEmitter;
+}
+
+/**
+ * Creates a request listener for `http.createServer` (or `https`), with the same options, events
+ * and answers as the Express middleware.
+ *
+ * @example
+ * const handler = recallNodeHandler({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
+ * handler.events.on('recall', (event) => { ... });
+ * http.createServer(handler).listen(3000);
+ */
+export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNodeHandler {
+  rejectMisuse('recallNodeHandler', options);
+  const { onUnhandled, remoteAddress, ...shared } = options;
+  const unhandled = functionOption('onUnhandled', onUnhandled, answerNotHandled);
+  const addressOf = addressOption(remoteAddress) ?? socketPeer;
+  const config = createConfig('recallNodeHandler', shared);
+  const handler = (req: NodeRequest, res: ServerResponse): void => {
+    handleNodeRequest(
+      config,
+      req,
+      res,
+      addressOf(req),
+      () => {
+        unhandled(req, res);
+      },
+      (error) => {
+        // The app's onUnhandled failing must not take the process down.
+        log('onUnhandled threw: %s', describeCause(error));
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
+  };
+  return Object.assign(handler, { events: config.emitter });
+}
+
+function answerNotHandled(req: NodeRequest, res: ServerResponse): void {
+  writeAnswer(req, res, NOT_HANDLED_ANSWER, 404);
+}
+
+function socketPeer(req: NodeRequest): string | undefined {
+  return req.socket.remoteAddress;
+}

@@ -1,0 +1,161 @@
+import { type ServerResponse, type IncomingMessage } from 'node:http';
+import type { ResolvedConfig } from '../core/config.js';
+import type { Done } from '../core/listeners.js';
+import { receive } from '../core/receive.js';
+import { type BodyInput } from '../core/decide.js';
+import { bodyAborted, bodyTimedOut, bodyTooLarge, recallError, type RecallWebhookError } from '../core/errors.js';
+import { answerHeaders } from '../protocol/answer.js';
+
+/**
+ * What the Express middleware and the `node:http` handler share: run a Node request from
+ * `remoteAddress` through the protocol and write its answer; hand a request that is not a recall
+ * callback to `pass`. An error thrown by `pass` (the app's code) goes to `onError`, never up into
+ * the stream that called.
+ */
+export function handleNodeRequest(
+  config: ResolvedConfig,
+  req: NodeRequest,
+  res: ServerResponse,
+  remoteAddress: string | undefined,
+  pass: () => void,
+  onError: (error: unknown) => void,
+): void {
+  const readBody = (limit: number, timeout: number, done: Parameters<typeof readNodeBody>[3]): void => {
+    readNodeBody(req, limit, timeout, done);
+  };
+  receive(config, { method: req.method, url: req.url ?? '/', remoteAddress, readBody }, (outcome) => {
+    try {
+      if (outcome.kind === 'pass') pass();
+      else writeAnswer(req, res, outcome.answer);
+    } catch (error) {
+      onError(error);
+    }
+  });
+}
+
+/**
+ * A Node request as Express hands it on: `body` is set when a body parser ran before, `ip` is
+ * Express's view of the peer's address (which honours the app's `trust proxy` setting).
+ */
+export type NodeRequest = IncomingMessage & { body?: unknown; ip?: string | undefined };
+
+/**
+ * The body of a Node request. When an earlier body parser already consumed the stream
+ * (`express.json()`, `express.text()`, `express.raw()`), its result is used. Otherwise the stream
+ * is read here, even if a parser ran and skipped it (a content-type it does not handle leaves
+ * `{}` or `undefined` and the stream unread): the Chat backend's Content-Type is not documented.
+ *
+ * The limit holds as the bytes arrive (and at once for a `Content-Length` over it), and the whole
+ * body must arrive within `timeoutMs`, so a client that trickles bytes cannot hold the request.
+ */
+export function readNodeBody(
+  req: NodeRequest,
+  limitBytes: number,
+  timeoutMs: number,
+  done: Done<BodyInput | RecallWebhookError>,
+): void {
+  if (req.readableEnded) {
+    done(fromBodyParser(req, limitBytes));
+    return;
+  }
+  const declared = req.headers['transfer-encoding'] === undefined ? Number(req.headers['content-length'] ?? 0) : 0;
+  if (declared > limitBytes) {
+    done(bodyTooLarge(limitBytes));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const finish = (result: BodyInput | RecallWebhookError): void => {
+    clearTimeout(timer);
+    req.off('data', onData).off('end', onEnd).off('error', onAborted).off('close', onAborted);
+    // What is left unread stays unread: the answer closes the connection (see writeAnswer).
+    if (!req.readableEnded) req.pause();
+    done(result);
+  };
+  const onData = (chunk: Buffer): void => {
+    size += chunk.length;
+    if (size > limitBytes) finish(bodyTooLarge(limitBytes));
+    else chunks.push(chunk);
+  };
+  const onEnd = (): void => {
+    const [only] = chunks;
+    finish({ bytes: chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size) });
+  };
+  // An 'error' here is the client going away (ECONNRESET, 'aborted'); 'close' before 'end' too.
+  const onAborted = (): void => {
+    finish(bodyAborted());
+  };
+  const timer = setTimeout(() => {
+    finish(bodyTimedOut(timeoutMs));
+  }, timeoutMs);
+  req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
+}
+
+// A parser's own limit (100kb by default) is usually larger than this one, so its result is held
+// to this limit too: by the bytes a raw or text parser kept; for a value a JSON parser made, by
+// the declared Content-Length (Node ends a body at that length), and by the value written back as
+// JSON, for a chunked or compressed body (a sender's JSON is within a few bytes of it).
+function fromBodyParser(req: NodeRequest, limitBytes: number): BodyInput | RecallWebhookError {
+  const { body } = req;
+  if (Buffer.isBuffer(body)) return body.length > limitBytes ? bodyTooLarge(limitBytes) : { bytes: body };
+  if (typeof body === 'string') return Buffer.byteLength(body) > limitBytes ? bodyTooLarge(limitBytes) : { text: body };
+  if (body === undefined || body === null) {
+    return recallError('BODY_UNREADABLE', 'the body was consumed before this middleware and not kept');
+  }
+  if (Number(req.headers['content-length']) > limitBytes) return bodyTooLarge(limitBytes);
+  const size = jsonSize(body);
+  if (size === undefined)
+    return recallError(
+      'BODY_UNREADABLE',
+      'the body a parser made before this middleware cannot be measured as JSON (a cycle, or nesting too deep)',
+    );
+  if (size > limitBytes) return bodyTooLarge(limitBytes);
+  // A form parser (express.urlencoded(), mounted app-wide, and `curl -d` sends a form type) turns
+  // the JSON text into a key of its own, decoding `+` and `%` in it: the body cannot be recovered.
+  if (FORM.test(req.headers['content-type'] ?? '') && !hasCallbackCommand(body)) {
+    return recallError(
+      'BODY_UNREADABLE',
+      'the body was parsed as a form (express.urlencoded() or similar) before this middleware: mount the middleware before that parser, or skip the parser on the callback path',
+    );
+  }
+  return { parsed: body };
+}
+
+const FORM = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+
+function hasCallbackCommand(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { CallbackCommand?: unknown }).CallbackCommand === 'string'
+  );
+}
+
+function jsonSize(value: unknown): number | undefined {
+  try {
+    const json: unknown = JSON.stringify(value);
+    return typeof json === 'string' ? Buffer.byteLength(json) : undefined;
+  } catch {
+    // A cycle or a BigInt: not a value a JSON parser makes.
+    return undefined;
+  }
+}
+
+/** Whether the request announces a body (one still unread at answer time is not drained). */
+export function announcesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * Writes a protocol answer on a Node response: HTTP 200 with JSON for every callback, since the
+ * Chat backend counts any other status or a non-JSON body as a failed delivery.
+ */
+export function writeAnswer(req: NodeRequest, res: ServerResponse, answer: string, status = 200): void {
+  if (res.headersSent) return;
+  // A body still unread here belongs to a refused request (unauthenticated, or over the limit):
+  // closing the connection stops it, where Node would otherwise read and discard all of it.
+  if (!req.readableEnded && announcesBody(req)) res.setHeader('Connection', 'close');
+  res.writeHead(status, answerHeaders(answer));
+  res.end(answer);
+}

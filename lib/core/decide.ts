@@ -1,0 +1,232 @@
+import type { ErrorObject } from 'ajv';
+import type { ResolvedConfig } from './config.js';
+import { recallError, type RecallWebhookError } from './errors.js';
+import { type RecallEvent } from './events.js';
+import { findUnsafeText, parseJson } from '../protocol/json.js';
+import { canonicalPlatform, MAX_PARAMETERS, parseQuery, single, type RawQuery } from '../protocol/query.js';
+import { RECALL_COMMAND, type RecallBody } from '../protocol/commands.js';
+import { type SignatureVerifier } from '../protocol/signature.js';
+
+// The protocol's decisions, as pure functions of the request's parts and the time: no streams, no
+// framework, no events. The adapters feed them and carry out what they decide.
+
+/** What the query told about an accepted callback, carried over to the body step. */
+export interface CallbackContext {
+  readonly remoteAddress: string | undefined;
+  readonly sdkAppId: number;
+  readonly command: string;
+  readonly clientIp: string | undefined;
+  readonly optPlatform: string | undefined;
+  readonly requestTime: number | undefined;
+}
+
+export type QueryDecision =
+  /** Not a recall callback: hand it to whatever else is mounted. */
+  | { readonly kind: 'pass'; readonly reason: string }
+  | { readonly kind: 'reject'; readonly error: RecallWebhookError }
+  /** Authentic so far: read the body. */
+  | { readonly kind: 'read'; readonly context: CallbackContext };
+
+/** A body, however the framework has it: raw bytes, text, or already parsed by a body parser. */
+export type BodyInput = { readonly bytes: Uint8Array } | { readonly text: string } | { readonly parsed: unknown };
+
+export type BodyDecision =
+  | { readonly kind: 'reject'; readonly error: RecallWebhookError }
+  | { readonly kind: 'recall'; readonly event: RecallEvent };
+
+/** What is known of a request before its body is read. */
+export interface RequestHead {
+  readonly method: string | undefined;
+  readonly url: string;
+  /** The peer's address as the adapter sees it, when known. */
+  readonly remoteAddress: string | undefined;
+}
+
+/**
+ * Decides from the method, URL and peer address alone, before any of the body is read, so a
+ * request from a refused address or without authentication never gets its body buffered.
+ */
+export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: number): QueryDecision {
+  // The Chat backend always POSTs (protocol page, "Request parameters").
+  if (head.method !== 'POST') return { kind: 'pass', reason: 'not a POST' };
+  const { query, complete } = parseQuery(head.url);
+  // One callback URL receives every command the app enables, told apart by CallbackCommand; the
+  // others are handed on whoever sent them, so allowFrom guards this receiver, not the path.
+  if (!namesRecallCommand(query)) return { kind: 'pass', reason: 'not a recall callback' };
+  if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
+    return reject('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
+  }
+  if (!complete) return reject('QUERY_INVALID', `query has more than ${String(MAX_PARAMETERS)} parameters`);
+  if (!config.validateQuery(query)) {
+    return reject('QUERY_INVALID', describeFirstError('query', config.validateQuery.errors));
+  }
+  // The protocol page: the app backend must check that SdkAppid is its own.
+  const sdkAppid = single(query, 'SdkAppid');
+  if (sdkAppid === undefined || !config.sdkAppIds.has(sdkAppid)) {
+    return reject('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves');
+  }
+  let requestTime: number | undefined;
+  if (config.verifySign !== undefined) {
+    const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
+    if (!auth.ok) return { kind: 'reject', error: auth.error };
+    requestTime = auth.requestTime;
+  }
+  return {
+    kind: 'read',
+    context: {
+      remoteAddress: head.remoteAddress,
+      sdkAppId: Number(sdkAppid),
+      command: RECALL_COMMAND,
+      clientIp: single(query, 'ClientIP'),
+      optPlatform: single(query, 'OptPlatform'),
+      requestTime,
+    },
+  };
+}
+
+// A repeated CallbackCommand that includes this command is still claimed, so that it is refused
+// here instead of reaching a handler that reads only one of its values.
+function namesRecallCommand(query: RawQuery): boolean {
+  const command = query.CallbackCommand;
+  return command === RECALL_COMMAND || (Array.isArray(command) && command.includes(RECALL_COMMAND));
+}
+
+// JSON is UTF-8 (RFC 8259); replacing invalid bytes with U+FFFD would make two different MsgKeys
+// one (`key\xff` and `key\xfe`), and one recall a duplicate of the other.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decides on the body of a callback whose query was accepted, and builds the event. */
+export function decideBody(
+  config: ResolvedConfig,
+  context: CallbackContext,
+  input: BodyInput,
+  receivedAt: Date,
+): BodyDecision {
+  let value: unknown;
+  if ('parsed' in input) {
+    value = input.parsed;
+  } else {
+    let text: string;
+    try {
+      text = 'text' in input ? input.text : utf8.decode(input.bytes);
+    } catch {
+      return reject('BODY_INVALID_UTF8', 'body is not valid UTF-8');
+    }
+    // The Content-Type is not documented, so the body is parsed as JSON whatever it says.
+    const parsed = parseJson(text);
+    if (!parsed.ok) return reject('BODY_INVALID_JSON', 'body is not valid JSON');
+    value = parsed.value;
+  }
+  const unsafe = findUnsafeText(value, !('bytes' in input));
+  if (unsafe === 'lone surrogate') {
+    // An escape such as "\ud800" is valid JSON but no text: encoded as UTF-8 (a Redis key, a
+    // hash) every such string becomes U+FFFD, so distinct keys would collide as above.
+    return reject('BODY_INVALID_UTF8', 'body holds a \\u escape of half a surrogate pair, which is not text');
+  }
+  if (unsafe === 'replacement character') {
+    return reject(
+      'BODY_INVALID_UTF8',
+      'body holds U+FFFD: a parser before this middleware replaced bytes that were not UTF-8; mount the middleware before it',
+    );
+  }
+  if (unsafe !== undefined) return reject('BODY_FORBIDDEN_KEY', `body holds the key "${unsafe.key}"`);
+  if (!config.validateBody(value))
+    return reject('BODY_INVALID', describeFirstError('body', config.validateBody.errors));
+  // A replaced schema may allow more, but the event needs an object whose command matches and
+  // whose MsgKey names the message (it is what the listeners and dedupe know the recall by).
+  if (!isRecallBodyShape(value)) {
+    return reject('BODY_INVALID', 'body must be a JSON object with a CallbackCommand and a non-empty MsgKey');
+  }
+  if (value.CallbackCommand !== context.command) {
+    return reject('COMMAND_MISMATCH', 'body CallbackCommand differs from the query');
+  }
+  return {
+    kind: 'recall',
+    event: {
+      body: value,
+      remoteAddress: context.remoteAddress,
+      sdkAppId: context.sdkAppId,
+      clientIp: context.clientIp,
+      optPlatform: context.optPlatform,
+      platform: canonicalPlatform(context.optPlatform),
+      requestTime: context.requestTime,
+      eventTime: toDate(value.EventTime),
+      receivedAt,
+    },
+  };
+}
+
+function isRecallBodyShape(value: unknown): value is RecallBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as RecallBody).CallbackCommand === 'string' &&
+    typeof (value as RecallBody).MsgKey === 'string' &&
+    (value as RecallBody).MsgKey !== ''
+  );
+}
+
+// EventTime is milliseconds, as an integer or a numeric string (see recallBodySchema).
+function toDate(eventTime: unknown): Date | undefined {
+  if (typeof eventTime !== 'number' && typeof eventTime !== 'string') return undefined;
+  if (typeof eventTime === 'string' && !/^[0-9]{1,15}$/.test(eventTime)) return undefined;
+  const date = new Date(Number(eventTime));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function reject(
+  code: RecallWebhookError['code'],
+  message: string,
+): { readonly kind: 'reject'; readonly error: RecallWebhookError } {
+  return { kind: 'reject', error: recallError(code, message) };
+}
+
+/** Outcome of authentication: the verified `RequestTime` in seconds, or why the request is refused. */
+export type AuthResult =
+  { readonly ok: true; readonly requestTime: number } | { readonly ok: false; readonly error: RecallWebhookError };
+
+// Unix seconds as the Chat backend sends them: decimal digits. Twelve digits outlast any clock.
+const SECONDS = /^[0-9]{1,12}$/;
+
+/**
+ * Verifies callback authentication (cloud.tencent.com/document/api/269/32431): `RequestTime` must
+ * be within the tolerance of `nowMs` either way (Tencent tells receivers to refuse a request more
+ * than a minute off, against replay), and `Sign` must equal hex(sha256(token + RequestTime)).
+ * The time is checked first: it is cheap and its failure reveals nothing about the token.
+ */
+export function authenticate(
+  verify: SignatureVerifier,
+  toleranceMs: number,
+  query: RawQuery,
+  nowMs: number,
+): AuthResult {
+  const sign = single(query, 'Sign');
+  const requestTime = single(query, 'RequestTime');
+  if (sign === undefined || requestTime === undefined) {
+    return refuse(recallError('SIGNATURE_MISSING', 'Sign and RequestTime are required: callback authentication is on'));
+  }
+  if (!SECONDS.test(requestTime)) {
+    return refuse(recallError('REQUEST_TIME_INVALID', 'RequestTime must be Unix time in seconds'));
+  }
+  const seconds = Number(requestTime);
+  if (Math.abs(nowMs - seconds * 1000) > toleranceMs) {
+    return refuse(recallError('REQUEST_EXPIRED', 'RequestTime is outside the accepted window'));
+  }
+  if (!verify(requestTime, sign)) {
+    return refuse(recallError('SIGNATURE_INVALID', 'Sign does not match'));
+  }
+  return { ok: true, requestTime: seconds };
+}
+
+function refuse(error: RecallWebhookError): AuthResult {
+  return { ok: false, error };
+}
+
+/** Ajv's first error as a short sentence: `body.MsgKey must NOT have fewer than 1 characters`. */
+export function describeFirstError(where: string, errors: readonly ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  if (first === undefined) return `${where} does not match the schema`;
+  const path = first.instancePath.split('/').slice(1).join('.');
+  return `${path === '' ? where : `${where}.${path}`} ${first.message ?? 'does not match the schema'}`;
+}

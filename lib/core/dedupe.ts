@@ -1,0 +1,101 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { describeCause, log } from '../log.js';
+import type { ResolvedConfig, ResolvedDedupe } from './config.js';
+import { recallError, type RecallWebhookError } from './errors.js';
+import type { RecallEmitter, RecallEvent } from './events.js';
+import { attempt, callListeners, Failure, report, TIMED_OUT, withDeadline, type Done } from './listeners.js';
+
+/**
+ * Delivers a recall at most once per claim: claims its key in the store, emits `'recall'` only
+ * when this delivery took the claim, and releases the claim when the listeners fail or time out,
+ * so that a retry is handled. A delivery that finds the key claimed emits `'duplicate'` and
+ * succeeds. Calls `done` as `callListeners` does, within `timeoutMs` of being called; never throws.
+ */
+export function callListenersOnce(
+  config: ResolvedConfig,
+  dedupe: ResolvedDedupe,
+  event: RecallEvent,
+  done: Done<RecallWebhookError | undefined>,
+): void {
+  void claimThenCall(config.emitter, dedupe, event, config.timeoutMs).then(done, (cause: unknown) => {
+    done(recallError('INTERNAL_ERROR', 'the receiver failed', cause));
+  });
+}
+
+// The longest MsgKey kept in a store key as it is. Tencent's look like `48374_2837546_1557481126`;
+// the default schema stops at 128 characters, but an app's own schema may allow any length.
+const MAX_KEPT_MSGKEY = 128;
+
+/**
+ * The store key of a recall: a message is recalled only once, and MsgKey names it within its app.
+ * A longer MsgKey is replaced by its SHA-256, so that what a claim holds in memory or in Redis is
+ * bounded whatever the schema lets through; `#` instead of `:` keeps the two forms apart.
+ */
+export function dedupeKey(event: RecallEvent): string {
+  const { MsgKey } = event.body;
+  return MsgKey.length <= MAX_KEPT_MSGKEY
+    ? `${String(event.sdkAppId)}:${MsgKey}`
+    : `${String(event.sdkAppId)}#${createHash('sha256').update(MsgKey).digest('base64url')}`;
+}
+
+async function claimThenCall(
+  emitter: RecallEmitter,
+  dedupe: ResolvedDedupe,
+  event: RecallEvent,
+  timeoutMs: number,
+): Promise<RecallWebhookError | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  const key = dedupeKey(event);
+  const owner = randomUUID();
+  const claim = attempt(() => dedupe.store.claim(key, owner, dedupe.ttlMs));
+  const settled = await withDeadline(claim, Math.min(dedupe.storeTimeoutMs, timeoutMs));
+  // Anything but a boolean is a broken store, not a verdict on the recall.
+  const claimed =
+    typeof settled === 'boolean' || settled === TIMED_OUT || settled instanceof Failure
+      ? settled
+      : new Failure(new TypeError(`claim() resolved ${typeof settled}, not a boolean`));
+  if (claimed === TIMED_OUT || claimed instanceof Failure) {
+    const why = claimed === TIMED_OUT ? 'did not answer in time' : 'failed';
+    // A claim that comes through after all must not hold off the retry this answer invites.
+    if (claimed === TIMED_OUT) {
+      void claim.then(async (late) => {
+        if (late === true) await release(dedupe, key, owner, 'claimed too late');
+      });
+    }
+    log('dedupe store %s for %s: %s', why, key, claimed === TIMED_OUT ? 'timeout' : describeCause(claimed.cause));
+    if (!dedupe.failOpen) return recallError('DEDUPE_UNAVAILABLE', `the dedupe store ${why}`);
+    return callListenersWithin(emitter, event, timeoutMs, deadline);
+  }
+  if (!claimed) {
+    log('recall %s is a duplicate', key);
+    report(emitter, 'duplicate', event);
+    return undefined;
+  }
+  const failure = await callListenersWithin(emitter, event, timeoutMs, deadline);
+  if (failure !== undefined) {
+    // Awaited while time is left, so the retry that a FAIL answer invites finds the key free.
+    const released = release(dedupe, key, owner, failure.code);
+    const left = deadline - Date.now();
+    if (left > 0) await withDeadline(released, left);
+  }
+  return failure;
+}
+
+/** `callListeners` with what is left of `timeoutMs` at `deadline`, as a promise. */
+function callListenersWithin(
+  emitter: RecallEmitter,
+  event: RecallEvent,
+  timeoutMs: number,
+  deadline: number,
+): Promise<RecallWebhookError | undefined> {
+  return new Promise((resolve) => {
+    callListeners(emitter, event, timeoutMs, resolve, Math.max(1, deadline - Date.now()));
+  });
+}
+
+/** Releases a claim; a failure is logged, and the claim then lasts until its TTL. */
+async function release(dedupe: ResolvedDedupe, key: string, owner: string, why: string): Promise<void> {
+  const outcome = await attempt(() => dedupe.store.release(key, owner));
+  if (outcome instanceof Failure) log('dedupe release of %s (%s) failed: %s', key, why, describeCause(outcome.cause));
+  else log('dedupe claim on %s released (%s)', key, why);
+}

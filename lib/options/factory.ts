@@ -1,0 +1,64 @@
+import type { ResolvedConfig } from '../core/config.js';
+import { resolveConfig } from './resolve.js';
+import { configError } from './checks.js';
+import { describeCause, log } from '../log.js';
+import type { RecallWebhookOptions } from './options.js';
+
+/**
+ * Refuses a factory used as a handler itself: `app.use(recallWebhook)` or
+ * `http.createServer(recallNodeHandler)` calls it with a request, on the first request.
+ */
+export function rejectMisuse(factory: string, options: unknown): void {
+  const request =
+    typeof options === 'object' &&
+    options !== null &&
+    (options instanceof Request || ('socket' in options && 'headers' in options && 'method' in options));
+  if (request) {
+    throw configError(
+      `${factory} is a factory: use what it returns, ${factory}({ sdkAppId: ... }), not ${factory} itself.`,
+    );
+  }
+}
+
+/** What every adapter's factory does first: check for misuse, then resolve the shared options once. */
+export function createConfig(factory: string, options: RecallWebhookOptions): ResolvedConfig {
+  rejectMisuse(factory, options);
+  const config = resolveConfig(options);
+  log(
+    '%s created for SdkAppid %s; %s',
+    factory,
+    [...config.sdkAppIds].join(', '),
+    config.verifySign === undefined
+      ? 'UNSIGNED: allowUnsigned is set, so Sign and RequestTime are not checked'
+      : 'Sign and RequestTime required',
+  );
+  return config;
+}
+
+/** An adapter's own function option, checked at creation. */
+export function functionOption<F>(name: string, value: F | undefined, fallback: F): F {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') throw configError(`\`${name}\` must be a function.`);
+  return value;
+}
+
+/**
+ * An adapter's `remoteAddress` option, checked at creation, as a function that never throws: the
+ * app's code may throw or return anything, and anything but a string is no address (so a peer
+ * that `allowFrom` would have to check is refused).
+ */
+export function addressOption<A extends unknown[]>(
+  value: ((...args: A) => string | null | undefined) | undefined,
+): ((...args: A) => string | undefined) | undefined {
+  const read = functionOption('remoteAddress', value, undefined);
+  if (read === undefined) return undefined;
+  return (...args) => {
+    try {
+      const address: unknown = read(...args);
+      return typeof address === 'string' ? address : undefined;
+    } catch (cause) {
+      log('remoteAddress threw, so the address is unknown: %s', describeCause(cause));
+      return undefined;
+    }
+  };
+}

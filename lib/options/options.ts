@@ -1,0 +1,152 @@
+import type { Ajv } from 'ajv';
+import type { DedupeStore } from '../core/config.js';
+import type { EmitterLike } from '../core/events.js';
+
+/** An SDKAppID, as a number (`1400000000`) or a string of digits (`'1400000000'`). */
+export type SdkAppId = number | string;
+
+/** A JSON Schema object, as ajv takes it. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * A schema that replaces a default one, or a function that receives a mutable copy of the default
+ * and returns the schema to use (the default itself is never changed).
+ */
+export type SchemaOverride = JsonSchema | ((defaults: Record<string, unknown>) => JsonSchema);
+
+/** Options of `recallWebhook(options)`. Read once, when the middleware is created. */
+export interface RecallWebhookOptions {
+  /**
+   * The app's SDKAppID, or a list of them for a backend that serves several apps. A callback whose
+   * `SdkAppid` is none of these is refused (`SDKAPPID_MISMATCH`): the protocol requires the app
+   * backend to check it.
+   * @example 1400000000
+   */
+  readonly sdkAppId: SdkAppId | readonly SdkAppId[];
+
+  /**
+   * The callback authentication token set in the Chat console (1 to 128 characters). Every
+   * callback must then carry `Sign` and `RequestTime`, and both are verified. Required unless
+   * `allowUnsigned` is `true`: `token: undefined` (an environment variable that is not set) is a
+   * `TypeError` at creation, never a receiver that silently accepts any caller.
+   * @example process.env.IM_CALLBACK_TOKEN
+   */
+  readonly token?: string | undefined;
+
+  /**
+   * Accepts callbacks that carry no `Sign`, for an app whose callback authentication is off in the
+   * Chat console. Anyone who can reach the URL can then send a recall; pair it with `allowFrom`.
+   * Giving both this and `token` is a `TypeError`.
+   * @default false
+   */
+  readonly allowUnsigned?: boolean | undefined;
+
+  /**
+   * Accepts callbacks only from these peers: IPv4 and IPv6 addresses and CIDR ranges (an IPv4
+   * entry also matches its IPv4-mapped IPv6 form, `::ffff:1.2.3.4`), or a function that returns
+   * `true` for an address to accept (synchronously; anything else, a throw included, refuses).
+   * Checked before authentication and before any of the body is read; a refused peer gets
+   * `ADDRESS_FORBIDDEN`. The address is Express's `req.ip` (so the app's `trust proxy` setting
+   * decides whether `X-Forwarded-For` counts), the socket's peer for `recallNodeHandler`, and what
+   * `remoteAddress` returns for `recallFetchHandler`. Tencent publishes its callback egress
+   * addresses through the REST API `v4/ConfigSvc/GetIPList`.
+   * @example ['183.192.202.0/25', '2402:4e00::/32']
+   * @default undefined (any address)
+   */
+  readonly allowFrom?: readonly string[] | ((address: string) => boolean) | undefined;
+
+  /**
+   * How far `RequestTime` may be from this server's clock, in seconds, either way. Tencent tells
+   * receivers to refuse a request more than one minute off. At most 600.
+   * @default 60
+   */
+  readonly toleranceSeconds?: number | undefined;
+
+  /**
+   * How long the answer waits for the `'recall'` listeners, in milliseconds, before answering FAIL
+   * (`LISTENER_TIMEOUT`); with `dedupe`, the store's claim counts within it. The Chat backend gives
+   * up after 2 seconds, so it is at most 2000, and best kept well below.
+   * @default 1500
+   */
+  readonly timeoutMs?: number | undefined;
+
+  /**
+   * How long the body may take to arrive, in milliseconds, once the query is accepted
+   * (`BODY_TIMEOUT`). A callback body is a few hundred bytes; this stops a client that trickles
+   * bytes from holding the request. At most 2000: the Chat backend gives up after 2 seconds.
+   * @default 1000
+   */
+  readonly bodyTimeoutMs?: number | undefined;
+
+  /**
+   * The largest body accepted: a positive number of bytes, or a size with its unit, `b`, `kb`, `mb`
+   * or `gb` (1024-based), such as `'16kb'`. Enforced while the body streams in, whatever
+   * `Content-Length` says, and on a body a parser mounted earlier has read.
+   * @default '16kb'
+   */
+  readonly limit?: number | string | undefined;
+
+  /**
+   * Replaces the body schema (`recallBodySchema`). Pass a function to extend the default.
+   * @example (s) => ({ ...s, required: [...s.required, 'EventTime'], additionalProperties: false })
+   * @default recallBodySchema
+   */
+  readonly schema?: SchemaOverride | undefined;
+
+  /**
+   * Replaces the query schema (`recallQuerySchema`). Pass a function to extend the default.
+   * @default recallQuerySchema
+   */
+  readonly querySchema?: SchemaOverride | undefined;
+
+  /**
+   * The Ajv instance that compiles both schemas, for schemas that need formats or keywords of
+   * your own (e.g. an instance with `ajv-formats` added).
+   * @default a new `Ajv` shared by all middleware created without this option
+   */
+  readonly ajv?: Ajv | undefined;
+
+  /**
+   * The `EventEmitter` to emit on, if the app has its own. It is returned as `events`.
+   * @default a new `EventEmitter`
+   */
+  readonly emitter?: EmitterLike | undefined;
+
+  /**
+   * Handles each recall once when it arrives more than once: the Chat backend retrying on timeout,
+   * or copies reaching several instances of the app. A recall is known by its `SdkAppid` and
+   * `MsgKey` (a message is recalled only once). A duplicate is answered OK and emitted as
+   * `'duplicate'`, not `'recall'`.
+   * @example { store: redisStore(client) }
+   * @default undefined (every delivery is emitted as `'recall'`)
+   */
+  readonly dedupe?: DedupeOptions | undefined;
+}
+
+/** Options of `dedupe`. */
+export interface DedupeOptions {
+  /** Where claims are kept: `memoryStore()` for one instance, `redisStore(client)` for several. */
+  readonly store: DedupeStore;
+
+  /**
+   * How long a handled recall is remembered, in seconds. Retries follow a timeout within seconds;
+   * an hour covers them many times over and keeps a busy app's store small.
+   * @default 3600
+   */
+  readonly ttlSeconds?: number | undefined;
+
+  /**
+   * What happens when the store fails or does not answer within `storeTimeoutMs`: `false` answers
+   * FAIL (`DEDUPE_UNAVAILABLE`) and emits nothing, so a recall is never handled twice; `true`
+   * emits `'recall'` anyway, so a recall is never missed while the store is down.
+   * @default false
+   */
+  readonly failOpen?: boolean | undefined;
+
+  /**
+   * How long a claim may take, in milliseconds, before the store counts as failed. It is part of
+   * `timeoutMs`: the listeners get what is left.
+   * @default 500
+   */
+  readonly storeTimeoutMs?: number | undefined;
+}

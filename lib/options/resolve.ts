@@ -1,0 +1,209 @@
+import type { Ajv } from 'ajv';
+import { addressMatcher } from './address.js';
+import { configError, describe, hasMethods, nonNegative, rejectUnknownOptions, resolveTimeout } from './checks.js';
+import { describeCause, log } from '../log.js';
+import { createEmitter, type RecallEmitter } from '../core/events.js';
+import { type RecallWebhookOptions, type DedupeOptions } from './options.js';
+import { recallBodySchema, recallQuerySchema } from '../protocol/schemas.js';
+import { compileSchema, defaultAjv, resolveSchema } from './schemas.js';
+import { signatureVerifier, type SignatureVerifier } from '../protocol/signature.js';
+import type { DedupeStore, ResolvedConfig, ResolvedDedupe } from '../core/config.js';
+
+const DEFAULTS = {
+  toleranceSeconds: 60,
+  timeoutMs: 1500,
+  bodyTimeoutMs: 1000,
+  limit: '16kb',
+} as const;
+
+export const OPTION_NAMES = [
+  'sdkAppId',
+  'token',
+  'allowUnsigned',
+  'allowFrom',
+  'toleranceSeconds',
+  'timeoutMs',
+  'bodyTimeoutMs',
+  'limit',
+  'schema',
+  'querySchema',
+  'ajv',
+  'emitter',
+  'dedupe',
+] as const satisfies readonly (keyof RecallWebhookOptions)[];
+
+// Tencent's token is 1 to 128 characters (Chat console, callback authentication).
+const MAX_TOKEN_LENGTH = 128;
+// Tencent's window is one minute either way; ten times that still refuses a URL captured long ago.
+const MAX_TOLERANCE_SECONDS = 600;
+
+/** Checks the options and turns them into a `ResolvedConfig`. Throws a `TypeError` that says how to fix a mistake. */
+export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
+  // Checked as unknown: JavaScript callers get no help from the types.
+  const given: unknown = options;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw configError('recallWebhook(options) needs an options object, e.g. recallWebhook({ sdkAppId: 1400000000 }).');
+  }
+  rejectUnknownOptions(options, OPTION_NAMES);
+  const ajv: unknown = options.ajv ?? defaultAjv();
+  if (!hasMethods(ajv, ['compile'])) {
+    throw configError('`ajv` must be an Ajv instance, e.g. new Ajv().');
+  }
+  const compiler = ajv as Ajv;
+  return {
+    sdkAppIds: resolveSdkAppIds(options.sdkAppId),
+    verifySign: resolveVerifier(options.token, options.allowUnsigned),
+    allowFrom: resolveAllowFrom(options.allowFrom),
+    toleranceMs: resolveTolerance(options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
+    timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
+    bodyTimeoutMs: resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs),
+    limitBytes: resolveLimit(options.limit ?? DEFAULTS.limit),
+    validateQuery: compileSchema(
+      compiler,
+      'querySchema',
+      resolveSchema('querySchema', options.querySchema, recallQuerySchema),
+    ),
+    validateBody: compileSchema(compiler, 'schema', resolveSchema('schema', options.schema, recallBodySchema)),
+    emitter: resolveEmitter(options.emitter),
+    dedupe: resolveDedupe(options.dedupe),
+  };
+}
+
+function resolveSdkAppIds(option: unknown): ReadonlySet<string> {
+  const hint = 'Set `sdkAppId` to the SDKAppID of your app in the Chat console, e.g. { sdkAppId: 1400000000 }.';
+  if (option === undefined || option === null) throw configError(`\`sdkAppId\` is required. ${hint}`);
+  const list: readonly unknown[] = Array.isArray(option) ? option : [option];
+  if (list.length === 0) throw configError(`\`sdkAppId\` is an empty list. ${hint}`);
+  return new Set(list.map((id) => canonicalSdkAppId(id, hint)));
+}
+
+// The query carries SdkAppid as digits; events give it as a number, so it must be a safe integer.
+function canonicalSdkAppId(id: unknown, hint: string): string {
+  const why = sdkAppIdProblem(id);
+  if (why !== undefined) throw configError(`\`sdkAppId\` ${describe(id)} ${why}. ${hint}`);
+  return String(id);
+}
+
+function sdkAppIdProblem(id: unknown): string | undefined {
+  const tooLarge = `is larger than JavaScript's largest safe integer (${String(Number.MAX_SAFE_INTEGER)}), so no event could carry it as a number; SDKAppIDs have 10 digits`;
+  if (typeof id === 'number') {
+    if (!Number.isInteger(id)) return 'is not a whole number';
+    if (id <= 0) return 'is not positive';
+    return Number.isSafeInteger(id) ? undefined : tooLarge;
+  }
+  if (typeof id !== 'string') return 'is not a number or a string of digits';
+  if (!/^[0-9]+$/.test(id)) return 'is not a whole number written in digits';
+  if (id.startsWith('0')) return 'starts with 0, so it is not how the query writes an SDKAppID';
+  return Number.isSafeInteger(Number(id)) ? undefined : tooLarge;
+}
+
+function resolveVerifier(token: unknown, allowUnsigned: unknown): SignatureVerifier | undefined {
+  if (allowUnsigned !== undefined && typeof allowUnsigned !== 'boolean') {
+    throw configError('`allowUnsigned` must be true or false.');
+  }
+  if (token === undefined) {
+    if (allowUnsigned === true) return undefined;
+    throw configError(
+      '`token` is missing. Pass the callback authentication token from the Chat console, e.g. ' +
+        '{ token: process.env.IM_CALLBACK_TOKEN } (check that the variable is set), or, only if ' +
+        'authentication is off in the console, { allowUnsigned: true } to accept unsigned callbacks.',
+    );
+  }
+  if (allowUnsigned === true) {
+    throw configError(
+      '`token` and `allowUnsigned: true` contradict each other: with a token, every callback is signed.',
+    );
+  }
+  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+    throw configError('`token` must be the callback authentication token from the Chat console (1 to 128 characters).');
+  }
+  return signatureVerifier(token);
+}
+
+function resolveAllowFrom(option: unknown): ((address: string | undefined) => boolean) | undefined {
+  if (option === undefined) return undefined;
+  const check =
+    typeof option === 'function' ? (option as (address: string) => unknown) : addressMatcher(option as string[]);
+  // The app's function may throw or return anything: only `true` lets a peer in.
+  return (address) => {
+    if (address === undefined) return false;
+    try {
+      return check(address) === true;
+    } catch (cause) {
+      log('allowFrom threw for %s, so it is refused: %s', address, describeCause(cause));
+      return false;
+    }
+  };
+}
+
+function resolveTolerance(value: unknown): number {
+  const seconds = nonNegative('toleranceSeconds', value);
+  if (seconds > MAX_TOLERANCE_SECONDS) {
+    throw configError(
+      `\`toleranceSeconds\` is at most ${String(MAX_TOLERANCE_SECONDS)}, got ${describe(value)}: Tencent's rule is 60, and a ` +
+        'wider window lets a captured callback URL be used for longer. Synchronise the clock (NTP) instead.',
+    );
+  }
+  return seconds;
+}
+
+const SIZE = /^([0-9]+(?:\.[0-9]+)?) ?(b|kb|mb|gb)$/i;
+const UNITS: Readonly<Record<string, number>> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+// A size needs its unit: `'16k'` read as 16 bytes (what a lenient parser does) would refuse every callback.
+function resolveLimit(value: unknown): number {
+  const size = typeof value === 'string' ? SIZE.exec(value.trim()) : null;
+  const parsed =
+    size === null ? value : Math.floor(Number(size[1]) * (UNITS[(size[2] ?? '').toLowerCase()] ?? Number.NaN));
+  if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 1) {
+    throw configError(
+      `\`limit\` must be a positive number of bytes or a size with its unit (b, kb, mb, gb) such as '16kb', got ${describe(value)}.`,
+    );
+  }
+  return parsed;
+}
+
+function resolveEmitter(emitter: unknown): RecallEmitter {
+  if (emitter === undefined) return createEmitter();
+  if (!hasMethods(emitter, ['on', 'emit', 'rawListeners', 'listenerCount'])) {
+    throw configError('`emitter` must be an EventEmitter (from node:events).');
+  }
+  return emitter as RecallEmitter;
+}
+
+const DEDUPE_DEFAULTS = { ttlSeconds: 3600, failOpen: false, storeTimeoutMs: 500 } as const;
+
+const DEDUPE_OPTION_NAMES = [
+  'store',
+  'ttlSeconds',
+  'failOpen',
+  'storeTimeoutMs',
+] as const satisfies readonly (keyof DedupeOptions)[];
+
+export function resolveDedupe(option: DedupeOptions | undefined): ResolvedDedupe | undefined {
+  if (option === undefined) return undefined;
+  const given: unknown = option;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw configError('`dedupe` must be an object such as { store: memoryStore() }.');
+  }
+  rejectUnknownOptions(option, DEDUPE_OPTION_NAMES, 'dedupe.');
+  const ttlSeconds = nonNegative('dedupe.ttlSeconds', option.ttlSeconds ?? DEDUPE_DEFAULTS.ttlSeconds);
+  if (ttlSeconds === 0) throw configError('`dedupe.ttlSeconds` must be more than 0.');
+  const failOpen: unknown = option.failOpen ?? DEDUPE_DEFAULTS.failOpen;
+  if (typeof failOpen !== 'boolean') throw configError('`dedupe.failOpen` must be true or false.');
+  return {
+    store: resolveStore(option.store),
+    ttlMs: Math.ceil(ttlSeconds * 1000),
+    failOpen,
+    storeTimeoutMs: resolveTimeout('dedupe.storeTimeoutMs', option.storeTimeoutMs ?? DEDUPE_DEFAULTS.storeTimeoutMs),
+  };
+}
+
+function resolveStore(store: unknown): DedupeStore {
+  if (!hasMethods(store, ['claim', 'release'])) {
+    throw configError(
+      '`dedupe.store` must be a store with claim() and release(), such as memoryStore() or redisStore(client).',
+    );
+  }
+  return store as DedupeStore;
+}

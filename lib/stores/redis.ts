@@ -1,0 +1,80 @@
+import { configError } from '../options/checks.js';
+import type { DedupeStore } from '../core/config.js';
+
+/** A node-redis client: `createClient()` of the `redis` package (v4 or later; not `createCluster()`). */
+export interface NodeRedisClientLike {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** An ioredis client: `new Redis()` of the `ioredis` package (v5). */
+export interface IORedisClientLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+export type RedisClientLike = NodeRedisClientLike | IORedisClientLike;
+
+/** Options of `redisStore(client, options)`. */
+export interface RedisStoreOptions {
+  /**
+   * Put before every key, so that the claims are easy to find and do not collide with the app's
+   * own keys. A key is the prefix, the `SdkAppid`, a colon and the `MsgKey`.
+   * @default 'tcrw:recall:'
+   */
+  readonly prefix?: string | undefined;
+}
+
+const DEFAULT_PREFIX = 'tcrw:recall:';
+
+// Deletes the key only while it still holds this owner's value: a claim that expired and was
+// taken by another instance meanwhile must stay. A script, so that the check and the delete are
+// one atomic step (the pattern of the Redis documentation of SET, "Patterns").
+const RELEASE_SCRIPT =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+
+/**
+ * A store in Redis, shared by every instance of the app: of copies of one recall that reach
+ * several instances at once, exactly one is handled. A claim is one atomic `SET key owner NX PX
+ * ttl`; Redis expires it, so nothing here keeps state. Takes the app's connected client, of
+ * `redis` (node-redis) or `ioredis`; neither package is loaded by this one.
+ *
+ * Commands wait in the client's offline queue while Redis is down, and a claim that does not come
+ * back within the dedupe `storeTimeoutMs` counts as a store failure. A client created with
+ * `disableOfflineQueue: true` (node-redis) or `enableOfflineQueue: false` (ioredis) fails at once
+ * instead.
+ *
+ * @example
+ * const client = await createClient({ url: process.env.REDIS_URL }).connect();
+ * recallWebhook({ sdkAppId: 1400000000, dedupe: { store: redisStore(client) } });
+ */
+export function redisStore(client: RedisClientLike, options: RedisStoreOptions = {}): DedupeStore {
+  const run = commandRunner(client);
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (typeof prefix !== 'string') throw configError('redisStore: `prefix` must be a string.');
+  return {
+    async claim(key, owner, ttlMs) {
+      // PX takes whole milliseconds of at least 1.
+      const ttl = String(Math.max(1, Math.ceil(ttlMs)));
+      return (await run(['SET', prefix + key, owner, 'PX', ttl, 'NX'])) === 'OK';
+    },
+    async release(key, owner) {
+      await run(['EVAL', RELEASE_SCRIPT, '1', prefix + key, owner]);
+    },
+  };
+}
+
+type Run = (args: string[]) => Promise<unknown>;
+
+// The two clients' ways of sending a raw command, told apart once: ioredis has `call`, node-redis
+// has `sendCommand` taking the command as one array (ioredis's `sendCommand` takes a Command).
+function commandRunner(client: unknown): Run {
+  if (typeof client === 'object' && client !== null) {
+    const { call, sendCommand } = client as Partial<IORedisClientLike & NodeRedisClientLike>;
+    if (typeof call === 'function') {
+      return ([command = '', ...args]) => call.call(client, command, ...args);
+    }
+    if (typeof sendCommand === 'function') return (args) => sendCommand.call(client, args);
+  }
+  throw configError(
+    'redisStore(client) needs a connected Redis client: createClient() of `redis`, or new Redis() of `ioredis`.',
+  );
+}
