@@ -60,7 +60,7 @@ function coreDecisionNs(): number {
     for (let i = 0; i < calls; i++) {
       const now = new Date();
       const first = decideQuery(config, head, now.getTime());
-      if (first.kind !== 'read' || decideBody(config, first.context, body, now).kind !== 'recall') {
+      if (first.kind !== 'read' || decideBody(first.context, body, now).kind !== 'recall') {
         throw new Error('the decision was not a recall');
       }
     }

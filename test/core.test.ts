@@ -1,12 +1,7 @@
 import { expect } from 'chai';
 import { resolveConfig } from '../lib/options/resolve.js';
-import {
-  decideBody,
-  decideQuery,
-  type BodyInput,
-  type CallbackContext,
-  type RequestHead,
-} from '../lib/core/decide.js';
+import { decideBody, decideQuery, type BodyInput, type CallbackContext, type RequestHead } from '../lib/core/decide.js';
+import type { ResolvedConfig } from '../lib/core/config.js';
 import type { RecallWebhookOptions } from '../lib/options/options.js';
 import { RECALL_COMMAND } from '../lib/protocol/commands.js';
 import {
@@ -35,10 +30,16 @@ function head(method: string | undefined, url: string): RequestHead {
   return { method, url, remoteAddress: PEER };
 }
 
-const CONTEXT: CallbackContext = {
+/** The context the query step gives a callback of the sample query, to a receiver of `resolved`. */
+function contextOf(resolved: ResolvedConfig): CallbackContext {
+  const command = resolved.commands.get(RECALL_COMMAND);
+  if (command === undefined) throw new Error('the one-to-one recall is not among the commands');
+  return { ...CONTEXT_FIELDS, command };
+}
+
+const CONTEXT_FIELDS = {
   remoteAddress: PEER,
   sdkAppId: SDK_APP_ID,
-  command: RECALL_COMMAND,
   clientIp: '127.0.0.1',
   optPlatform: 'RESTAPI',
   requestTime: undefined,
@@ -60,7 +61,7 @@ function queryOutcome(parts: QueryParts, options: Partial<RecallWebhookOptions> 
 }
 
 function bodyOutcome(body: BodyInput, options: Partial<RecallWebhookOptions> = {}): string {
-  return outcome(decideBody(config(options), CONTEXT, body, NOW));
+  return outcome(decideBody(contextOf(config(options)), body, NOW));
 }
 
 const text = (value: unknown): BodyInput => ({ text: JSON.stringify(value) });
@@ -115,8 +116,9 @@ describe('core', () => {
     });
 
     it('should read the context of an unsigned callback when no token is configured', () => {
-      const decision = decideQuery(config(), head('POST', callbackUrl()), NOW.getTime());
-      expect(decision).to.deep.equal({ kind: 'read', context: CONTEXT });
+      const resolved = config();
+      const decision = decideQuery(resolved, head('POST', callbackUrl()), NOW.getTime());
+      expect(decision).to.deep.equal({ kind: 'read', context: contextOf(resolved) });
     });
 
     it('should ignore Sign and RequestTime when no token is configured', () => {
@@ -172,9 +174,12 @@ describe('core', () => {
 
   describe('decideBody()', () => {
     it('should make an event of the documented sample with UnreadMsgNum', () => {
-      const decision = decideBody(config(), CONTEXT, text(SAMPLE_WITH_UNREAD), NOW);
+      const context = contextOf(config());
+      const decision = decideBody(context, text(SAMPLE_WITH_UNREAD), NOW);
       expect(decision).to.deep.equal({
         kind: 'recall',
+        command: context.command,
+        messageKey: SAMPLE_WITH_UNREAD.MsgKey,
         event: {
           body: SAMPLE_WITH_UNREAD,
           remoteAddress: PEER,
@@ -190,7 +195,7 @@ describe('core', () => {
     });
 
     it('should give the documented sample EventTime as a Date', () => {
-      const decision = decideBody(config(), CONTEXT, text(SAMPLE_WITH_EVENT_TIME), NOW);
+      const decision = decideBody(contextOf(config()), text(SAMPLE_WITH_EVENT_TIME), NOW);
       expect(decision.kind === 'recall' && decision.event.eventTime?.toISOString()).to.equal(
         '2022-12-09T08:26:54.123Z',
       );
@@ -198,8 +203,7 @@ describe('core', () => {
 
     it('should give an EventTime sent as a numeric string as a Date too', () => {
       const decision = decideBody(
-        config(),
-        CONTEXT,
+        contextOf(config()),
         text({ ...SAMPLE_WITH_EVENT_TIME, EventTime: '1670574414123' }),
         NOW,
       );
@@ -213,7 +217,7 @@ describe('core', () => {
         { parsed: JSON.parse(SAMPLE_BODY_TEXT) },
       ];
       for (const input of inputs) {
-        const decision = decideBody(config(), CONTEXT, input, NOW);
+        const decision = decideBody(contextOf(config()), input, NOW);
         expect(decision.kind === 'recall' && decision.event.body, Object.keys(input)[0]).to.deep.equal(
           SAMPLE_WITH_UNREAD,
         );
@@ -222,8 +226,7 @@ describe('core', () => {
 
     it('should read UTF-8 account names', () => {
       const decision = decideBody(
-        config(),
-        CONTEXT,
+        contextOf(config()),
         { bytes: Buffer.from(JSON.stringify({ ...SAMPLE_WITH_UNREAD, From_Account: '小明' })) },
         NOW,
       );
@@ -231,7 +234,7 @@ describe('core', () => {
     });
 
     it('should keep fields it does not know', () => {
-      const decision = decideBody(config(), CONTEXT, text({ ...SAMPLE_WITH_UNREAD, CloudCustomData: 'x' }), NOW);
+      const decision = decideBody(contextOf(config()), text({ ...SAMPLE_WITH_UNREAD, CloudCustomData: 'x' }), NOW);
       expect(decision.kind === 'recall' && decision.event.body.CloudCustomData).to.equal('x');
     });
 
@@ -277,7 +280,7 @@ describe('core', () => {
     });
 
     it('should refuse a body the schema refuses with BODY_INVALID, saying which field', () => {
-      const decision = decideBody(config(), CONTEXT, text({ ...SAMPLE_WITH_UNREAD, MsgKey: 7 }), NOW);
+      const decision = decideBody(contextOf(config()), text({ ...SAMPLE_WITH_UNREAD, MsgKey: 7 }), NOW);
       expect(outcome(decision)).to.equal('BODY_INVALID');
       expect(decision.kind === 'reject' && decision.error.message).to.equal('body.MsgKey must be string');
     });
@@ -328,8 +331,7 @@ describe('core', () => {
         head('POST', callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
         NOW.getTime(),
       );
-      const second =
-        first.kind === 'read' ? decideBody(config(), first.context, { text: SAMPLE_BODY_TEXT }, NOW) : first;
+      const second = first.kind === 'read' ? decideBody(first.context, { text: SAMPLE_BODY_TEXT }, NOW) : first;
       expect(second.kind === 'recall' && second.event.requestTime).to.equal(SIGN_VECTOR.requestTime);
     });
   });

@@ -3,7 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { callListeners, report } from '../lib/core/listeners.js';
 import { recallError, type RecallWebhookError } from '../lib/core/errors.js';
 import { createEmitter, type RecallEmitter, type RecallEvent } from '../lib/core/events.js';
-import { SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
+import type { Recall } from '../lib/core/decide.js';
+import { resolveConfig } from '../lib/options/resolve.js';
+import { RECALL_COMMAND } from '../lib/protocol/commands.js';
+import { receiverOptions, SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
 import { captureLog } from './helpers/log.js';
 import { FAILURES, THROWABLES } from './fixtures/throwables.js';
 import { EventEmitter } from 'node:events';
@@ -21,8 +24,14 @@ const EVENT: RecallEvent = {
   receivedAt: new Date(0),
 };
 
+const COMMAND = resolveConfig(receiverOptions()).commands.get(RECALL_COMMAND);
+if (COMMAND === undefined) throw new Error('the one-to-one recall is not among the commands');
+
+/** The sample, as the body step passes it on. */
+const RECALL: Recall = { command: COMMAND, messageKey: SAMPLE_WITH_UNREAD.MsgKey, event: EVENT };
+
 /** callListeners() as a promise of what it calls back with. */
-function call(...args: [RecallEmitter, RecallEvent, number]): Promise<RecallWebhookError | undefined> {
+function call(...args: [RecallEmitter, Recall, number]): Promise<RecallWebhookError | undefined> {
   return new Promise((resolve) => {
     callListeners(...args, resolve);
   });
@@ -33,17 +42,17 @@ function timeoutCount(): number {
 }
 
 describe('dispatch', () => {
-  describe('call()', () => {
+  describe('callListeners()', () => {
     it('should call back at once, in the same turn, when no listener returns a promise', () => {
       const emitter = createEmitter();
       emitter.on('recall', () => 'done');
       const results: unknown[] = [];
-      callListeners(emitter, EVENT, 100, (failure) => results.push(failure));
+      callListeners(emitter, RECALL, 100, (failure) => results.push(failure));
       expect(results).to.deep.equal([undefined]);
     });
 
     it('should succeed with no listeners', async () => {
-      expect(await call(createEmitter(), EVENT, 100)).to.equal(undefined);
+      expect(await call(createEmitter(), RECALL, 100)).to.equal(undefined);
     });
 
     it('should give every listener the event', async () => {
@@ -51,7 +60,7 @@ describe('dispatch', () => {
       const seen: RecallEvent[] = [];
       emitter.on('recall', (event) => seen.push(event));
       emitter.on('recall', (event) => seen.push(event));
-      expect(await call(emitter, EVENT, 100)).to.equal(undefined);
+      expect(await call(emitter, RECALL, 100)).to.equal(undefined);
       expect(seen).to.deep.equal([EVENT, EVENT]);
     });
 
@@ -62,7 +71,7 @@ describe('dispatch', () => {
         await sleep(30);
         steps.push('listener done');
       });
-      await call(emitter, EVENT, 1000);
+      await call(emitter, RECALL, 1000);
       steps.push('delivered');
       expect(steps).to.deep.equal(['listener done', 'delivered']);
     });
@@ -77,7 +86,7 @@ describe('dispatch', () => {
       emitter.on('recall', () => {
         laterCalled = true;
       });
-      const failure = await call(emitter, EVENT, 100);
+      const failure = await call(emitter, RECALL, 100);
       expect(failure?.code).to.equal('LISTENER_FAILED');
       expect(failure?.cause).to.equal(cause);
       expect(laterCalled).to.equal(true);
@@ -93,7 +102,7 @@ describe('dispatch', () => {
       });
       let failure: Awaited<ReturnType<typeof call>>;
       const unhandled = await unhandledDuring(async () => {
-        failure = await call(emitter, EVENT, 1000);
+        failure = await call(emitter, RECALL, 1000);
       });
       expect(failure?.code).to.equal('LISTENER_FAILED');
       expect(failure?.message).to.equal('2 recall listeners failed');
@@ -105,7 +114,7 @@ describe('dispatch', () => {
       const emitter = createEmitter();
       emitter.on('recall', () => new Promise(() => undefined));
       const started = process.hrtime.bigint();
-      const failure = await call(emitter, EVENT, 50);
+      const failure = await call(emitter, RECALL, 50);
       const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
       expect(failure?.code).to.equal('LISTENER_TIMEOUT');
       expect(failure?.message).to.equal('listeners did not finish within 50 ms');
@@ -118,10 +127,10 @@ describe('dispatch', () => {
       const before = timeoutCount();
       const quick = createEmitter();
       quick.on('recall', async () => sleep(1));
-      await call(quick, EVENT, 60_000);
+      await call(quick, RECALL, 60_000);
       const stuck = createEmitter();
       stuck.on('recall', () => new Promise(() => undefined));
-      await call(stuck, EVENT, 10);
+      await call(stuck, RECALL, 10);
       expect(timeoutCount()).to.equal(before);
     });
 
@@ -133,7 +142,7 @@ describe('dispatch', () => {
       });
       let failure: Awaited<ReturnType<typeof call>>;
       const unhandled = await unhandledDuring(async () => {
-        failure = await call(emitter, EVENT, 5);
+        failure = await call(emitter, RECALL, 5);
         await sleep(50);
       });
       expect(failure?.code).to.equal('LISTENER_TIMEOUT');
@@ -146,8 +155,8 @@ describe('dispatch', () => {
       emitter.once('recall', () => {
         calls += 1;
       });
-      await call(emitter, EVENT, 100);
-      await call(emitter, EVENT, 100);
+      await call(emitter, RECALL, 100);
+      await call(emitter, RECALL, 100);
       expect(calls).to.equal(1);
       expect(emitter.listenerCount('recall')).to.equal(0);
     });
@@ -158,7 +167,7 @@ describe('dispatch', () => {
       emitter.on('recall', function (this: unknown) {
         receivers.push(this);
       });
-      await call(emitter, EVENT, 100);
+      await call(emitter, RECALL, 100);
       expect(receivers).to.have.lengthOf(1);
       expect(receivers[0]).to.equal(emitter);
     });

@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import type { CommandDefinition } from '../protocol/commands.js';
 import type { SignatureVerifier } from '../protocol/signature.js';
 import type { RecallEmitter } from './events.js';
 
@@ -18,10 +19,17 @@ export interface ResolvedConfig {
   readonly bodyTimeoutMs: number;
   readonly limitBytes: number;
   readonly validateQuery: ValidateFunction;
-  readonly validateBody: ValidateFunction;
+  /** The commands this receiver answers, by `CallbackCommand`; every other command is passed on. */
+  readonly commands: ReadonlyMap<string, ResolvedCommand>;
   readonly emitter: RecallEmitter;
   /** Where claims on recalls are kept; undefined when every delivery is emitted. */
   readonly dedupe: ResolvedDedupe | undefined;
+}
+
+/** A command this receiver answers, with its body schema compiled. */
+export interface ResolvedCommand {
+  readonly definition: CommandDefinition;
+  readonly validateBody: ValidateFunction;
 }
 
 /** The `dedupe` option, checked and with its defaults. */

@@ -1,10 +1,10 @@
 import type { ErrorObject } from 'ajv';
-import type { ResolvedConfig } from './config.js';
+import type { ResolvedCommand, ResolvedConfig } from './config.js';
 import { recallError, type RecallWebhookError } from './errors.js';
 import { type RecallEvent } from './events.js';
 import { findUnsafeText, parseJson } from '../protocol/json.js';
 import { canonicalPlatform, MAX_PARAMETERS, parseQuery, single, type RawQuery } from '../protocol/query.js';
-import { RECALL_COMMAND, type RecallBody } from '../protocol/commands.js';
+import type { RecallBody } from '../protocol/commands.js';
 import { type SignatureVerifier } from '../protocol/signature.js';
 
 // The protocol's decisions, as pure functions of the request's parts and the time: no streams, no
@@ -14,7 +14,7 @@ import { type SignatureVerifier } from '../protocol/signature.js';
 export interface CallbackContext {
   readonly remoteAddress: string | undefined;
   readonly sdkAppId: number;
-  readonly command: string;
+  readonly command: ResolvedCommand;
   readonly clientIp: string | undefined;
   readonly optPlatform: string | undefined;
   readonly requestTime: number | undefined;
@@ -30,9 +30,15 @@ export type QueryDecision =
 /** A body, however the framework has it: raw bytes, text, or already parsed by a body parser. */
 export type BodyInput = { readonly bytes: Uint8Array } | { readonly text: string } | { readonly parsed: unknown };
 
+/** A valid, authentic callback: `event` is emitted as its command's event; `messageKey` names the recalled message. */
+export interface Recall {
+  readonly command: ResolvedCommand;
+  readonly messageKey: string;
+  readonly event: RecallEvent;
+}
+
 export type BodyDecision =
-  | { readonly kind: 'reject'; readonly error: RecallWebhookError }
-  | { readonly kind: 'recall'; readonly event: RecallEvent };
+  { readonly kind: 'reject'; readonly error: RecallWebhookError } | ({ readonly kind: 'recall' } & Recall);
 
 /** What is known of a request before its body is read. */
 export interface RequestHead {
@@ -52,7 +58,8 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   const { query, complete } = parseQuery(head.url);
   // One callback URL receives every command the app enables, told apart by CallbackCommand; the
   // others are handed on whoever sent them, so allowFrom guards this receiver, not the path.
-  if (!namesRecallCommand(query)) return { kind: 'pass', reason: 'not a recall callback' };
+  const command = commandOf(config, query);
+  if (command === undefined) return { kind: 'pass', reason: 'not a recall callback' };
   if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
     return reject('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
   }
@@ -76,7 +83,7 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
     context: {
       remoteAddress: head.remoteAddress,
       sdkAppId: Number(sdkAppid),
-      command: RECALL_COMMAND,
+      command,
       clientIp: single(query, 'ClientIP'),
       optPlatform: single(query, 'OptPlatform'),
       requestTime,
@@ -84,11 +91,16 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   };
 }
 
-// A repeated CallbackCommand that includes this command is still claimed, so that it is refused
+// A repeated CallbackCommand that includes one of ours is still claimed, so that it is refused
 // here instead of reaching a handler that reads only one of its values.
-function namesRecallCommand(query: RawQuery): boolean {
-  const command = query.CallbackCommand;
-  return command === RECALL_COMMAND || (Array.isArray(command) && command.includes(RECALL_COMMAND));
+function commandOf(config: ResolvedConfig, query: RawQuery): ResolvedCommand | undefined {
+  const named = query.CallbackCommand;
+  if (typeof named === 'string') return config.commands.get(named);
+  for (const each of named ?? []) {
+    const command = config.commands.get(each);
+    if (command !== undefined) return command;
+  }
+  return undefined;
 }
 
 // JSON is UTF-8 (RFC 8259); replacing invalid bytes with U+FFFD would make two different MsgKeys
@@ -96,12 +108,7 @@ function namesRecallCommand(query: RawQuery): boolean {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decides on the body of a callback whose query was accepted, and builds the event. */
-export function decideBody(
-  config: ResolvedConfig,
-  context: CallbackContext,
-  input: BodyInput,
-  receivedAt: Date,
-): BodyDecision {
+export function decideBody(context: CallbackContext, input: BodyInput, receivedAt: Date): BodyDecision {
   let value: unknown;
   if ('parsed' in input) {
     value = input.parsed;
@@ -130,41 +137,38 @@ export function decideBody(
     );
   }
   if (unsafe !== undefined) return reject('BODY_FORBIDDEN_KEY', `body holds the key "${unsafe.key}"`);
-  if (!config.validateBody(value))
-    return reject('BODY_INVALID', describeFirstError('body', config.validateBody.errors));
-  // A replaced schema may allow more, but the event needs an object whose command matches and
-  // whose MsgKey names the message (it is what the listeners and dedupe know the recall by).
-  if (!isRecallBodyShape(value)) {
+  const { definition, validateBody } = context.command;
+  if (!validateBody(value)) return reject('BODY_INVALID', describeFirstError('body', validateBody.errors));
+  // A replaced schema may allow more, but the event needs an object whose command matches, and
+  // the message it recalls: what the listeners, the log and dedupe know the recall by.
+  const messageKey = isObject(value) ? definition.messageKey(value) : undefined;
+  if (!isObject(value) || typeof value.CallbackCommand !== 'string' || messageKey === undefined) {
     return reject('BODY_INVALID', 'body must be a JSON object with a CallbackCommand and a non-empty MsgKey');
   }
-  if (value.CallbackCommand !== context.command) {
+  if (value.CallbackCommand !== definition.command) {
     return reject('COMMAND_MISMATCH', 'body CallbackCommand differs from the query');
   }
+  const body = value as RecallBody;
   return {
     kind: 'recall',
+    command: context.command,
+    messageKey,
     event: {
-      body: value,
+      body,
       remoteAddress: context.remoteAddress,
       sdkAppId: context.sdkAppId,
       clientIp: context.clientIp,
       optPlatform: context.optPlatform,
       platform: canonicalPlatform(context.optPlatform),
       requestTime: context.requestTime,
-      eventTime: toDate(value.EventTime),
+      eventTime: toDate(body.EventTime),
       receivedAt,
     },
   };
 }
 
-function isRecallBodyShape(value: unknown): value is RecallBody {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    typeof (value as RecallBody).CallbackCommand === 'string' &&
-    typeof (value as RecallBody).MsgKey === 'string' &&
-    (value as RecallBody).MsgKey !== ''
-  );
+function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // EventTime is milliseconds, as an integer or a numeric string (see recallBodySchema).

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { describeCause, log } from '../log.js';
 import type { ResolvedConfig, ResolvedDedupe } from './config.js';
 import { recallError, type RecallWebhookError } from './errors.js';
-import type { RecallEmitter, RecallEvent } from './events.js';
+import type { Recall } from './decide.js';
+import type { RecallEmitter } from './events.js';
 import { attempt, callListeners, Failure, report, TIMED_OUT, withDeadline, type Done } from './listeners.js';
 
 /**
@@ -14,38 +15,38 @@ import { attempt, callListeners, Failure, report, TIMED_OUT, withDeadline, type 
 export function callListenersOnce(
   config: ResolvedConfig,
   dedupe: ResolvedDedupe,
-  event: RecallEvent,
+  recall: Recall,
   done: Done<RecallWebhookError | undefined>,
 ): void {
-  void claimThenCall(config.emitter, dedupe, event, config.timeoutMs).then(done, (cause: unknown) => {
+  void claimThenCall(config.emitter, dedupe, recall, config.timeoutMs).then(done, (cause: unknown) => {
     done(recallError('INTERNAL_ERROR', 'the receiver failed', cause));
   });
 }
 
-// The longest MsgKey kept in a store key as it is. Tencent's look like `48374_2837546_1557481126`;
-// the default schema stops at 128 characters, but an app's own schema may allow any length.
-const MAX_KEPT_MSGKEY = 128;
+// The longest message key kept in a store key as it is. Tencent's MsgKeys look like
+// `48374_2837546_1557481126`; the default schema stops at 128 characters, but an app's own schema
+// may allow any length.
+const MAX_KEPT_KEY = 128;
 
 /**
- * The store key of a recall: a message is recalled only once, and MsgKey names it within its app.
- * A longer MsgKey is replaced by its SHA-256, so that what a claim holds in memory or in Redis is
+ * The store key of a recall: a message is recalled only once, and its key names it within its
+ * app. A longer key is replaced by its SHA-256, so that what a claim holds in memory or in Redis is
  * bounded whatever the schema lets through; `#` instead of `:` keeps the two forms apart.
  */
-export function dedupeKey(event: RecallEvent): string {
-  const { MsgKey } = event.body;
-  return MsgKey.length <= MAX_KEPT_MSGKEY
-    ? `${String(event.sdkAppId)}:${MsgKey}`
-    : `${String(event.sdkAppId)}#${createHash('sha256').update(MsgKey).digest('base64url')}`;
+function dedupeKey({ event, messageKey }: Recall): string {
+  return messageKey.length <= MAX_KEPT_KEY
+    ? `${String(event.sdkAppId)}:${messageKey}`
+    : `${String(event.sdkAppId)}#${createHash('sha256').update(messageKey).digest('base64url')}`;
 }
 
 async function claimThenCall(
   emitter: RecallEmitter,
   dedupe: ResolvedDedupe,
-  event: RecallEvent,
+  recall: Recall,
   timeoutMs: number,
 ): Promise<RecallWebhookError | undefined> {
   const deadline = Date.now() + timeoutMs;
-  const key = dedupeKey(event);
+  const key = dedupeKey(recall);
   const owner = randomUUID();
   const claim = attempt(() => dedupe.store.claim(key, owner, dedupe.ttlMs));
   const settled = await withDeadline(claim, Math.min(dedupe.storeTimeoutMs, timeoutMs));
@@ -64,14 +65,14 @@ async function claimThenCall(
     }
     log('dedupe store %s for %s: %s', why, key, claimed === TIMED_OUT ? 'timeout' : describeCause(claimed.cause));
     if (!dedupe.failOpen) return recallError('DEDUPE_UNAVAILABLE', `the dedupe store ${why}`);
-    return callListenersWithin(emitter, event, timeoutMs, deadline);
+    return callListenersWithin(emitter, recall, timeoutMs, deadline);
   }
   if (!claimed) {
     log('recall %s is a duplicate', key);
-    report(emitter, 'duplicate', event);
+    report(emitter, 'duplicate', recall.event);
     return undefined;
   }
-  const failure = await callListenersWithin(emitter, event, timeoutMs, deadline);
+  const failure = await callListenersWithin(emitter, recall, timeoutMs, deadline);
   if (failure !== undefined) {
     // Awaited while time is left, so the retry that a FAIL answer invites finds the key free.
     const released = release(dedupe, key, owner, failure.code);
@@ -84,12 +85,12 @@ async function claimThenCall(
 /** `callListeners` with what is left of `timeoutMs` at `deadline`, as a promise. */
 function callListenersWithin(
   emitter: RecallEmitter,
-  event: RecallEvent,
+  recall: Recall,
   timeoutMs: number,
   deadline: number,
 ): Promise<RecallWebhookError | undefined> {
   return new Promise((resolve) => {
-    callListeners(emitter, event, timeoutMs, resolve, Math.max(1, deadline - Date.now()));
+    callListeners(emitter, recall, timeoutMs, resolve, Math.max(1, deadline - Date.now()));
   });
 }
 

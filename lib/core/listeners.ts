@@ -1,12 +1,13 @@
 import { recallError, type RecallWebhookError } from './errors.js';
-import { type RecallEmitter, type RecallEvent, type RecallEventListeners } from './events.js';
+import type { Recall } from './decide.js';
+import type { RecallEmitter, RecallEventListeners } from './events.js';
 import { describeCause, log } from '../log.js';
 
 /** Where a step's result goes. Called once; must not throw. */
 export type Done<T> = (result: T) => void;
 
 /**
- * Calls every `'recall'` listener with the event and waits for all of them, async ones included,
+ * Calls every listener of the recall's event with it and waits for all of them, async ones included,
  * up to `timeoutMs`, then calls `done` with `undefined` when all succeeded, or with the failure
  * that makes the answer FAIL: at once when no listener returned a promise. Never throws: a
  * listener that throws, rejects or settles late is observed here, so nothing becomes an unhandled
@@ -14,14 +15,14 @@ export type Done<T> = (result: T) => void;
  */
 export function callListeners(
   emitter: RecallEmitter,
-  event: RecallEvent,
+  { command, event }: Recall,
   timeoutMs: number,
   done: Done<RecallWebhookError | undefined>,
   // What is left of timeoutMs when part of it went elsewhere (a dedupe claim).
   waitMs = timeoutMs,
 ): void {
   // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
-  const listeners = emitter.rawListeners('recall');
+  const listeners = emitter.rawListeners(command.definition.event);
   const results = listeners.map((listener) => settle(() => listener.call(emitter, event)));
   const pending = results.filter((result): result is Promise<unknown> => result instanceof Promise);
   const failures = results.filter(isFailure);

@@ -69,7 +69,7 @@ function afterBody(
     reply(refuse(body));
     return;
   }
-  const second = decideBody(config, context, body, receivedAt);
+  const second = decideBody(context, body, receivedAt);
   if (second.kind === 'reject') {
     reply(refuse(second.error));
     return;
@@ -79,11 +79,11 @@ function afterBody(
       reply(refuse(failure));
       return;
     }
-    log('recall %s of SdkAppid %d handled', second.event.body.MsgKey, second.event.sdkAppId);
+    log('recall %s of SdkAppid %d handled', second.messageKey, second.event.sdkAppId);
     reply(OK);
   };
-  if (config.dedupe === undefined) callListeners(config.emitter, second.event, config.timeoutMs, handled);
-  else callListenersOnce(config, config.dedupe, second.event, handled);
+  if (config.dedupe === undefined) callListeners(config.emitter, second, config.timeoutMs, handled);
+  else callListenersOnce(config, config.dedupe, second, handled);
 }
 
 /**

@@ -4,7 +4,8 @@ import { configError, describe, hasMethods, nonNegative, rejectUnknownOptions, r
 import { describeCause, log } from '../log.js';
 import { createEmitter, type RecallEmitter } from '../core/events.js';
 import { type RecallWebhookOptions, type DedupeOptions } from './options.js';
-import { recallBodySchema, recallQuerySchema } from '../protocol/schemas.js';
+import { COMMANDS } from '../protocol/commands.js';
+import { recallQuerySchema } from '../protocol/schemas.js';
 import { compileSchema, defaultAjv, resolveSchema } from './schemas.js';
 import { signatureVerifier, type SignatureVerifier } from '../protocol/signature.js';
 import type { DedupeStore, ResolvedConfig, ResolvedDedupe } from '../core/config.js';
@@ -63,7 +64,20 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
       'querySchema',
       resolveSchema('querySchema', options.querySchema, recallQuerySchema),
     ),
-    validateBody: compileSchema(compiler, 'schema', resolveSchema('schema', options.schema, recallBodySchema)),
+    // The `schema` option replaces the one-to-one recall's body schema.
+    commands: new Map(
+      COMMANDS.map((definition) => [
+        definition.command,
+        {
+          definition,
+          validateBody: compileSchema(
+            compiler,
+            'schema',
+            resolveSchema('schema', options.schema, definition.bodySchema),
+          ),
+        },
+      ]),
+    ),
     emitter: resolveEmitter(options.emitter),
     dedupe: resolveDedupe(options.dedupe),
   };

@@ -1,3 +1,5 @@
+import { recallBodySchema } from './schemas.js';
+
 /** The callback command this package handles: a one-to-one message was recalled. */
 export const RECALL_COMMAND = 'C2C.CallbackAfterMsgWithDraw';
 
@@ -24,3 +26,32 @@ export interface RecallBody {
   /** Fields Tencent adds later are kept as received. */
   readonly [extra: string]: unknown;
 }
+
+/**
+ * One callback command this package handles: all the pipeline knows of it, so that handling
+ * another command is one more entry in `COMMANDS`, and no edit elsewhere.
+ */
+export interface CommandDefinition {
+  /** `CallbackCommand`, in the query and in the body. */
+  readonly command: string;
+  /** The event a valid, authentic callback of the command is emitted as. */
+  readonly event: 'recall';
+  /** The body's default JSON Schema; the app may replace it. */
+  readonly bodySchema: Readonly<Record<string, unknown>>;
+  /**
+   * What names the recalled message within its app, for the log and for dedupe (a message is
+   * recalled only once); undefined when a body does not say, which refuses it whatever the schema.
+   */
+  readonly messageKey: (body: Readonly<Record<string, unknown>>) => string | undefined;
+}
+
+/** `C2C.CallbackAfterMsgWithDraw`: a one-to-one message was recalled; `MsgKey` names it. */
+export const C2C_RECALL: CommandDefinition = {
+  command: RECALL_COMMAND,
+  event: 'recall',
+  bodySchema: recallBodySchema,
+  messageKey: (body) => (typeof body.MsgKey === 'string' && body.MsgKey !== '' ? body.MsgKey : undefined),
+};
+
+/** Every command this package handles. */
+export const COMMANDS: readonly CommandDefinition[] = [C2C_RECALL];
