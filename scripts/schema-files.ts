@@ -1,5 +1,4 @@
-import { recallBodySchema } from '../lib/protocol/schemas.js';
-import { recallQuerySchema } from '../lib/protocol/schemas.js';
+import { recallBodySchema, recallQuerySchema } from '../lib/protocol/schemas.js';
 
 /** The default schemas, by the name of the file in `schemas/` that carries each as JSON. */
 export const schemaFiles = {

@@ -1,5 +1,5 @@
-// Writes the default schemas of lib/schema/ to schemas/*.json, the files users import.
-// test/schema/files.test.ts fails when the two differ, so run `npm run schemas` after a change.
+// Writes the default schemas of lib/protocol/schemas.ts to schemas/*.json, the files users import.
+// test/protocol/schema-files.test.ts fails when the two differ, so run `npm run schemas` after a change.
 import { writeFileSync } from 'node:fs';
 import { schemaFiles } from './schema-files.js';
 

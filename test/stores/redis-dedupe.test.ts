@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RecallEvent } from '../lib/core/events.js';
-import type { DedupeStore } from '../lib/core/config.js';
-import { redisStore } from '../lib/stores/redis.js';
-import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
-import { buildApp, OK } from './helpers/app.js';
-import { LOAD } from './reliability/figures.js';
-import { listen, type Running } from './helpers/http.js';
-import { ioredisClient, nodeRedisClient, reconnected, sharedRedisUrl, startRedisServer } from './helpers/redis.js';
+import type { RecallEvent } from '../../lib/core/events.js';
+import type { DedupeStore } from '../../lib/core/config.js';
+import { redisStore } from '../../lib/stores/redis.js';
+import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from '../fixtures/callbacks.js';
+import { buildApp, OK } from '../helpers/app.js';
+import { LOAD } from '../reliability/figures.js';
+import { listen, type Running } from '../helpers/http.js';
+import { ioredisClient, nodeRedisClient, reconnected, sharedRedisUrl, startRedisServer } from '../helpers/redis.js';
 
 // Several instances of an app behind a load balancer: two Express apps on two ports, each with a
 // Redis client of its own, sharing one real Redis.

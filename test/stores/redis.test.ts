@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redisStore, type RedisClientLike } from '../lib/stores/redis.js';
-import { ioredisClient, nodeRedisClient, sharedRedisUrl } from './helpers/redis.js';
+import { redisStore, type RedisClientLike } from '../../lib/stores/redis.js';
+import { ioredisClient, nodeRedisClient, sharedRedisUrl } from '../helpers/redis.js';
 
 interface Client {
   readonly raw: RedisClientLike;

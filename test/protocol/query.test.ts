@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MAX_PARAMETERS, parseQuery, single } from '../lib/protocol/query.js';
+import { MAX_PARAMETERS, parseQuery, single } from '../../lib/protocol/query.js';
 
 /** The median time of `runs` parses of `url`, in ms. */
 function parseMs(url: string, runs = 7): number {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { memoryStore } from '../lib/stores/memory.js';
+import { memoryStore } from '../../lib/stores/memory.js';
 
 const HOUR = 3_600_000;
 

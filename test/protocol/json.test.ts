@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { findUnsafeText, parseJson } from '../lib/protocol/json.js';
+import { findUnsafeText, parseJson } from '../../lib/protocol/json.js';
 
 /** The forbidden key findUnsafeText() found, if that is what it found. */
 function forbiddenKey(value: unknown): string | undefined {

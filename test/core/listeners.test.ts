@@ -1,16 +1,16 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callListeners, report } from '../lib/core/listeners.js';
-import { recallError, type RecallWebhookError } from '../lib/core/errors.js';
-import { createEmitter, type RecallEmitter, type RecallEvent } from '../lib/core/events.js';
-import type { Recall } from '../lib/core/decide.js';
-import { resolveConfig } from '../lib/options/resolve.js';
-import { RECALL_COMMAND } from '../lib/protocol/commands.js';
-import { receiverOptions, SAMPLE_WITH_UNREAD, SDK_APP_ID } from './fixtures/callbacks.js';
-import { captureLog } from './helpers/log.js';
-import { FAILURES, THROWABLES } from './fixtures/throwables.js';
+import { callListeners, report } from '../../lib/core/listeners.js';
+import { recallError, type RecallWebhookError } from '../../lib/core/errors.js';
+import { createEmitter, type RecallEmitter, type RecallEvent } from '../../lib/core/events.js';
+import type { Recall } from '../../lib/core/decide.js';
+import { resolveConfig } from '../../lib/options/resolve.js';
+import { RECALL_COMMAND } from '../../lib/protocol/commands.js';
+import { receiverOptions, SAMPLE_WITH_UNREAD, SDK_APP_ID } from '../fixtures/callbacks.js';
+import { captureLog } from '../helpers/log.js';
+import { FAILURES, THROWABLES } from '../fixtures/throwables.js';
 import { EventEmitter } from 'node:events';
-import { unhandledDuring } from './helpers/unhandled.js';
+import { unhandledDuring } from '../helpers/unhandled.js';
 
 const EVENT: RecallEvent = {
   body: SAMPLE_WITH_UNREAD,
@@ -41,7 +41,7 @@ function timeoutCount(): number {
   return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
 }
 
-describe('dispatch', () => {
+describe('listeners', () => {
   describe('callListeners()', () => {
     it('should call back at once, in the same turn, when no listener returns a promise', () => {
       const emitter = createEmitter();

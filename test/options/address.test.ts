@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { addressMatcher } from '../lib/options/address.js';
+import { addressMatcher } from '../../lib/options/address.js';
 
 describe('addressMatcher()', () => {
   const tencent = addressMatcher(['183.192.202.0/25', '203.0.113.7', '2402:4e00::/32', '2001:db8::1']);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { recallFetchHandler } from '../lib/adapters/fetch.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from './fixtures/callbacks.js';
+import { recallFetchHandler } from '../../lib/adapters/fetch.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
 
 // What only the fetch adapter does; the protocol's steps and codes are in behaviour.test.ts.
 

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { Ajv } from 'ajv';
-import { resolveConfig } from '../lib/options/resolve.js';
-import { deepFreeze } from '../lib/protocol/schemas.js';
-import type { RecallWebhookOptions } from '../lib/options/options.js';
-import { recallBodySchema } from '../lib/protocol/schemas.js';
+import { resolveConfig } from '../../lib/options/resolve.js';
+import { deepFreeze } from '../../lib/protocol/schemas.js';
+import type { RecallWebhookOptions } from '../../lib/options/options.js';
+import { recallBodySchema } from '../../lib/protocol/schemas.js';
 
 /** Calls resolveConfig with whatever a JavaScript caller might pass. */
 function resolveUnchecked(options: unknown): ReturnType<typeof resolveConfig> {

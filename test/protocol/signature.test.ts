@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { sign, signatureVerifier } from '../lib/protocol/signature.js';
-import { SIGN_VECTOR } from './fixtures/callbacks.js';
+import { sign, signatureVerifier } from '../../lib/protocol/signature.js';
+import { SIGN_VECTOR } from '../fixtures/callbacks.js';
 
 describe('signature', () => {
   describe('sign()', () => {

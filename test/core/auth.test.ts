@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { authenticate } from '../lib/core/decide.js';
-import { parseQuery, type RawQuery } from '../lib/protocol/query.js';
-import { sign, signatureVerifier } from '../lib/protocol/signature.js';
-import { SIGN_VECTOR } from './fixtures/callbacks.js';
+import { authenticate } from '../../lib/core/decide.js';
+import { parseQuery, type RawQuery } from '../../lib/protocol/query.js';
+import { sign, signatureVerifier } from '../../lib/protocol/signature.js';
+import { SIGN_VECTOR } from '../fixtures/callbacks.js';
 
 const TOLERANCE_MS = 60_000;
 const NOW_MS = SIGN_VECTOR.requestTime * 1000;

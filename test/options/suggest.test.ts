@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { closest } from '../lib/options/checks.js';
+import { closest } from '../../lib/options/checks.js';
 
 const OPTIONS = ['sdkAppId', 'token', 'toleranceSeconds', 'timeoutMs', 'limit', 'schema', 'querySchema'];
 

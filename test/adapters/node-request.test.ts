@@ -8,9 +8,9 @@ import {
   SAMPLE_WITH_UNREAD,
   sampleWithByteInMsgKey,
   TOKEN,
-} from './fixtures/callbacks.js';
-import { BODY_PARSERS, buildApp, EXPRESS_VERSIONS, OK, type BodyParserName, type TestApp } from './helpers/app.js';
-import { listen, rawPost, type RawResponse, type Running } from './helpers/http.js';
+} from '../fixtures/callbacks.js';
+import { BODY_PARSERS, buildApp, EXPRESS_VERSIONS, OK, type BodyParserName, type TestApp } from '../helpers/app.js';
+import { listen, rawPost, type RawResponse, type Running } from '../helpers/http.js';
 
 const CONTENT_TYPES = [undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain'] as const;
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { recallFetchHandler } from '../lib/adapters/fetch.js';
-import { recallNodeHandler } from '../lib/adapters/node-handler.js';
-import { recallWebhook } from '../lib/adapters/express.js';
+import { recallFetchHandler } from '../../lib/adapters/fetch.js';
+import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
+import { recallWebhook } from '../../lib/adapters/express.js';
 
 const FACTORIES = { recallWebhook, recallNodeHandler, recallFetchHandler } as const;
 

@@ -1,9 +1,15 @@
 import { expect } from 'chai';
-import { resolveConfig } from '../lib/options/resolve.js';
-import { decideBody, decideQuery, type BodyInput, type CallbackContext, type RequestHead } from '../lib/core/decide.js';
-import type { ResolvedConfig } from '../lib/core/config.js';
-import type { RecallWebhookOptions } from '../lib/options/options.js';
-import { RECALL_COMMAND } from '../lib/protocol/commands.js';
+import { resolveConfig } from '../../lib/options/resolve.js';
+import {
+  decideBody,
+  decideQuery,
+  type BodyInput,
+  type CallbackContext,
+  type RequestHead,
+} from '../../lib/core/decide.js';
+import type { ResolvedConfig } from '../../lib/core/config.js';
+import type { RecallWebhookOptions } from '../../lib/options/options.js';
+import { RECALL_COMMAND } from '../../lib/protocol/commands.js';
 import {
   callbackUrl,
   SAMPLE_BODY_TEXT,
@@ -15,7 +21,7 @@ import {
   TOKEN,
   type QueryParts,
   receiverOptions,
-} from './fixtures/callbacks.js';
+} from '../fixtures/callbacks.js';
 
 const NOW = new Date(SIGN_VECTOR.requestTime * 1000);
 

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import type { DedupeStore } from '../lib/core/config.js';
-import type { RecallEvent } from '../lib/core/events.js';
-import { memoryStore } from '../lib/stores/memory.js';
-import type { DedupeOptions, RecallWebhookOptions } from '../lib/options/options.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
-import { ADAPTERS } from './helpers/adapters.js';
-import { buildApp, OK, type TestApp } from './helpers/app.js';
+import type { DedupeStore } from '../../lib/core/config.js';
+import type { RecallEvent } from '../../lib/core/events.js';
+import { memoryStore } from '../../lib/stores/memory.js';
+import type { DedupeOptions, RecallWebhookOptions } from '../../lib/options/options.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
+import { ADAPTERS } from '../helpers/adapters.js';
+import { buildApp, OK, type TestApp } from '../helpers/app.js';
 
 /** An app with `dedupe` on, recording `'duplicate'` events too. */
 function dedupeApp(dedupe: DedupeOptions, options: Partial<RecallWebhookOptions> = {}) {

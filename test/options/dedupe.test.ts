@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { resolveDedupe } from '../lib/options/resolve.js';
-import { memoryStore } from '../lib/stores/memory.js';
-import type { DedupeOptions } from '../lib/options/options.js';
+import { resolveDedupe } from '../../lib/options/resolve.js';
+import { memoryStore } from '../../lib/stores/memory.js';
+import type { DedupeOptions } from '../../lib/options/options.js';
 
 /** resolveDedupe with whatever a JavaScript caller might pass. */
 function resolveUnchecked(option: unknown): ReturnType<typeof resolveDedupe> {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
-import { resolveConfig } from '../lib/options/resolve.js';
-import type { BodyInput } from '../lib/core/decide.js';
-import { recallError } from '../lib/core/errors.js';
-import { captureLog } from './helpers/log.js';
-import { receive as receiveWith, type IncomingCallback, type Outcome } from '../lib/core/receive.js';
-import { sign } from '../lib/protocol/signature.js';
+import { resolveConfig } from '../../lib/options/resolve.js';
+import type { BodyInput } from '../../lib/core/decide.js';
+import { recallError } from '../../lib/core/errors.js';
+import { captureLog } from '../helpers/log.js';
+import { receive as receiveWith, type IncomingCallback, type Outcome } from '../../lib/core/receive.js';
+import { sign } from '../../lib/protocol/signature.js';
 import {
   callbackUrl,
   nowSeconds,
@@ -13,7 +13,7 @@ import {
   SAMPLE_WITH_UNREAD,
   TOKEN,
   receiverOptions,
-} from './fixtures/callbacks.js';
+} from '../fixtures/callbacks.js';
 
 type Read = BodyInput | ReturnType<typeof recallError>;
 

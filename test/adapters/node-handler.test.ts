@@ -4,10 +4,10 @@ import { connect, type AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { recallNodeHandler } from '../lib/adapters/node-handler.js';
-import type { RecallWebhookError } from '../lib/core/errors.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from './fixtures/callbacks.js';
-import { listen, rawPost, type Running } from './helpers/http.js';
+import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
+import type { RecallWebhookError } from '../../lib/core/errors.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
+import { listen, rawPost, type Running } from '../helpers/http.js';
 
 // What only the node:http adapter does; the protocol's steps and codes are in behaviour.test.ts.
 

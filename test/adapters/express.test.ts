@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { recallWebhook } from '../lib/adapters/express.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, receiverOptions } from './fixtures/callbacks.js';
-import { buildApp, EXPRESS_VERSIONS, OK } from './helpers/app.js';
+import { recallWebhook } from '../../lib/adapters/express.js';
+import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, receiverOptions } from '../fixtures/callbacks.js';
+import { buildApp, EXPRESS_VERSIONS, OK } from '../helpers/app.js';
 
 // What only the Express adapter does; the protocol's steps and codes are in behaviour.test.ts.
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { canonicalPlatform } from '../lib/protocol/query.js';
+import { canonicalPlatform } from '../../lib/protocol/query.js';
 
 describe('platform', () => {
   it('should map every documented OptPlatform to its canonical spelling, ignoring case', () => {
