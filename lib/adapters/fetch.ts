@@ -6,6 +6,7 @@ import { type RecallWebhookOptions } from '../options/options.js';
 import { recallError, bodyAborted, bodyTimedOut, bodyTooLarge, type RecallWebhookError } from '../core/errors.js';
 import { receive, type IncomingCallback, type Outcome } from '../core/receive.js';
 import { type BodyInput } from '../core/decide.js';
+import { TIMED_OUT, withDeadline } from '../core/listeners.js';
 
 /**
  * Options of `recallFetchHandler`: the shared ones, what to do with other requests, and where the
@@ -94,20 +95,11 @@ export async function readWebBody(
   if (declared > limitBytes) return bodyTooLarge(limitBytes);
   if (request.body === null) return { bytes: new Uint8Array(0) };
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<RecallWebhookError>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(bodyTimedOut(timeoutMs));
-    }, timeoutMs);
-  });
-  try {
-    const result = await Promise.race([readAll(reader, limitBytes), deadline]);
-    // Cancelling tells the runtime the rest is unwanted; its rejection, if any, changes nothing.
-    if (!('bytes' in result)) reader.cancel().catch(() => undefined);
-    return result;
-  } finally {
-    clearTimeout(timer);
-  }
+  const read = await withDeadline(readAll(reader, limitBytes), timeoutMs);
+  const result = read === TIMED_OUT ? bodyTimedOut(timeoutMs) : read;
+  // Cancelling tells the runtime the rest is unwanted; its rejection, if any, changes nothing.
+  if (!('bytes' in result)) reader.cancel().catch(() => undefined);
+  return result;
 }
 
 async function readAll(
