@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { createConfig } from '../options/factory.js';
+import { createConfig, rejectMisuse } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
 import type { NodeRequest } from './node-request.js';
 import { handleNodeRequest } from './node-request.js';
@@ -24,6 +24,7 @@ export interface RecallMiddleware {
  * app.use('/im/callback', recall);
  */
 export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
+  rejectMisuse('recallWebhook', options);
   const config = createConfig('recallWebhook', options);
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
     // Express's req.ip, a getter read once, is the socket's peer unless the app's `trust proxy`

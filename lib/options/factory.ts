@@ -20,9 +20,11 @@ export function rejectMisuse(factory: string, options: unknown): void {
   }
 }
 
-/** What every adapter's factory does first: check for misuse, then resolve the shared options once. */
+/**
+ * Resolves the options every adapter shares, once, when its factory runs (after `rejectMisuse`,
+ * which must see the options as given, before a factory takes its own out of them).
+ */
 export function createConfig(factory: string, options: RecallWebhookOptions): ResolvedConfig {
-  rejectMisuse(factory, options);
   const config = resolveConfig(options);
   log(
     '%s created for SdkAppid %s; %s',
