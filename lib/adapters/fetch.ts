@@ -1,11 +1,11 @@
 import { answerHeaders, NOT_HANDLED_ANSWER } from '../protocol/answer.js';
 import { addressOption, createConfig, functionOption, rejectMisuse } from '../options/factory.js';
 import { configError } from '../options/checks.js';
-import { type RecallEmitter } from '../core/events.js';
-import { type RecallWebhookOptions } from '../options/options.js';
+import type { RecallEmitter } from '../core/events.js';
+import type { RecallWebhookOptions } from '../options/options.js';
 import { recallError, bodyAborted, bodyTimedOut, bodyTooLarge, type RecallWebhookError } from '../core/errors.js';
 import { receive, type IncomingCallback, type Outcome } from '../core/receive.js';
-import { type BodyInput } from '../core/decide.js';
+import type { BodyInput } from '../core/decide.js';
 import { TIMED_OUT, withDeadline } from '../core/listeners.js';
 
 /**

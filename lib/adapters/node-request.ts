@@ -1,8 +1,8 @@
-import { type ServerResponse, type IncomingMessage } from 'node:http';
+import type { ServerResponse, IncomingMessage } from 'node:http';
 import type { ResolvedConfig } from '../core/config.js';
 import type { Done } from '../core/listeners.js';
 import { receive } from '../core/receive.js';
-import { type BodyInput } from '../core/decide.js';
+import type { BodyInput } from '../core/decide.js';
 import { bodyAborted, bodyTimedOut, bodyTooLarge, recallError, type RecallWebhookError } from '../core/errors.js';
 import { answerHeaders } from '../protocol/answer.js';
 

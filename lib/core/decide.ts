@@ -1,11 +1,11 @@
 import type { ErrorObject } from 'ajv';
 import type { ResolvedCommand, ResolvedConfig } from './config.js';
 import { recallError, type RecallWebhookError } from './errors.js';
-import { type RecallEvent } from './events.js';
+import type { RecallEvent } from './events.js';
 import { findUnsafeText, parseJson } from '../protocol/json.js';
 import { canonicalPlatform, MAX_PARAMETERS, parseQuery, single, type RawQuery } from '../protocol/query.js';
 import type { RecallBody } from '../protocol/commands.js';
-import { type SignatureVerifier } from '../protocol/signature.js';
+import type { SignatureVerifier } from '../protocol/signature.js';
 
 // The protocol's decisions, as pure functions of the request's parts and the time: no streams, no
 // framework, no events. The adapters feed them and carry out what they decide.

@@ -3,7 +3,7 @@ import { addressMatcher } from './address.js';
 import { configError, describe, hasMethods, nonNegative, rejectUnknownOptions, resolveTimeout } from './checks.js';
 import { describeCause, log } from '../log.js';
 import { createEmitter, type RecallEmitter } from '../core/events.js';
-import { type RecallWebhookOptions, type DedupeOptions } from './options.js';
+import type { RecallWebhookOptions, DedupeOptions } from './options.js';
 import { COMMANDS } from '../protocol/commands.js';
 import { recallQuerySchema } from '../protocol/schemas.js';
 import { compileSchema, defaultAjv, resolveSchema } from './schemas.js';
