@@ -28,26 +28,25 @@ export type UnsafeText = { readonly key: string } | 'lone surrogate' | 'replacem
  */
 export function findUnsafeText(value: unknown, decodedElsewhere: boolean): UnsafeText | undefined {
   const pending: unknown[] = [value];
-  const unsafe = (text: string): UnsafeText | undefined =>
-    !text.isWellFormed()
-      ? 'lone surrogate'
-      : decodedElsewhere && text.includes('\ufffd')
-        ? 'replacement character'
-        : undefined;
   while (pending.length > 0) {
     const current = pending.pop();
     if (typeof current === 'string') {
-      const found = unsafe(current);
+      const found = unsafeText(current, decodedElsewhere);
       if (found !== undefined) return found;
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
     for (const key of Object.keys(current)) {
       if (FORBIDDEN_KEYS.has(key)) return { key };
-      const found = unsafe(key);
+      const found = unsafeText(key, decodedElsewhere);
       if (found !== undefined) return found;
       pending.push((current as Record<string, unknown>)[key]);
     }
   }
   return undefined;
+}
+
+function unsafeText(text: string, decodedElsewhere: boolean): UnsafeText | undefined {
+  if (!text.isWellFormed()) return 'lone surrogate';
+  return decodedElsewhere && text.includes('\ufffd') ? 'replacement character' : undefined;
 }
