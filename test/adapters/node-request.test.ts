@@ -100,29 +100,25 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       expect(target.recalls).to.have.length(1);
     });
 
-    it('should answer an unauthenticated request before its body arrives, and close the connection', async () => {
-      const [target, port] = await serve({ token: TOKEN });
-      const res = await rawPost(port, callbackUrl(), {
-        headers: { 'Content-Length': '1000000' },
-        chunks: ['{"a":'],
-        leaveOpen: true,
+    for (const [refused, options, code] of [
+      ['an unauthenticated request', { token: TOKEN }, 'SIGNATURE_MISSING'],
+      ['a peer outside allowFrom', { allowFrom: ['192.0.2.0/24'] }, 'ADDRESS_FORBIDDEN'],
+    ] as const) {
+      it(`should answer ${refused} before its body arrives, and close the connection`, async () => {
+        const [target, port] = await serve(options);
+        const res = await rawPost(port, callbackUrl(), {
+          headers: { 'Content-Length': '1000000' },
+          chunks: ['{"a":'],
+          leaveOpen: true,
+        });
+        expect(codeOf(res)).to.equal(code);
+        expect(res.headers.connection).to.equal('close');
+        expect(target.recalls).to.have.length(0);
+        expect(target.rejections.map((error) => [error.code, error.remoteAddress])).to.deep.equal([
+          [code, '127.0.0.1'],
+        ]);
       });
-      expect(codeOf(res)).to.equal('SIGNATURE_MISSING');
-      expect(res.headers.connection).to.equal('close');
-      expect(target.recalls).to.have.length(0);
-    });
-
-    it('should answer a peer outside allowFrom before its body arrives, and close the connection', async () => {
-      const [target, port] = await serve({ allowFrom: ['192.0.2.0/24'] });
-      const res = await rawPost(port, callbackUrl(), {
-        headers: { 'Content-Length': '1000000' },
-        chunks: ['{"a":'],
-        leaveOpen: true,
-      });
-      expect(codeOf(res)).to.equal('ADDRESS_FORBIDDEN');
-      expect(res.headers.connection).to.equal('close');
-      expect(target.rejections.map((error) => error.remoteAddress)).to.deep.equal(['127.0.0.1']);
-    });
+    }
 
     it("should take the address from X-Forwarded-For only as the app's trust proxy setting says", async () => {
       const target = buildApp({ allowFrom: ['192.0.2.1'] }, { express });
