@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { Redis } from 'ioredis';
-import { memoryStore, recallNodeHandler, recallWebhook, redisStore } from '../dist/esm/index.js';
+import { memoryStore, RECALL_COMMANDS, recallNodeHandler, recallWebhook, redisStore } from '../dist/esm/index.js';
 
 export const SDK_APP_ID = 1400000000;
 export const TOKEN = 'bench-token';
@@ -71,6 +71,12 @@ export const VARIANTS = {
     recall.events.on('recall', (event) => event.body.MsgKey);
     return express().use('/callback', recall);
   },
+  /** 9. Variant 4 answering every recall command, loaded with group recalls (the Chinese docs' sample). */
+  'Express, recallWebhook (signed), group recalls': (): RequestListener => {
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN, commands: [...RECALL_COMMANDS] });
+    recall.events.on('groupRecall', (event) => event.conversation.groupId);
+    return express().use('/callback', recall);
+  },
 } as const;
 
 export type VariantName = keyof typeof VARIANTS;
@@ -79,6 +85,11 @@ export type VariantName = keyof typeof VARIANTS;
 export const DISTINCT_RECALLS: ReadonlySet<string> = new Set([
   'Express, recallWebhook (signed) + dedupe in memory',
   'Express, recallWebhook (signed) + dedupe in Redis',
+] satisfies VariantName[]);
+
+/** Variants whose load is group recalls; the others get one-to-one recalls. */
+export const GROUP_RECALLS: ReadonlySet<string> = new Set([
+  'Express, recallWebhook (signed), group recalls',
 ] satisfies VariantName[]);
 
 export function serve(name: VariantName): ReturnType<typeof createServer> {

@@ -12,10 +12,42 @@ export {
   type NodeRedisClientLike,
   type IORedisClientLike,
 } from './stores/redis.js';
-export type { RecallEvent, RecallEmitter, RecallEventListeners, RecallEventName, EmitterLike } from './core/events.js';
+export type {
+  RecallEvent,
+  GroupRecallEvent,
+  OfficialAccountRecallEvent,
+  AnyRecallEvent,
+  RecallContext,
+  CommandRecallEvent,
+  MsgKeyRecalledMessage,
+  GroupRecalledMessageView,
+  RecallEmitter,
+  RecallEventListeners,
+  RecallEventName,
+  EmitterLike,
+} from './core/events.js';
 export { RecallWebhookError, RECALL_ERROR_CODES, type RecallErrorCode } from './core/errors.js';
-export { RECALL_COMMAND, type RecallBody } from './protocol/commands.js';
+export {
+  RECALL_COMMAND,
+  GROUP_RECALL_COMMAND,
+  OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  RECALL_COMMANDS,
+  type RecallCommand,
+  type RecallBody,
+  type GroupRecallBody,
+  type GroupRecalledMessage,
+  type OfficialAccountRecallBody,
+  type Conversation,
+  type C2CConversation,
+  type GroupConversation,
+  type OfficialAccountConversation,
+  type RecalledMessage,
+} from './protocol/commands.js';
 export type { Platform } from './protocol/query.js';
-export { recallBodySchema } from './protocol/schemas.js';
-export { recallQuerySchema } from './protocol/schemas.js';
+export {
+  recallBodySchema,
+  groupRecallBodySchema,
+  officialAccountRecallBodySchema,
+  recallQuerySchema,
+} from './protocol/schemas.js';
 export { sign } from './protocol/signature.js';

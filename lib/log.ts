@@ -14,6 +14,11 @@ export function log(format: string, ...args: readonly (string | number)[]): void
   debug(format, ...args.map((arg) => (typeof arg === 'string' ? printable(arg) : arg)));
 }
 
+/** Whether `log` writes anything: for a message whose arguments cost something to work out. */
+export function logging(): boolean {
+  return debug.enabled;
+}
+
 // The longest string logged as it is; longer ones are cut, saying how much was left out.
 const MAX_LOGGED = 200;
 // Line breaks of every kind, other control characters (ANSI escapes among them), the backslash

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RecallEmitter } from '../lib/core/events.js';
-import type { RecallWebhookOptions } from '../lib/options/options.js';
 import { sign } from '../lib/protocol/signature.js';
 import {
   callbackUrl,
@@ -13,24 +11,11 @@ import {
   SDK_APP_ID,
   TOKEN,
 } from './fixtures/callbacks.js';
-import { ADAPTERS, TEST_PEER, type TableResult } from './helpers/adapters.js';
+import { TEST_PEER } from './helpers/adapters.js';
+import { runTable, type Row } from './helpers/table.js';
 
-// One table of the protocol's steps and error codes, run against every adapter so that they
-// cannot drift apart. Adapter-specific behaviour (body parsers, streams) is tested beside each.
-
-interface Row {
-  readonly title: string;
-  /** 'pass' when handed on, 'OK', or the FAIL answer's error code. */
-  readonly expected: string;
-  readonly options?: Partial<RecallWebhookOptions>;
-  readonly method?: string;
-  readonly url?: () => string;
-  readonly body?: string | Buffer;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly setup?: (events: RecallEmitter) => void;
-  /** More to check of the result. */
-  readonly check?: (result: TableResult) => void;
-}
+// The protocol's steps and error codes, on the one-to-one recall; every recall command's own
+// rows are in commands.test.ts.
 
 const signed = (): string => callbackUrl({ token: TOKEN });
 const withToken = { token: TOKEN };
@@ -273,47 +258,4 @@ const ROWS: readonly Row[] = [
   },
 ];
 
-for (const adapter of ADAPTERS) {
-  describe(`behaviour table: ${adapter.name}`, () => {
-    for (const row of ROWS) {
-      const outcome =
-        row.expected === 'pass'
-          ? 'hand it on'
-          : row.expected === 'OK'
-            ? 'answer OK and emit recall'
-            : `answer FAIL with ${row.expected}`;
-      it(`should ${outcome} for ${row.title}`, async () => {
-        const request = {
-          method: row.method ?? 'POST',
-          url: (row.url ?? callbackUrl)(),
-          body: row.body ?? SAMPLE_BODY_TEXT,
-          ...(row.headers === undefined ? {} : { headers: row.headers }),
-        };
-        const result = await adapter.send(row.options ?? {}, row.setup ?? (() => undefined), request);
-        if (row.expected === 'pass') {
-          expect(result.passed, result.text).to.equal(true);
-          expect(result.recalls).to.have.length(0);
-          expect(result.rejections).to.have.length(0);
-        } else {
-          expect(result.passed).to.equal(false);
-          expect(result.status).to.equal(200);
-          expect(result.contentType).to.equal('application/json; charset=utf-8');
-          const answer = JSON.parse(result.text) as Record<string, unknown>;
-          expect(Object.keys(answer)).to.deep.equal(['ActionStatus', 'ErrorInfo', 'ErrorCode']);
-          if (row.expected === 'OK') {
-            expect(answer).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
-            expect(result.recalls).to.have.length(1);
-            expect(result.rejections).to.have.length(0);
-          } else {
-            expect(answer).to.deep.include({ ActionStatus: 'FAIL', ErrorCode: 1 });
-            expect(answer.ErrorInfo).to.match(new RegExp(`^${row.expected}: \\S`));
-            // A listener's failure comes after the event was emitted; every other failure, before.
-            expect(result.recalls).to.have.length(row.expected.startsWith('LISTENER_') ? 1 : 0);
-            expect(result.rejections.map((error) => error.code)).to.deep.equal([row.expected]);
-          }
-        }
-        row.check?.(result);
-      });
-    }
-  });
-}
+runTable('behaviour table', ROWS);

@@ -2,9 +2,16 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import type { DedupeStore } from '../lib/core/config.js';
 import type { RecallEmitter } from '../lib/core/events.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, TOKEN } from './fixtures/callbacks.js';
+import {
+  GROUP_RECALL_COMMAND,
+  OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  RECALL_COMMAND,
+  type RecallCommand,
+} from '../lib/protocol/commands.js';
+import { sampleCallback } from '../lib/testing/sample.js';
+import { callbackUrl, TOKEN } from './fixtures/callbacks.js';
 import { FAILURES, THROWABLES } from './fixtures/throwables.js';
-import { ADAPTERS, type TableResult } from './helpers/adapters.js';
+import { ADAPTERS, type TableRequest, type TableResult } from './helpers/adapters.js';
 import { captureLog } from './helpers/log.js';
 import { unhandledDuring } from './helpers/unhandled.js';
 
@@ -19,10 +26,25 @@ const ALWAYS_CLAIMED: DedupeStore = {
 
 const EVENTS = {
   // An unsigned callback to a receiver with a token is refused.
-  rejected: { options: { token: TOKEN }, answer: 'SIGNATURE_MISSING' },
-  duplicate: { options: { dedupe: { store: ALWAYS_CLAIMED } }, answer: 'OK' },
-  recall: { options: {}, answer: 'LISTENER_FAILED' },
+  rejected: { options: { token: TOKEN }, answer: 'SIGNATURE_MISSING', command: RECALL_COMMAND },
+  duplicate: { options: { dedupe: { store: ALWAYS_CLAIMED } }, answer: 'OK', command: RECALL_COMMAND },
+  recall: { options: {}, answer: 'LISTENER_FAILED', command: RECALL_COMMAND },
+  groupRecall: {
+    options: { commands: [GROUP_RECALL_COMMAND] },
+    answer: 'LISTENER_FAILED',
+    command: GROUP_RECALL_COMMAND,
+  },
+  officialAccountRecall: {
+    options: { commands: [OFFICIAL_ACCOUNT_RECALL_COMMAND] },
+    answer: 'LISTENER_FAILED',
+    command: OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  },
 } as const;
+
+/** A callback of `command` with its sample body. */
+function requestOf(command: RecallCommand): TableRequest {
+  return { method: 'POST', url: callbackUrl({ command }), body: JSON.stringify(sampleCallback(command)) };
+}
 
 /** The answer's error code, or OK. */
 function codeOf(result: TableResult): string {
@@ -32,11 +54,11 @@ function codeOf(result: TableResult): string {
 
 describe('listeners that fail', () => {
   const lines = captureLog();
-  const request = { method: 'POST', url: callbackUrl(), body: SAMPLE_BODY_TEXT };
 
   for (const adapter of ADAPTERS) {
     describe(adapter.name, () => {
-      for (const [event, { options, answer }] of Object.entries(EVENTS)) {
+      for (const [event, { options, answer, command }] of Object.entries(EVENTS)) {
+        const request = requestOf(command);
         it(`should answer ${answer} with HTTP 200 whatever a ${event} listener throws or rejects with, leaving nothing unhandled`, async () => {
           const results: [string, number, string][] = [];
           const unhandled = await unhandledDuring(async () => {
@@ -54,7 +76,7 @@ describe('listeners that fail', () => {
             expect([status, code], what).to.deep.equal([200, answer]);
           }
           expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
-          if (event !== 'recall') {
+          if (event === 'rejected' || event === 'duplicate') {
             const logged = lines.filter((line) => line.includes(`a ${event} listener failed`));
             expect(logged).to.have.length(THROWABLES.length * FAILURES.length);
           }
@@ -69,8 +91,8 @@ describe('listeners that fail', () => {
         }
         const codes: string[] = [];
         const unhandled = await unhandledDuring(async () => {
-          for (const { options } of Object.values(EVENTS)) {
-            codes.push(codeOf(await adapter.send({ ...options, emitter }, () => undefined, request)));
+          for (const { options, command } of Object.values(EVENTS)) {
+            codes.push(codeOf(await adapter.send({ ...options, emitter }, () => undefined, requestOf(command))));
           }
         });
         expect(codes).to.deep.equal(Object.values(EVENTS).map(({ answer }) => answer));

@@ -68,6 +68,8 @@ describe('the packed package, installed in a fresh project', function () {
       'dist/esm/index.js',
       'dist/cjs/index.d.ts',
       'schemas/recall-body.json',
+      'schemas/group-recall-body.json',
+      'schemas/official-account-recall-body.json',
       'LICENSE',
     ]);
   });

@@ -8,7 +8,7 @@ import { RECALL_ERROR_CODES } from '../lib/core/errors.js';
 import type { RecallMiddleware } from '../lib/adapters/express.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callbackQuery } from '../lib/testing/query.js';
-import { sampleRecall } from '../lib/testing/sample.js';
+import { sampleGroupRecall, sampleOfficialAccountRecall, sampleRecall } from '../lib/testing/sample.js';
 import { deliverRecall, type ProtocolAnswer } from '../lib/testing/deliver.js';
 import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
 import { freePort, rawPost } from './helpers/http.js';
@@ -129,6 +129,44 @@ describe('README', function () {
     });
   });
 
+  describe('Every recall command', () => {
+    let server: Spawned | undefined;
+    after(async () => {
+      await server?.stop();
+    });
+
+    it('should run as written: one function marks the messages of all three commands recalled', async () => {
+      const [code] = blocksOf('Every recall command', 'ts');
+      const samples = blocksOf('Every recall command', 'json').map((text) => JSON.parse(text) as unknown);
+      expect(samples).to.deep.equal([sampleGroupRecall(), sampleOfficialAccountRecall()]);
+      const file = writeExample('every-command.ts', code ?? '');
+      const port = await freePort();
+      server = start('node', ['--import', 'tsx', file.pathname], { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN });
+      const url = `http://127.0.0.1:${String(port)}/im/callback`;
+      const options = { sdkAppId: 1400000000, token: TOKEN };
+      let answer: ProtocolAnswer | undefined;
+      for (let attempt = 0; attempt < 200 && answer === undefined; attempt++) {
+        answer = await deliverRecall(url, options).catch(() => sleep(100).then(() => undefined));
+      }
+      expect(answer).to.deep.equal(OK);
+      for (const command of ['Group.CallbackAfterRecallMsg', 'OfficialAccount.CallbackAfterMsgWithDraw'] as const) {
+        expect(await deliverRecall(url, { ...options, command })).to.deep.equal(OK);
+      }
+      await server.waitFor(
+        new RegExp(
+          [
+            'C2C.CallbackAfterMsgWithDraw: marked 48374_2837546_1557481126 recalled',
+            'Group.CallbackAfterRecallMsg: marked 1213456:@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic:130 recalled',
+            'OfficialAccount.CallbackAfterMsgWithDraw: marked 71_1_1698741698 recalled',
+          ]
+            .map((line) => line.replace(/[.]/g, '\\.'))
+            .join('\n'),
+          'm',
+        ),
+      );
+    });
+  });
+
   describe('stricter schemas', () => {
     it('should build the middleware as written and give a body without EventTime the FAIL shown', async () => {
       const [code] = blocksOf('Stricter schemas', 'ts');
@@ -177,6 +215,7 @@ describe('README', function () {
       const figures = [
         LOAD.requests,
         LOAD.concurrency,
+        LOAD.mixedRequests,
         LOAD.rejectedBurst,
         LOAD.propertyCasesFetch,
         LOAD.propertyCasesExpress,

@@ -3,25 +3,44 @@ import { recallWebhook } from '../adapters/express.js';
 import { memoryStore } from '../stores/memory.js';
 import { callbackQuery } from '../testing/query.js';
 import { sampleRecall } from '../testing/sample.js';
+import type { AnyRecallEvent } from '../core/events.js';
+import { RECALL_COMMANDS } from '../protocol/commands.js';
+
+/** The recalled messages, by the identifiers their command gives. */
+function recalled({ messages }: AnyRecallEvent): string {
+  return messages.map(({ msgKey, msgSeq }) => msgKey ?? `MsgSeq ${String(msgSeq)}`).join(', ');
+}
 
 /**
- * An Express app with the middleware at `/callback`, deduplicating in memory; one line to `print`
- * per recall, duplicate or refusal.
+ * An Express app with the middleware at `/callback` for every recall command, deduplicating in
+ * memory; one line to `print` per recall, duplicate or refusal.
  */
 export function createDemoApp(settings: DemoSettings, print: (line: string) => void): Express {
   const recall = recallWebhook({
     sdkAppId: settings.sdkAppId,
     // The demo runs unsigned only without TOKEN, and says so when it starts (see serve).
     ...(settings.token === undefined ? { allowUnsigned: true } : { token: settings.token }),
+    commands: [...RECALL_COMMANDS],
     dedupe: { store: memoryStore() },
   });
-  recall.events.on('recall', ({ body, sdkAppId, optPlatform }) => {
+  const from = ({ sdkAppId, optPlatform }: AnyRecallEvent): string =>
+    `(SdkAppid ${String(sdkAppId)}, ${optPlatform ?? 'no platform'})`;
+  recall.events.on('recall', (event) => {
+    const { body } = event;
+    print(`recall: ${body.From_Account} recalled ${body.MsgKey} sent to ${body.To_Account} ${from(event)}`);
+  });
+  recall.events.on('groupRecall', (event) => {
+    const { operator, conversation } = event;
+    const where = conversation.topicId === undefined ? '' : `, topic ${conversation.topicId}`;
     print(
-      `recall: ${body.From_Account} recalled ${body.MsgKey} sent to ${body.To_Account} (SdkAppid ${String(sdkAppId)}, ${optPlatform ?? 'no platform'})`,
+      `groupRecall: ${operator ?? 'someone'} recalled ${recalled(event)} in group ${conversation.groupId}${where} ${from(event)}`,
     );
   });
-  recall.events.on('duplicate', ({ body }) => {
-    print(`duplicate: ${body.MsgKey} was already handled; answered OK without a second recall event`);
+  recall.events.on('officialAccountRecall', (event) => {
+    print(`officialAccountRecall: ${event.conversation.account} recalled ${recalled(event)} ${from(event)}`);
+  });
+  recall.events.on('duplicate', (event) => {
+    print(`duplicate: ${recalled(event)} was already handled; answered OK without a second recall event`);
   });
   recall.events.on('rejected', (error) => {
     print(`refused: ${error.code}: ${error.message}`);
@@ -54,14 +73,19 @@ export function demoSettings(env: Readonly<Record<string, string | undefined>>):
 
 const SAMPLE = JSON.stringify(sampleRecall());
 
+/** The demo's callback URL, as a client on this machine reaches it. */
+export function demoUrl(settings: DemoSettings, port: number): string {
+  const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${String(port)}/callback`;
+}
+
 /**
  * A shell command that sends the documented sample callback to the demo. With a token it signs
  * at the moment it runs (a Sign is good for a minute), reading the token from $TOKEN in the
  * user's shell so that the demo never prints it.
  */
 export function curlCommand(settings: DemoSettings, port: number): string {
-  const host = settings.host === '0.0.0.0' || settings.host === '::' ? '127.0.0.1' : settings.host;
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:${String(port)}/callback`;
+  const base = demoUrl(settings, port);
   const query = callbackQuery({ sdkAppId: settings.sdkAppId });
   const data = `-H 'Content-Type: application/json' -d '${SAMPLE}'`;
   if (settings.token === undefined) return `curl -sS -X POST '${base}?${query}' ${data}`;

@@ -6,7 +6,7 @@ import { describeCause } from '../log.js';
 export const HELP = `Usage: tencent-chat-recall-webhook <command> [options]
 
 Commands:
-  serve         run a demo receiver of C2C.CallbackAfterMsgWithDraw callbacks
+  serve         run a demo receiver of recall callbacks (one-to-one, group, Official Account)
   send <url>    play the Chat backend: send a recall callback to a receiver (--count for load)
 
 Run 'tencent-chat-recall-webhook <command> --help' for a command's options.`;

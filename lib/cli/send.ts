@@ -4,22 +4,39 @@ import { Agent as HttpsAgent } from 'node:https';
 import { parseArgs } from 'node:util';
 import { callbackUrl, postCallback } from '../testing/post.js';
 import { callbackQuery } from '../testing/query.js';
-import { sampleRecall, type RecallBodyOverrides } from '../testing/sample.js';
+import { sampleCallback } from '../testing/sample.js';
+import { closest } from '../options/checks.js';
+import {
+  GROUP_RECALL_COMMAND,
+  OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  RECALL_COMMAND,
+  RECALL_COMMANDS,
+  type RecallCommand,
+} from '../protocol/commands.js';
 import { progressBar, runLoad, summary } from './load.js';
 import { UsageError, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
 
 export const SEND_HELP = `Usage: tencent-chat-recall-webhook send <url> [options]
 
-Plays the Chat backend: POSTs a C2C.CallbackAfterMsgWithDraw callback to <url> (signed when a
-token is given), prints the answer, and exits 1 when it is a FAIL or <url> cannot be reached.
+Plays the Chat backend: POSTs a recall callback to <url> (signed when a token is given), prints
+the answer, and exits 1 when it is a FAIL or <url> cannot be reached.
 
 Options:
+  --command <name>       the recall to send: C2C.CallbackAfterMsgWithDraw (c2c, the default),
+                         Group.CallbackAfterRecallMsg (group) or
+                         OfficialAccount.CallbackAfterMsgWithDraw (official-account)
   --sdkappid <id>        the SdkAppid to send (default 1400000000)
   --token <token>        sign with this token (env TOKEN)
-  --from <user>          From_Account (default jared)
-  --to <user>            To_Account (default Jonh)
-  --msgkey <key>         MsgKey (default 48374_2837546_1557481126; with --count, -1, -2, ... added)
+  --from <user>          c2c: From_Account (default jared)
+  --to <user>            c2c: To_Account (default Jonh)
+  --msgkey <key>         c2c and official-account: MsgKey (default the docs' sample; with
+                         --count, -1, -2, ... added)
+  --group <id>           group: GroupId (default 1213456)
+  --topic <id>           group: TopicId (default the docs' sample topic)
+  --msgseq <n>           group: MsgSeq (default 130; with --count, 130, 131, ...)
+  --operator <user>      group: Operator_Account (default admin)
+  --account <id>         official-account: Official_Account (default #TOA#_123)
   --platform <name>      OptPlatform (default RESTAPI)
   --event-time <ms|now>  EventTime, in milliseconds
   --body <file.json>     the body from a JSON file; the flags above override its fields
@@ -28,11 +45,17 @@ Options:
   -h, --help             show this help`;
 
 const OPTIONS = {
+  command: { type: 'string' },
   sdkappid: { type: 'string' },
   token: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   msgkey: { type: 'string' },
+  group: { type: 'string' },
+  topic: { type: 'string' },
+  msgseq: { type: 'string' },
+  operator: { type: 'string' },
+  account: { type: 'string' },
   platform: { type: 'string' },
   'event-time': { type: 'string' },
   body: { type: 'string' },
@@ -64,8 +87,10 @@ export async function send(
   const url = httpUrl(target);
   const count = wholeNumber('--count', values.count ?? '1', 1);
   const concurrency = wholeNumber('--concurrency', values.concurrency ?? '10', 1);
-  const body = sampleRecall({ ...bodyFile(values.body), ...bodyFlags(values) });
+  const command = commandNamed(values.command ?? RECALL_COMMAND);
+  const body = { ...sampleCallback(command), ...bodyFile(values.body), ...bodyFlags(command, values) };
   const query = {
+    callbackCommand: command,
     sdkAppId: values.sdkappid ?? '1400000000',
     token: values.token ?? (env.TOKEN === '' ? undefined : env.TOKEN),
     optPlatform: values.platform,
@@ -88,8 +113,7 @@ export async function send(
   const report = await runLoad(
     count,
     concurrency,
-    (index) =>
-      postCallback(urlNow(), JSON.stringify({ ...body, MsgKey: `${body.MsgKey}-${String(index + 1)}` }), agent),
+    (index) => postCallback(urlNow(), JSON.stringify(nthRecall(command, body, index)), agent),
     (done) => {
       if (output.status !== undefined && (done === count || Date.now() - lastDrawn > 100)) {
         lastDrawn = Date.now();
@@ -125,7 +149,42 @@ function wholeNumber(flag: string, text: string, minimum: number): number {
   return value;
 }
 
-function bodyFile(path: string | undefined): RecallBodyOverrides {
+const SHORT_NAMES: Readonly<Record<string, RecallCommand>> = {
+  c2c: RECALL_COMMAND,
+  group: GROUP_RECALL_COMMAND,
+  'official-account': OFFICIAL_ACCOUNT_RECALL_COMMAND,
+};
+
+function commandNamed(name: string): RecallCommand {
+  const command = SHORT_NAMES[name] ?? RECALL_COMMANDS.find((each) => each === name);
+  if (command !== undefined) return command;
+  const guess = closest(name, [...RECALL_COMMANDS, ...Object.keys(SHORT_NAMES)]);
+  const hint = guess === undefined ? `one of ${RECALL_COMMANDS.join(', ')}` : `did you mean '${guess}'?`;
+  throw new UsageError(`--command '${name}' is not a recall command: ${hint}`);
+}
+
+/** The `index`th of `--count` recalls: each names other messages, so that none is a duplicate. */
+function nthRecall(command: RecallCommand, body: Body, index: number): Body {
+  const n = String(index + 1);
+  if (command === GROUP_RECALL_COMMAND) {
+    const [first, ...rest] = listIn(body.MsgSeqList);
+    const msgSeq = typeof first?.MsgSeq === 'number' ? first.MsgSeq + index : index;
+    return { ...body, MsgSeqList: [{ ...first, MsgSeq: msgSeq }, ...rest] };
+  }
+  if (command === OFFICIAL_ACCOUNT_RECALL_COMMAND) {
+    const [first, ...rest] = listIn(body.WithdrawMsgList);
+    return { ...body, WithdrawMsgList: [{ ...first, MsgKey: `${String(first?.MsgKey)}-${n}` }, ...rest] };
+  }
+  return { ...body, MsgKey: `${String(body.MsgKey)}-${n}` };
+}
+
+type Body = Readonly<Record<string, unknown>>;
+
+function listIn(value: unknown): Body[] {
+  return Array.isArray(value) ? (value as Body[]) : [];
+}
+
+function bodyFile(path: string | undefined): Body {
   if (path === undefined) return {};
   let value: unknown;
   try {
@@ -135,19 +194,42 @@ function bodyFile(path: string | undefined): RecallBodyOverrides {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new UsageError(`--body ${path}: not a JSON object`);
-  return value as RecallBodyOverrides;
+  return value as Body;
 }
 
-function bodyFlags(values: {
-  from?: string;
-  to?: string;
-  msgkey?: string;
-  'event-time'?: string;
-}): RecallBodyOverrides {
+// The flags that set a body field, by the commands whose body has it.
+const FIELD_FLAGS = {
+  from: [RECALL_COMMAND],
+  to: [RECALL_COMMAND],
+  msgkey: [RECALL_COMMAND, OFFICIAL_ACCOUNT_RECALL_COMMAND],
+  group: [GROUP_RECALL_COMMAND],
+  topic: [GROUP_RECALL_COMMAND],
+  msgseq: [GROUP_RECALL_COMMAND],
+  operator: [GROUP_RECALL_COMMAND],
+  account: [OFFICIAL_ACCOUNT_RECALL_COMMAND],
+} as const satisfies Readonly<Record<string, readonly RecallCommand[]>>;
+
+type FieldFlag = keyof typeof FIELD_FLAGS;
+
+function bodyFlags(command: RecallCommand, values: Partial<Record<FieldFlag | 'event-time', string>>): Body {
+  for (const flag of Object.keys(FIELD_FLAGS) as FieldFlag[]) {
+    const commands: readonly RecallCommand[] = FIELD_FLAGS[flag];
+    if (values[flag] !== undefined && !commands.includes(command)) {
+      throw new UsageError(`--${flag} does not apply to ${command}: it sets a field of ${commands.join(' and ')}`);
+    }
+  }
   const fields: Record<string, unknown> = {};
   if (values.from !== undefined) fields.From_Account = values.from;
   if (values.to !== undefined) fields.To_Account = values.to;
-  if (values.msgkey !== undefined) fields.MsgKey = values.msgkey;
+  if (values.msgkey !== undefined) {
+    if (command === RECALL_COMMAND) fields.MsgKey = values.msgkey;
+    else fields.WithdrawMsgList = [{ MsgKey: values.msgkey }];
+  }
+  if (values.group !== undefined) fields.GroupId = values.group;
+  if (values.topic !== undefined) fields.TopicId = values.topic;
+  if (values.operator !== undefined) fields.Operator_Account = values.operator;
+  if (values.msgseq !== undefined) fields.MsgSeqList = [{ MsgSeq: wholeNumber('--msgseq', values.msgseq, 0) }];
+  if (values.account !== undefined) fields.Official_Account = values.account;
   const eventTime = values['event-time'];
   if (eventTime !== undefined)
     fields.EventTime = eventTime === 'now' ? Date.now() : wholeNumber('--event-time', eventTime, 0);

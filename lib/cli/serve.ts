@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { createDemoApp } from './demo.js';
-import { curlCommand } from './demo.js';
+import { curlCommand, demoUrl } from './demo.js';
 import { demoSettings } from './demo.js';
 import { USAGE_ERROR, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
 
 export const SERVE_HELP = `Usage: tencent-chat-recall-webhook serve [options]
 
-Runs a demo receiver: the recall webhook middleware at /callback, printing one line per recall
-and a curl command that sends one.
+Runs a demo receiver: the recall webhook middleware at /callback for one-to-one, group and
+Official Account recalls, printing one line per recall and a curl command that sends one
+(send --command sends the others).
 
 Options:
   --port <n>        port to listen on (env PORT; default 3000; 0 picks a free port)
@@ -78,5 +79,8 @@ export async function serve(
   );
   output.out('Send a recall (send it again to see it deduplicated):');
   output.out(curlCommand(settings, port));
+  output.out(
+    `Group and Official Account recalls: tencent-chat-recall-webhook send ${demoUrl(settings, port)} --command group (or official-account)`,
+  );
   return undefined;
 }

@@ -1,10 +1,9 @@
 import type { ErrorObject } from 'ajv';
 import type { ResolvedCommand, ResolvedConfig } from './config.js';
 import { recallError, type RecallWebhookError } from './errors.js';
-import type { RecallEvent } from './events.js';
+import type { AnyRecallEvent } from './events.js';
 import { findUnsafeText, parseJson } from '../protocol/json.js';
 import { canonicalPlatform, MAX_PARAMETERS, parseQuery, single, type RawQuery } from '../protocol/query.js';
-import type { RecallBody } from '../protocol/commands.js';
 import type { SignatureVerifier } from '../protocol/signature.js';
 
 // The protocol's decisions, as pure functions of the request's parts and the time: no streams, no
@@ -30,11 +29,10 @@ export type QueryDecision =
 /** A body, however the framework has it: raw bytes, text, or already parsed by a body parser. */
 export type BodyInput = { readonly bytes: Uint8Array } | { readonly text: string } | { readonly parsed: unknown };
 
-/** A valid, authentic callback: `event` is emitted as its command's event; `messageKey` names the recalled message. */
+/** A valid, authentic callback: `event` is emitted as its command's event. */
 export interface Recall {
   readonly command: ResolvedCommand;
-  readonly messageKey: string;
-  readonly event: RecallEvent;
+  readonly event: AnyRecallEvent;
 }
 
 export type BodyDecision =
@@ -59,7 +57,20 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   // One callback URL receives every command the app enables, told apart by CallbackCommand; the
   // others are handed on whoever sent them, so allowFrom guards this receiver, not the path.
   const command = commandOf(config, query);
-  if (command === undefined) return { kind: 'pass', reason: 'not a recall callback' };
+  if (command === undefined) return { kind: 'pass', reason: "not a callback of this receiver's commands" };
+  const decision = decideCallbackQuery(config, head, nowMs, query, complete, command);
+  if (decision.kind === 'reject') decision.error.command = command.definition.command;
+  return decision;
+}
+
+function decideCallbackQuery(
+  config: ResolvedConfig,
+  head: RequestHead,
+  nowMs: number,
+  query: RawQuery,
+  complete: boolean,
+  command: ResolvedCommand,
+): QueryDecision {
   if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
     return reject('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
   }
@@ -109,6 +120,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decides on the body of a callback whose query was accepted, and builds the event. */
 export function decideBody(context: CallbackContext, input: BodyInput, receivedAt: Date): BodyDecision {
+  const decision = decideCallbackBody(context, input, receivedAt);
+  if (decision.kind === 'reject') decision.error.command = context.command.definition.command;
+  return decision;
+}
+
+function decideCallbackBody(context: CallbackContext, input: BodyInput, receivedAt: Date): BodyDecision {
   let value: unknown;
   if ('parsed' in input) {
     value = input.parsed;
@@ -140,30 +157,34 @@ export function decideBody(context: CallbackContext, input: BodyInput, receivedA
   const { definition, validateBody } = context.command;
   if (!validateBody(value)) return reject('BODY_INVALID', describeFirstError('body', validateBody.errors));
   // A replaced schema may allow more, but the event needs an object whose command matches, and
-  // the message it recalls: what the listeners, the log and dedupe know the recall by.
-  const messageKey = isObject(value) ? definition.messageKey(value) : undefined;
-  if (!isObject(value) || typeof value.CallbackCommand !== 'string' || messageKey === undefined) {
-    return reject('BODY_INVALID', 'body must be a JSON object with a CallbackCommand and a non-empty MsgKey');
+  // the messages it recalls: what the listeners, the log and dedupe know the recall by.
+  const view = isObject(value) ? definition.read(value) : undefined;
+  if (!isObject(value) || typeof value.CallbackCommand !== 'string' || view === undefined) {
+    return reject('BODY_INVALID', `body must be a JSON object with a CallbackCommand and ${definition.needs}`);
   }
   if (value.CallbackCommand !== definition.command) {
     return reject('COMMAND_MISMATCH', 'body CallbackCommand differs from the query');
   }
-  const body = value as RecallBody;
+  const { conversation, messages, operator } = view;
   return {
     kind: 'recall',
     command: context.command,
-    messageKey,
+    // The definition read this body by its command's rules, so the view has its command's shapes.
     event: {
-      body,
+      command: definition.command,
+      body: value,
+      conversation,
+      messages,
+      operator,
       remoteAddress: context.remoteAddress,
       sdkAppId: context.sdkAppId,
       clientIp: context.clientIp,
       optPlatform: context.optPlatform,
       platform: canonicalPlatform(context.optPlatform),
       requestTime: context.requestTime,
-      eventTime: toDate(body.EventTime),
+      eventTime: toDate(value.EventTime),
       receivedAt,
-    },
+    } as AnyRecallEvent,
   };
 }
 

@@ -3,6 +3,7 @@ import { describeCause, log } from '../log.js';
 import type { ResolvedConfig, ResolvedDedupe } from './config.js';
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { Recall } from './decide.js';
+import { recallIdentity, type Conversation } from '../protocol/commands.js';
 import type { RecallEmitter } from './events.js';
 import { attempt, callListeners, Failure, report, TIMED_OUT, withDeadline, type Done } from './listeners.js';
 
@@ -23,20 +24,32 @@ export function callListenersOnce(
   });
 }
 
-// The longest message key kept in a store key as it is. Tencent's MsgKeys look like
+// The longest identity kept in a store key as it is. Tencent's MsgKeys look like
 // `48374_2837546_1557481126`; the default schema stops at 128 characters, but an app's own schema
-// may allow any length.
+// may allow any length, and a group recall's identity holds its group, topic and every MsgSeq.
 const MAX_KEPT_KEY = 128;
 
+// Where each kind of conversation's claims live: the SdkAppid is digits, so the character after
+// it tells them apart, and a one-to-one MsgKey, whatever it holds, never names a group recall. The
+// one-to-one keys are as they were before the other commands, so claims in a store stay valid.
+const KEY_SPACES: Readonly<Record<Conversation['type'], string>> = {
+  c2c: '',
+  group: '/group',
+  officialAccount: '/officialAccount',
+};
+
 /**
- * The store key of a recall: a message is recalled only once, and its key names it within its
- * app. A longer key is replaced by its SHA-256, so that what a claim holds in memory or in Redis is
- * bounded whatever the schema lets through; `#` instead of `:` keeps the two forms apart.
+ * The store key of a recall: a message is recalled only once, and the identity names the recall
+ * within its app. A longer identity is replaced by its SHA-256, so that what a claim holds in
+ * memory or in Redis is bounded whatever the schema lets through; `#` instead of `:` keeps the two
+ * forms apart.
  */
-function dedupeKey({ event, messageKey }: Recall): string {
-  return messageKey.length <= MAX_KEPT_KEY
-    ? `${String(event.sdkAppId)}:${messageKey}`
-    : `${String(event.sdkAppId)}#${createHash('sha256').update(messageKey).digest('base64url')}`;
+export function dedupeKey({ event }: Recall): string {
+  const identity = recallIdentity(event);
+  const space = `${String(event.sdkAppId)}${KEY_SPACES[event.conversation.type]}`;
+  return identity.length <= MAX_KEPT_KEY
+    ? `${space}:${identity}`
+    : `${space}#${createHash('sha256').update(identity).digest('base64url')}`;
 }
 
 async function claimThenCall(

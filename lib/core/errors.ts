@@ -1,3 +1,5 @@
+import type { RecallCommand } from '../protocol/commands.js';
+
 /**
  * Why a callback was refused, as a stable code. The `ErrorInfo` of the FAIL answer starts with it,
  * so the code is what shows in the Chat console's callback monitoring.
@@ -41,6 +43,12 @@ export class RecallWebhookError extends Error {
    * error is emitted as `'rejected'`.
    */
   remoteAddress: string | undefined = undefined;
+
+  /**
+   * The `CallbackCommand` of the refused callback: one of the receiver's commands. Set when the
+   * error is emitted as `'rejected'`; undefined only when the receiver failed before it knew.
+   */
+  command: RecallCommand | undefined = undefined;
 
   constructor(
     readonly code: RecallErrorCode,

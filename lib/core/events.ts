@@ -1,12 +1,23 @@
 import { EventEmitter } from 'node:events';
 import type { RecallWebhookError } from './errors.js';
 import type { Platform } from '../protocol/query.js';
-import type { RecallBody } from '../protocol/commands.js';
+import type {
+  C2CConversation,
+  Conversation,
+  GROUP_RECALL_COMMAND,
+  GroupConversation,
+  GroupRecallBody,
+  OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  OfficialAccountConversation,
+  OfficialAccountRecallBody,
+  RECALL_COMMAND,
+  RecallBody,
+  RecallCommand,
+  RecalledMessage,
+} from '../protocol/commands.js';
 
-/** What a `'recall'` listener receives: one validated, authenticated recall callback. */
-export interface RecallEvent {
-  /** The validated callback body, protocol field names, as received. */
-  readonly body: RecallBody;
+/** What every recall event carries, whatever its command: where it came from and when. */
+export interface RecallContext {
   /** The `SdkAppid` of the callback: one of the configured ids. */
   readonly sdkAppId: number;
   /**
@@ -32,24 +43,86 @@ export interface RecallEvent {
 }
 
 /**
+ * A recall of one command, read the same way as every other: which messages of which conversation
+ * were recalled, and by whom where the command says. An app that marks recalled messages in its
+ * own store needs only these fields; `command` tells the shapes apart, and `body` has every field
+ * as received.
+ */
+export interface CommandRecallEvent<
+  C extends RecallCommand,
+  B,
+  V extends Conversation,
+  M extends RecalledMessage,
+> extends RecallContext {
+  /** The callback's `CallbackCommand`. */
+  readonly command: C;
+  /** The validated callback body, protocol field names, as received. */
+  readonly body: B;
+  /** Where the messages were: the two users, the group and topic, or the Official Account. */
+  readonly conversation: V;
+  /** The recalled messages, at least one, in the order of the body. */
+  readonly messages: readonly M[];
+  /** Who recalled (`Operator_Account`): group recalls only; the other callbacks do not say. */
+  readonly operator: C extends typeof GROUP_RECALL_COMMAND ? string | undefined : undefined;
+}
+
+/** A message recalled by `MsgKey`: one-to-one and Official Account recalls. */
+export interface MsgKeyRecalledMessage extends RecalledMessage {
+  readonly msgKey: string;
+  readonly msgSeq: undefined;
+  readonly msgId: undefined;
+}
+
+/** A group message recalled by `MsgSeq`, with its `MsgId` when the callback gives it. */
+export interface GroupRecalledMessageView extends RecalledMessage {
+  readonly msgKey: undefined;
+  readonly msgSeq: number;
+}
+
+/** What a `'recall'` listener receives: one validated, authenticated one-to-one recall. */
+export type RecallEvent = CommandRecallEvent<typeof RECALL_COMMAND, RecallBody, C2CConversation, MsgKeyRecalledMessage>;
+
+/** What a `'groupRecall'` listener receives: one validated, authenticated group recall. */
+export type GroupRecallEvent = CommandRecallEvent<
+  typeof GROUP_RECALL_COMMAND,
+  GroupRecallBody,
+  GroupConversation,
+  GroupRecalledMessageView
+>;
+
+/** What an `'officialAccountRecall'` listener receives: one validated, authenticated Official Account recall. */
+export type OfficialAccountRecallEvent = CommandRecallEvent<
+  typeof OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  OfficialAccountRecallBody,
+  OfficialAccountConversation,
+  MsgKeyRecalledMessage
+>;
+
+/** A recall of any command: what `'duplicate'` listeners and code handling every recall receive. */
+export type AnyRecallEvent = RecallEvent | GroupRecallEvent | OfficialAccountRecallEvent;
+
+/**
  * The events and their listeners.
- * - `'recall'`: a valid, authentic recall. The answer waits for every listener, async ones too,
- *   up to `timeoutMs`; a listener that throws or rejects makes the answer FAIL.
- * - `'rejected'`: a callback of this command was refused; the error says why, and from which
- *   address it came (`remoteAddress`). Emitted after the answer is decided, for logging and
- *   metrics; having no listener is fine.
- * - `'duplicate'`: with the `dedupe` option, a recall that was already handled (or is being
- *   handled) arrived again; it is answered OK and not emitted as `'recall'`. For logging and
- *   metrics, like `'rejected'`.
+ * - `'recall'`, `'groupRecall'`, `'officialAccountRecall'`: a valid, authentic recall of the
+ *   one-to-one, group or Official Account command. The answer waits for every listener, async
+ *   ones too, up to `timeoutMs`; a listener that throws or rejects makes the answer FAIL.
+ * - `'rejected'`: a callback of one of the receiver's commands was refused; the error says why,
+ *   of which command (`command`) and from which address it came (`remoteAddress`). Emitted after
+ *   the answer is decided, for logging and metrics; having no listener is fine.
+ * - `'duplicate'`: with the `dedupe` option, a recall of any command that was already handled (or
+ *   is being handled) arrived again; `event.command` says which. It is answered OK and not emitted
+ *   under its own name. For logging and metrics, like `'rejected'`.
  *
  * Listeners of `'rejected'` and `'duplicate'` cannot change the answer: a throw, a rejection or a
  * promise that never settles is logged, or ignored, never waited for.
  */
 export interface RecallEventListeners {
   recall: (event: RecallEvent) => unknown;
+  groupRecall: (event: GroupRecallEvent) => unknown;
+  officialAccountRecall: (event: OfficialAccountRecallEvent) => unknown;
   // Listeners of these may be async: what they return is observed, never waited for.
   rejected: (error: RecallWebhookError) => unknown;
-  duplicate: (event: RecallEvent) => unknown;
+  duplicate: (event: AnyRecallEvent) => unknown;
 }
 
 export type RecallEventName = keyof RecallEventListeners;

@@ -22,12 +22,16 @@ export function callListeners(
   waitMs = timeoutMs,
 ): void {
   // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
-  const listeners = emitter.rawListeners(command.definition.event);
-  const results = listeners.map((listener) => settle(() => listener.call(emitter, event)));
+  const name = command.definition.event;
+  const listeners = emitter.rawListeners(name);
+  // Each listener of this event takes this command's event, as decideBody built it.
+  const results = listeners.map((listener) =>
+    settle(() => (listener as (value: unknown) => unknown).call(emitter, event)),
+  );
   const pending = results.filter((result): result is Promise<unknown> => result instanceof Promise);
   const failures = results.filter(isFailure);
   if (pending.length === 0) {
-    done(outcome(failures));
+    done(outcome(name, failures));
     return;
   }
   void withDeadline(Promise.all(pending), waitMs).then((settled) => {
@@ -35,15 +39,15 @@ export function callListeners(
       log('listeners still running after %d ms', timeoutMs);
       done(recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`));
     } else {
-      done(outcome([...failures, ...settled.filter(isFailure)]));
+      done(outcome(name, [...failures, ...settled.filter(isFailure)]));
     }
   });
 }
 
-function outcome(failures: readonly Failure[]): RecallWebhookError | undefined {
+function outcome(event: string, failures: readonly Failure[]): RecallWebhookError | undefined {
   const first = failures[0];
   if (first === undefined) return undefined;
-  const count = failures.length === 1 ? 'a recall listener' : `${String(failures.length)} recall listeners`;
+  const count = failures.length === 1 ? `a ${event} listener` : `${String(failures.length)} ${event} listeners`;
   return recallError('LISTENER_FAILED', `${count} failed`, first.cause);
 }
 

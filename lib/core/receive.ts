@@ -4,7 +4,8 @@ import { decideBody, decideQuery, type BodyInput, type CallbackContext, type Req
 import { callListenersOnce } from './dedupe.js';
 import { callListeners, report, type Done } from './listeners.js';
 import { recallError, RecallWebhookError } from './errors.js';
-import { describeCause, log } from '../log.js';
+import { describeCause, log, logging } from '../log.js';
+import { recallIdentity, type RecallCommand } from '../protocol/commands.js';
 
 // The request path passes continuations rather than promises: where nothing has to wait (a
 // refused query, a parsed body, listeners that return nothing) the answer is written in the same
@@ -32,8 +33,11 @@ const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
  * becomes a FAIL answer and a `'rejected'` event.
  */
 export function receive(config: ResolvedConfig, request: IncomingCallback, respond: Done<Outcome>): void {
+  // The command, once the query named one of ours: every refusal after that is of that command.
+  let command: RecallCommand | undefined;
   const refuse = (error: RecallWebhookError): Outcome => {
     error.remoteAddress = request.remoteAddress;
+    error.command ??= command;
     log('refused %s from %s: %s', error.code, request.remoteAddress ?? 'an unknown address', error.message);
     report(config.emitter, 'rejected', error);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
@@ -48,6 +52,7 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
     } else if (first.kind === 'reject') {
       reply(refuse(first.error));
     } else {
+      command = first.context.command.definition.command;
       request.readBody(config.limitBytes, config.bodyTimeoutMs, (body) => {
         guarded(respond, refuse, (replyAfterBody) => {
           afterBody(config, first.context, body, receivedAt, replyAfterBody, refuse);
@@ -79,7 +84,8 @@ function afterBody(
       reply(refuse(failure));
       return;
     }
-    log('recall %s of SdkAppid %d handled', second.messageKey, second.event.sdkAppId);
+    if (logging())
+      log('%s %s of SdkAppid %d handled', second.event.command, recallIdentity(second.event), second.event.sdkAppId);
     reply(OK);
   };
   if (config.dedupe === undefined) callListeners(config.emitter, second, config.timeoutMs, handled);

@@ -1,6 +1,7 @@
 import type { Ajv } from 'ajv';
 import type { DedupeStore } from '../core/config.js';
 import type { EmitterLike } from '../core/events.js';
+import type { RecallCommand } from '../protocol/commands.js';
 
 /** An SDKAppID, as a number (`1400000000`) or a string of digits (`'1400000000'`). */
 export type SdkAppId = number | string;
@@ -87,11 +88,30 @@ export interface RecallWebhookOptions {
   readonly limit?: number | string | undefined;
 
   /**
-   * Replaces the body schema (`recallBodySchema`). Pass a function to extend the default.
-   * @example (s) => ({ ...s, required: [...s.required, 'EventTime'], additionalProperties: false })
+   * The recall commands this receiver answers, each emitted as its own event:
+   * `'C2C.CallbackAfterMsgWithDraw'` as `'recall'`, `'Group.CallbackAfterRecallMsg'` as
+   * `'groupRecall'`, `'OfficialAccount.CallbackAfterMsgWithDraw'` as `'officialAccountRecall'`.
+   * A callback of any other command is passed on untouched. An unknown name is a `TypeError`.
+   * @example ['C2C.CallbackAfterMsgWithDraw', 'Group.CallbackAfterRecallMsg']
+   * @default ['C2C.CallbackAfterMsgWithDraw']
+   */
+  readonly commands?: readonly RecallCommand[] | undefined;
+
+  /**
+   * Replaces the one-to-one recall's body schema (`recallBodySchema`). Pass a function to extend
+   * the default. The same as `schemas['C2C.CallbackAfterMsgWithDraw']`; give one or the other.
+   * @example (s) => ({ ...s, required: [...s.required, 'EventTime'] })
    * @default recallBodySchema
    */
   readonly schema?: SchemaOverride | undefined;
+
+  /**
+   * Replaces the body schema of any command in `commands`, keyed by command, the way `schema` does
+   * for the one-to-one recall (`groupRecallBodySchema`, `officialAccountRecallBodySchema`).
+   * @example { 'Group.CallbackAfterRecallMsg': (s) => ({ ...s, required: [...s.required, 'EventTime'] }) }
+   * @default each command's default schema
+   */
+  readonly schemas?: Readonly<Partial<Record<RecallCommand, SchemaOverride | undefined>>> | undefined;
 
   /**
    * Replaces the query schema (`recallQuerySchema`). Pass a function to extend the default.
@@ -100,7 +120,7 @@ export interface RecallWebhookOptions {
   readonly querySchema?: SchemaOverride | undefined;
 
   /**
-   * The Ajv instance that compiles both schemas, for schemas that need formats or keywords of
+   * The Ajv instance that compiles the schemas, for schemas that need formats or keywords of
    * your own (e.g. an instance with `ajv-formats` added).
    * @default a new `Ajv` shared by all middleware created without this option
    */
@@ -115,8 +135,10 @@ export interface RecallWebhookOptions {
   /**
    * Handles each recall once when it arrives more than once: the Chat backend retrying on timeout,
    * or copies reaching several instances of the app. A recall is known by its `SdkAppid` and
-   * `MsgKey` (a message is recalled only once). A duplicate is answered OK and emitted as
-   * `'duplicate'`, not `'recall'`.
+   * what names its messages (a message is recalled only once): the `MsgKey` of a one-to-one recall;
+   * the `GroupId`, `TopicId` and `MsgSeq` list of a group recall; the `Official_Account` and
+   * `MsgKey` list of an Official Account recall. A duplicate is answered OK and emitted as
+   * `'duplicate'`, not under its own name.
    * @example { store: redisStore(client) }
    * @default undefined (every delivery is emitted as `'recall'`)
    */

@@ -4,7 +4,7 @@ import { configError, describe, hasMethods, nonNegative, rejectUnknownOptions, r
 import { describeCause, log } from '../log.js';
 import { createEmitter, type RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions, DedupeOptions } from './options.js';
-import { COMMANDS } from '../protocol/commands.js';
+import { resolveCommands } from './commands.js';
 import { recallQuerySchema } from '../protocol/schemas.js';
 import { compileSchema, defaultAjv, resolveSchema } from './schemas.js';
 import { signatureVerifier, type SignatureVerifier } from '../protocol/signature.js';
@@ -26,7 +26,9 @@ export const OPTION_NAMES = [
   'timeoutMs',
   'bodyTimeoutMs',
   'limit',
+  'commands',
   'schema',
+  'schemas',
   'querySchema',
   'ajv',
   'emitter',
@@ -64,20 +66,7 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
       'querySchema',
       resolveSchema('querySchema', options.querySchema, recallQuerySchema),
     ),
-    // The `schema` option replaces the one-to-one recall's body schema.
-    commands: new Map(
-      COMMANDS.map((definition) => [
-        definition.command,
-        {
-          definition,
-          validateBody: compileSchema(
-            compiler,
-            'schema',
-            resolveSchema('schema', options.schema, definition.bodySchema),
-          ),
-        },
-      ]),
-    ),
+    commands: resolveCommands(options, compiler),
     emitter: resolveEmitter(options.emitter),
     dedupe: resolveDedupe(options.dedupe),
   };

@@ -21,11 +21,11 @@ function headersOf(answer: string): Record<string, string> {
 const OK_HEADERS = headersOf(OK_ANSWER);
 
 /**
- * What the `node:http` and fetch handlers answer, with HTTP 404, to a request that is not a recall
- * callback (another command, or not a POST) when the app gives no `onUnhandled`.
+ * What the `node:http` and fetch handlers answer, with HTTP 404, to a request that is not a
+ * callback of their commands (another command, or not a POST) when the app gives no `onUnhandled`.
  */
 export const NOT_HANDLED_ANSWER = JSON.stringify({
   ActionStatus: 'FAIL',
-  ErrorInfo: 'NOT_HANDLED: only C2C.CallbackAfterMsgWithDraw callbacks are handled here',
+  ErrorInfo: 'NOT_HANDLED: not a callback of a command this receiver answers',
   ErrorCode: 1,
 });

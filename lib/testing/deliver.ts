@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { callbackUrl, postCallback, type ProtocolAnswer } from './post.js';
 import { callbackQuery, type CallbackQueryOptions } from './query.js';
-import { sampleRecall, type RecallBodyOverrides } from './sample.js';
+import { sampleCallback } from './sample.js';
+import { RECALL_COMMAND, type RecallCommand } from '../protocol/commands.js';
 
 export type { ProtocolAnswer };
 
@@ -13,15 +14,21 @@ export interface DeliverOptions extends CallbackQueryOptions {
    * @default '/' for an app or a server; the URL's own path for a URL
    */
   readonly path?: string | undefined;
-  /** Fields merged over `sampleRecall()`. */
-  readonly body?: RecallBodyOverrides | undefined;
+  /**
+   * The recall command to send: its sample body, and its name as the query's `CallbackCommand`
+   * (unless `callbackCommand` says otherwise).
+   * @default 'C2C.CallbackAfterMsgWithDraw'
+   */
+  readonly command?: RecallCommand | undefined;
+  /** Fields merged over the command's sample body (`sampleRecall()`, `sampleGroupRecall()`...). */
+  readonly body?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** An Express (or Connect, or any `(req, res)`) app, an `http.Server`, or the URL of a running receiver. */
 export type DeliveryTarget = RequestListener | Server | string | URL;
 
 /**
- * Sends a complete recall callback, signed when `token` is given, as the Chat backend would, and
+ * Sends a complete recall callback of any command, signed when `token` is given, as the Chat backend would, and
  * resolves to the receiver's answer. An app or a server that is not listening is served on a free
  * loopback port for the one request. Rejects when the answer is not the protocol's (not HTTP 200
  * with its JSON), e.g. when nothing handled the request.
@@ -31,8 +38,9 @@ export type DeliveryTarget = RequestListener | Server | string | URL;
  * assert.equal(answer.ErrorCode, 0);
  */
 export async function deliverRecall(target: DeliveryTarget, options: DeliverOptions): Promise<ProtocolAnswer> {
-  const body = JSON.stringify(sampleRecall(options.body));
-  const query = `?${callbackQuery(options)}`;
+  const command = options.command ?? RECALL_COMMAND;
+  const body = JSON.stringify(sampleCallback(command, options.body));
+  const query = `?${callbackQuery({ ...options, callbackCommand: options.callbackCommand ?? command })}`;
   if (typeof target === 'string' || target instanceof URL) {
     return postCallback(callbackUrl(target, options.path, query), body);
   }

@@ -1,6 +1,14 @@
 // `tencent-chat-recall-webhook/testing`: what a test of an app's own recall handling needs,
 // built on the same code the middleware uses.
 export { sign } from '../protocol/signature.js';
-export { sampleRecall, type RecallBodyOverrides } from './sample.js';
+export {
+  sampleRecall,
+  sampleGroupRecall,
+  sampleOfficialAccountRecall,
+  sampleCallback,
+  type RecallBodyOverrides,
+  type BodyOverrides,
+  type GroupSampleForm,
+} from './sample.js';
 export { callbackQuery, type CallbackQueryOptions } from './query.js';
 export { deliverRecall, type DeliverOptions, type DeliveryTarget, type ProtocolAnswer } from './deliver.js';

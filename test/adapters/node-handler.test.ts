@@ -24,7 +24,7 @@ describe('node:http handler', () => {
     expect(res.headers['content-type']).to.equal('application/json; charset=utf-8');
     expect(res.body).to.deep.equal({
       ActionStatus: 'FAIL',
-      ErrorInfo: 'NOT_HANDLED: only C2C.CallbackAfterMsgWithDraw callbacks are handled here',
+      ErrorInfo: 'NOT_HANDLED: not a callback of a command this receiver answers',
       ErrorCode: 1,
     });
   });

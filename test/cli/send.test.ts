@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../lib/cli/run.js';
 import { recallWebhook } from '../../lib/adapters/express.js';
-import type { RecallEvent } from '../../lib/core/events.js';
+import type { GroupRecallEvent, OfficialAccountRecallEvent, RecallEvent } from '../../lib/core/events.js';
+import { RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 import { listen, type Running } from '../helpers/http.js';
 import { run } from '../helpers/process.js';
@@ -16,12 +17,18 @@ describe('cli send', function () {
   this.timeout(30_000);
   let receiver: Running | undefined;
   let events: RecallEvent[];
+  let groups: GroupRecallEvent[];
+  let accounts: OfficialAccountRecallEvent[];
   let url: string;
 
   beforeEach(async () => {
     events = [];
-    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    groups = [];
+    accounts = [];
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN, commands: [...RECALL_COMMANDS] });
     recall.events.on('recall', (event) => events.push(event));
+    recall.events.on('groupRecall', (event) => groups.push(event));
+    recall.events.on('officialAccountRecall', (event) => accounts.push(event));
     receiver = await listen(express().use('/callback', recall));
     url = `http://127.0.0.1:${String(receiver.port)}/callback`;
   });
@@ -72,6 +79,55 @@ describe('cli send', function () {
       EventTime: 1670574414123,
     });
     expect(events[0]?.optPlatform).to.equal('iOS');
+  });
+
+  it('should send a group recall with --command group, its fields from flags', async () => {
+    const args = ['--command', 'group', '--group', 'g1', '--topic', 't1', '--msgseq', '7', '--operator', 'amy'];
+    const { code, stdout } = await run('node', [CLI, 'send', url, '--token', TOKEN, ...args]);
+    expect(code).to.equal(0);
+    expect(stdout).to.equal('{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}\n');
+    expect(events).to.have.length(0);
+    expect(groups.map((e) => e.body)).to.deep.equal([
+      {
+        CallbackCommand: 'Group.CallbackAfterRecallMsg',
+        Operator_Account: 'amy',
+        Type: 'Community',
+        GroupId: 'g1',
+        MsgSeqList: [{ MsgSeq: 7 }],
+        TopicId: 't1',
+        EventTime: 1670574414123,
+      },
+    ]);
+  });
+
+  it('should send an Official Account recall by its full command name, its fields from flags', async () => {
+    const args = ['--command', 'OfficialAccount.CallbackAfterMsgWithDraw', '--account', '#TOA#_9', '--msgkey', 'k1'];
+    const { code } = await run('node', [CLI, 'send', url, '--token', TOKEN, ...args]);
+    expect(code).to.equal(0);
+    expect(accounts.map((e) => [e.conversation.account, e.messages.map((m) => m.msgKey)])).to.deep.equal([
+      ['#TOA#_9', ['k1']],
+    ]);
+  });
+
+  it('should send --count distinct recalls of the group and Official Account commands', async () => {
+    for (const command of ['Group.CallbackAfterRecallMsg', 'official-account']) {
+      const { code, stdout } = await run('node', [
+        CLI,
+        'send',
+        url,
+        '--token',
+        TOKEN,
+        '--command',
+        command,
+        '--count',
+        '40',
+      ]);
+      expect(code, stdout).to.equal(0);
+      expect(stdout).to.match(/^sent 40, OK 40, FAIL 0, errors 0 /);
+    }
+    const seqs = groups.map((e) => e.messages[0]?.msgSeq ?? -1).sort((a, b) => a - b);
+    expect(seqs).to.deep.equal(Array.from({ length: 40 }, (_, i) => 130 + i));
+    expect(new Set(accounts.map((e) => e.messages[0]?.msgKey)).size).to.equal(40);
   });
 
   it('should take the body from --body, with flags over its fields', async () => {
@@ -131,6 +187,21 @@ describe('cli send', function () {
     ],
     ['a bad URL', ['send', 'localhost:3000/callback'], "'localhost:3000/callback' is not an http or https URL"],
     ['no URL', ['send'], 'send needs the URL of a receiver'],
+    [
+      'a misspelt --command, with a suggestion',
+      ['send', 'http://127.0.0.1:1/', '--command', 'grop'],
+      "--command 'grop' is not a recall command: did you mean 'group'?",
+    ],
+    [
+      'a flag of another command',
+      ['send', 'http://127.0.0.1:1/', '--command', 'group', '--from', 'amy'],
+      '--from does not apply to Group.CallbackAfterRecallMsg: it sets a field of C2C.CallbackAfterMsgWithDraw',
+    ],
+    [
+      'a MsgSeq that is not a whole number',
+      ['send', 'http://127.0.0.1:1/', '--command', 'group', '--msgseq', '1.5'],
+      "--msgseq must be a whole number of at least 0, got '1.5'",
+    ],
     [
       'an unreadable --body file',
       ['send', 'http://127.0.0.1:1/', '--body', '/nonexistent/body.json'],

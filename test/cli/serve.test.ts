@@ -35,6 +35,23 @@ describe('cli serve: the demo receiver', function () {
     expect(demo.output().match(/^recall: /gm)).to.have.length(1);
   });
 
+  it('should log group and Official Account recalls, as the line it prints says to send them', async () => {
+    demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0' });
+    const [hint] = await demo.waitFor(/^Group and Official Account recalls: .*$/m);
+    const url = /send (\S+) --command/.exec(hint)?.[1] ?? '';
+    for (const command of ['group', 'official-account']) {
+      const { code, stdout } = await run('node', ['dist/esm/cli/main.js', 'send', url, '--command', command]);
+      expect(code, stdout).to.equal(0);
+    }
+    await demo.waitFor(
+      /^groupRecall: admin recalled MsgSeq 130 in group 1213456, topic @TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic \(SdkAppid 1400000000, RESTAPI\)$/m,
+    );
+    await demo.waitFor(/^officialAccountRecall: #TOA#_123 recalled 71_1_1698741698 \(SdkAppid 1400000000, RESTAPI\)$/m);
+    const { stdout } = await run('node', ['dist/esm/cli/main.js', 'send', url, '--command', 'group']);
+    expect(JSON.parse(stdout)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    await demo.waitFor(/^duplicate: MsgSeq 130 was already handled/m);
+  });
+
   it('should print a signed command, without the token, that gets an OK with TOKEN set', async () => {
     const token = 'demo-token-1234';
     demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', TOKEN: token, SDKAPPID: '1400000009' });

@@ -185,9 +185,12 @@ describe('core', () => {
       expect(decision).to.deep.equal({
         kind: 'recall',
         command: context.command,
-        messageKey: SAMPLE_WITH_UNREAD.MsgKey,
         event: {
+          command: RECALL_COMMAND,
           body: SAMPLE_WITH_UNREAD,
+          conversation: { type: 'c2c', from: 'jared', to: 'Jonh' },
+          messages: [{ msgKey: SAMPLE_WITH_UNREAD.MsgKey, msgSeq: undefined, msgId: undefined }],
+          operator: undefined,
           remoteAddress: PEER,
           sdkAppId: SDK_APP_ID,
           clientIp: '127.0.0.1',

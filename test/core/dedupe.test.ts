@@ -2,8 +2,16 @@ import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { DedupeStore } from '../../lib/core/config.js';
-import type { RecallEvent } from '../../lib/core/events.js';
+import type { AnyRecallEvent } from '../../lib/core/events.js';
 import { memoryStore } from '../../lib/stores/memory.js';
+import {
+  GROUP_RECALL_COMMAND,
+  OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  RECALL_COMMAND,
+  RECALL_COMMANDS,
+  type RecallCommand,
+} from '../../lib/protocol/commands.js';
+import { sampleCallback, sampleGroupRecall, sampleOfficialAccountRecall } from '../../lib/testing/sample.js';
 import type { DedupeOptions, RecallWebhookOptions } from '../../lib/options/options.js';
 import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 import { ADAPTERS } from '../helpers/adapters.js';
@@ -12,7 +20,7 @@ import { buildApp, OK, type TestApp } from '../helpers/app.js';
 /** An app with `dedupe` on, recording `'duplicate'` events too. */
 function dedupeApp(dedupe: DedupeOptions, options: Partial<RecallWebhookOptions> = {}) {
   const target = buildApp({ dedupe, ...options });
-  const duplicates: RecallEvent[] = [];
+  const duplicates: AnyRecallEvent[] = [];
   target.recall.events.on('duplicate', (event) => duplicates.push(event));
   return { ...target, duplicates };
 }
@@ -218,6 +226,53 @@ describe('dedupe', () => {
     expect(keys[1]).to.equal(keys[3]);
   });
 
+  it("should key each command's recalls apart: the group, topic and MsgSeq list; the account and MsgKey list", async () => {
+    const keys: string[] = [];
+    const { store } = scriptedStore((key) => {
+      keys.push(key);
+      return Promise.resolve(true);
+    });
+    const target = dedupeApp({ store }, { commands: [...RECALL_COMMANDS] });
+    const send = (command: RecallCommand, body: object) =>
+      request(target.app).post(callbackUrl({ command })).type('json').send(JSON.stringify(body));
+    const many = Array.from({ length: 10 }, (_, MsgSeq) => ({ MsgSeq: 1_000_000 + MsgSeq }));
+    for (const [command, body] of [
+      [GROUP_RECALL_COMMAND, sampleGroupRecall()],
+      [GROUP_RECALL_COMMAND, sampleGroupRecall({ GroupId: 'g' }, 'international-docs')],
+      [GROUP_RECALL_COMMAND, sampleGroupRecall({ MsgSeqList: many })],
+      [OFFICIAL_ACCOUNT_RECALL_COMMAND, sampleOfficialAccountRecall()],
+      // A one-to-one MsgKey that spells a group recall's identity stays in its own space.
+      [RECALL_COMMAND, { ...SAMPLE_WITH_UNREAD, MsgKey: '/group:["g",null,[130]]' }],
+    ] as const) {
+      expect((await send(command, body)).body).to.deep.equal(OK);
+    }
+    const app = String(SDK_APP_ID);
+    expect(keys.slice(0, 2)).to.deep.equal([
+      `${app}/group:["1213456","@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic",[130]]`,
+      `${app}/group:["g",null,[130]]`,
+    ]);
+    // Ten MsgSeqs with the topic run over 128 characters: kept as a SHA-256.
+    expect(keys[2]).to.match(new RegExp(`^${app}/group#[A-Za-z0-9_-]{43}$`));
+    expect(keys.slice(3)).to.deep.equal([
+      `${app}/officialAccount:["#TOA#_123",["71_1_1698741698"]]`,
+      `${app}:/group:["g",null,[130]]`,
+    ]);
+  });
+
+  it('should say which command a duplicate was of', async () => {
+    const target = dedupeApp({ store: memoryStore() }, { commands: [...RECALL_COMMANDS] });
+    for (let copy = 0; copy < 2; copy++) {
+      for (const command of RECALL_COMMANDS) {
+        const body = JSON.stringify(sampleCallback(command));
+        expect((await request(target.app).post(callbackUrl({ command })).type('json').send(body)).body).to.deep.equal(
+          OK,
+        );
+      }
+    }
+    expect(target.emitted.map(({ name }) => name)).to.deep.equal(['recall', 'groupRecall', 'officialAccountRecall']);
+    expect(target.duplicates.map(({ command }) => command)).to.deep.equal([...RECALL_COMMANDS]);
+  });
+
   it('should keep working when a duplicate listener throws', async () => {
     const target = dedupeApp({ store: memoryStore() });
     target.recall.events.on('duplicate', () => {
@@ -231,7 +286,7 @@ describe('dedupe', () => {
     it(`should share claims between receivers through one store (${adapter.name})`, async () => {
       const store = memoryStore();
       const req = { method: 'POST', url: callbackUrl(), body: SAMPLE_BODY_TEXT };
-      const duplicates: RecallEvent[] = [];
+      const duplicates: AnyRecallEvent[] = [];
       const first = await adapter.send({ dedupe: { store } }, () => undefined, req);
       const second = await adapter.send(
         { dedupe: { store } },

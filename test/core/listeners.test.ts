@@ -13,7 +13,11 @@ import { EventEmitter } from 'node:events';
 import { unhandledDuring } from '../helpers/unhandled.js';
 
 const EVENT: RecallEvent = {
+  command: RECALL_COMMAND,
   body: SAMPLE_WITH_UNREAD,
+  conversation: { type: 'c2c', from: SAMPLE_WITH_UNREAD.From_Account, to: SAMPLE_WITH_UNREAD.To_Account },
+  messages: [{ msgKey: SAMPLE_WITH_UNREAD.MsgKey, msgSeq: undefined, msgId: undefined }],
+  operator: undefined,
   remoteAddress: '127.0.0.1',
   sdkAppId: SDK_APP_ID,
   clientIp: undefined,
@@ -28,7 +32,7 @@ const COMMAND = resolveConfig(receiverOptions()).commands.get(RECALL_COMMAND);
 if (COMMAND === undefined) throw new Error('the one-to-one recall is not among the commands');
 
 /** The sample, as the body step passes it on. */
-const RECALL: Recall = { command: COMMAND, messageKey: SAMPLE_WITH_UNREAD.MsgKey, event: EVENT };
+const RECALL: Recall = { command: COMMAND, event: EVENT };
 
 /** callListeners() as a promise of what it calls back with. */
 function call(...args: [RecallEmitter, Recall, number]): Promise<RecallWebhookError | undefined> {

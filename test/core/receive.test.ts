@@ -110,10 +110,12 @@ describe('receive', () => {
       ];
       for (const url of urls) await receive(config, callback(url));
       expect(lines).to.have.length(4);
-      expect(lines[0]).to.include('recall 48374_2837546_1557481126 of SdkAppid 1400000000 handled');
+      expect(lines[0]).to.include(
+        'C2C.CallbackAfterMsgWithDraw 48374_2837546_1557481126 of SdkAppid 1400000000 handled',
+      );
       expect(lines[1]).to.include('refused SIGNATURE_INVALID');
       expect(lines[2]).to.include('refused REQUEST_EXPIRED');
-      expect(lines[3]).to.include('pass: not a recall callback');
+      expect(lines[3]).to.include("pass: not a callback of this receiver's commands");
       const secrets = [TOKEN, sign(TOKEN, time), sign('wrong', time), sign(TOKEN, time - 3600)];
       for (const line of lines) for (const secret of secrets) expect(line).not.to.include(secret);
     });
@@ -126,7 +128,9 @@ describe('receive', () => {
       expect(lines).to.have.length(1);
       // eslint-disable-next-line no-control-regex -- the control characters a forged line needs
       for (const line of lines) expect(line).not.to.match(/[\n\r\u001b\u2028]/);
-      expect(lines[0]).to.include('recall 1\\u000a2026-11-26T00:00:00.000Z tencent-chat-recall-webhook recall admin');
+      expect(lines[0]).to.include(
+        'C2C.CallbackAfterMsgWithDraw 1\\u000a2026-11-26T00:00:00.000Z tencent-chat-recall-webhook recall admin',
+      );
       expect(lines[0]).to.include('\\u001b[2K\\u000d\\u2028 of SdkAppid 1400000000 handled');
     });
   });

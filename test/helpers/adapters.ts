@@ -5,7 +5,7 @@ import { recallFetchHandler } from '../../lib/adapters/fetch.js';
 import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { receiverOptions } from '../fixtures/callbacks.js';
-import { buildApp, EXPRESS_VERSIONS } from './app.js';
+import { buildApp, EXPRESS_VERSIONS, record, type Emitted } from './app.js';
 
 /** A request as the behaviour table states it. */
 export interface TableRequest {
@@ -32,6 +32,8 @@ export interface TableResult {
   readonly contentType: string | null;
   readonly text: string;
   readonly recalls: readonly RecallEvent[];
+  /** Every event of any recall command, under its event name. */
+  readonly emitted: readonly Emitted[];
   readonly rejections: readonly RecallWebhookError[];
 }
 
@@ -45,18 +47,10 @@ export interface Adapter {
   ): Promise<TableResult>;
 }
 
-function recorder(events: RecallEmitter): { recalls: RecallEvent[]; rejections: RecallWebhookError[] } {
-  const recalls: RecallEvent[] = [];
-  const rejections: RecallWebhookError[] = [];
-  events.on('recall', (event) => recalls.push(event));
-  events.on('rejected', (error) => rejections.push(error));
-  return { recalls, rejections };
-}
-
 async function viaSupertest(
   target: Parameters<typeof request>[0],
   req: TableRequest,
-): Promise<Omit<TableResult, 'passed' | 'recalls' | 'rejections'>> {
+): Promise<Omit<TableResult, 'passed' | 'recalls' | 'emitted' | 'rejections'>> {
   const agent = request(target);
   const sent =
     req.method === 'GET'
@@ -85,6 +79,7 @@ export const ADAPTERS: readonly Adapter[] = [
         ...res,
         passed: res.text === '{"passedOn":true}',
         recalls: target.recalls,
+        emitted: target.emitted,
         rejections: target.rejections,
       };
     },
@@ -93,7 +88,7 @@ export const ADAPTERS: readonly Adapter[] = [
     name: 'node:http handler',
     async send(options, setup, req) {
       const handler = recallNodeHandler(receiverOptions(options));
-      const seen = recorder(handler.events);
+      const seen = record(handler.events);
       setup(handler.events);
       const res = await viaSupertest(handler, req);
       return { ...res, ...seen, passed: isNotHandled(res.status, res.text) };
@@ -103,7 +98,7 @@ export const ADAPTERS: readonly Adapter[] = [
     name: 'fetch handler',
     async send(options, setup, req) {
       const handler = recallFetchHandler({ remoteAddress: () => TEST_PEER, ...receiverOptions(options) });
-      const seen = recorder(handler.events);
+      const seen = record(handler.events);
       setup(handler.events);
       const init =
         req.method === 'GET'

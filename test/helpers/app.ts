@@ -3,7 +3,7 @@ import express4 from 'express4';
 import type { Express } from 'express';
 import { recallWebhook, type RecallMiddleware } from '../../lib/adapters/express.js';
 import type { RecallWebhookError } from '../../lib/core/errors.js';
-import type { RecallEvent } from '../../lib/core/events.js';
+import type { AnyRecallEvent, RecallEmitter, RecallEvent } from '../../lib/core/events.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { receiverOptions } from '../fixtures/callbacks.js';
 
@@ -27,6 +27,8 @@ export interface TestApp {
   readonly recall: RecallMiddleware;
   /** Every `'recall'` event, in order. */
   readonly recalls: RecallEvent[];
+  /** Every event of any recall command, under its event name, in order. */
+  readonly emitted: Emitted[];
   /** Every `'rejected'` error, in order. */
   readonly rejections: RecallWebhookError[];
 }
@@ -43,19 +45,33 @@ export function buildApp(
   const makeParser = BODY_PARSERS[parser];
   if (makeParser !== undefined) app.use(makeParser(express));
   const recall = recallWebhook(receiverOptions(options));
-  const recalls: RecallEvent[] = [];
-  const rejections: RecallWebhookError[] = [];
-  recall.events.on('recall', (event) => {
-    recalls.push(event);
-  });
-  recall.events.on('rejected', (error) => {
-    rejections.push(error);
-  });
+  const seen = record(recall.events);
   app.use('/callback', recall);
   app.use((_req, res) => {
     res.status(404).json({ passedOn: true });
   });
-  return { app, recall, recalls, rejections };
+  return { app, recall, ...seen };
+}
+
+/** An event of a recall command, under the name it was emitted as. */
+export interface Emitted {
+  readonly name: 'recall' | 'groupRecall' | 'officialAccountRecall';
+  readonly event: AnyRecallEvent;
+}
+
+/** Records every recall event and every rejection of a receiver, in order. */
+export function record(events: RecallEmitter): Pick<TestApp, 'recalls' | 'emitted' | 'rejections'> {
+  const recalls: RecallEvent[] = [];
+  const emitted: Emitted[] = [];
+  const rejections: RecallWebhookError[] = [];
+  events.on('recall', (event) => {
+    recalls.push(event);
+    emitted.push({ name: 'recall', event });
+  });
+  events.on('groupRecall', (event) => emitted.push({ name: 'groupRecall', event }));
+  events.on('officialAccountRecall', (event) => emitted.push({ name: 'officialAccountRecall', event }));
+  events.on('rejected', (error) => rejections.push(error));
+  return { recalls, emitted, rejections };
 }
 
 export const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 } as const;

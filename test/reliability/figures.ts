@@ -2,6 +2,8 @@
 export const LOAD = {
   requests: 20_000,
   concurrency: 100,
+  /** Recalls of the three commands in one run, a third each. */
+  mixedRequests: 6_000,
   heapGrowthMiB: 8,
   rejectedBurst: 5_000,
   slowdownAtMost: 1.5,

@@ -6,7 +6,9 @@ import { percentile, runLoad } from '../../lib/cli/load.js';
 import { recallWebhook } from '../../lib/adapters/express.js';
 import { callbackUrl, postCallback } from '../../lib/testing/post.js';
 import { callbackQuery } from '../../lib/testing/query.js';
-import { sampleRecall } from '../../lib/testing/sample.js';
+import { sampleGroupRecall, sampleOfficialAccountRecall, sampleRecall } from '../../lib/testing/sample.js';
+import { memoryStore } from '../../lib/stores/memory.js';
+import { RECALL_COMMAND, RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { listen, type Running } from '../helpers/http.js';
 import { LOAD } from './figures.js';
 
@@ -74,6 +76,71 @@ describe('load and faults', function () {
     expect(report).to.deep.include({ ok: LOAD.requests, fail: 0, errors: 0 });
     expect(seen.subarray(1).every((count) => count === 1)).to.equal(true);
     expect(growthMiB).to.be.below(LOAD.heapGrowthMiB);
+  });
+
+  it(`should answer ${LOAD.mixedRequests.toLocaleString('en-US')} recalls of all three commands at concurrency ${String(LOAD.concurrency)}, deduplicated in memory, with exactly one event each under its own name`, async () => {
+    const recall = recallWebhook({
+      sdkAppId: SDK_APP_ID,
+      token: TOKEN,
+      commands: [...RECALL_COMMANDS],
+      dedupe: { store: memoryStore() },
+    });
+    // Each index is recalled once under every command, with the same text as its MsgKey or MsgSeq:
+    // the same message names in three commands are three recalls.
+    const indexes = LOAD.mixedRequests / RECALL_COMMANDS.length;
+    const seen = {
+      recall: new Uint8Array(indexes + 1),
+      groupRecall: new Uint8Array(indexes + 1),
+      officialAccountRecall: new Uint8Array(indexes + 1),
+    };
+    const count = (name: keyof typeof seen, id: string | number | undefined): void => {
+      const index = Number(/(\d+)$/.exec(String(id))?.[1] ?? 0);
+      seen[name][index] = (seen[name][index] ?? 0) + 1;
+    };
+    recall.events.on('recall', (event) => {
+      count('recall', event.body.MsgKey);
+    });
+    recall.events.on('groupRecall', (event) => {
+      count('groupRecall', event.messages[0]?.msgSeq);
+    });
+    recall.events.on('officialAccountRecall', (event) => {
+      count('officialAccountRecall', event.messages[0]?.msgKey);
+    });
+    let others = 0;
+    recall.events.on('duplicate', () => (others += 1));
+    recall.events.on('rejected', () => (others += 1));
+    running = await listen(express().use('/callback', recall));
+    agent = new Agent({ keepAlive: true, maxSockets: LOAD.concurrency });
+    const url = new URL(`http://127.0.0.1:${String(running.port)}/callback`);
+    const bodies = {
+      'C2C.CallbackAfterMsgWithDraw': (id: number) => sampleRecall({ MsgKey: `mixed-${String(id)}` }),
+      'Group.CallbackAfterRecallMsg': (id: number) => sampleGroupRecall({ MsgSeqList: [{ MsgSeq: id }] }),
+      'OfficialAccount.CallbackAfterMsgWithDraw': (id: number) =>
+        sampleOfficialAccountRecall({ WithdrawMsgList: [{ MsgKey: `mixed-${String(id)}` }] }),
+    } as const;
+    const report = await runLoad(
+      LOAD.mixedRequests,
+      LOAD.concurrency,
+      (i) => {
+        const command = RECALL_COMMANDS[i % RECALL_COMMANDS.length] ?? RECALL_COMMAND;
+        const query = callbackQuery({ sdkAppId: SDK_APP_ID, token: TOKEN, callbackCommand: command });
+        const body = JSON.stringify(bodies[command](Math.floor(i / RECALL_COMMANDS.length) + 1));
+        return postCallback(callbackUrl(url, undefined, query), body, agent);
+      },
+      () => undefined,
+    );
+    console.log(
+      `      ${String(LOAD.mixedRequests)} mixed recalls: ${(LOAD.mixedRequests / report.seconds).toFixed(0)} req/s, p99 ${percentile(report.latenciesMs, 0.99).toFixed(1)} ms`,
+    );
+    expect(report).to.deep.include({ ok: LOAD.mixedRequests, fail: 0, errors: 0 });
+    for (const [name, counts] of Object.entries(seen)) {
+      expect(counts[0], `${name} events that named no message of the load`).to.equal(0);
+      expect(
+        counts.subarray(1).every((each) => each === 1),
+        name,
+      ).to.equal(true);
+    }
+    expect(others).to.equal(0);
   });
 
   it(`should not slow valid recalls after ${String(LOAD.rejectedBurst)} refused ones in a row (median latency at most ${String(LOAD.slowdownAtMost)} times)`, async () => {

@@ -2,29 +2,60 @@ import { Ajv } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-// An independent judge of whether a request is a valid, authentic recall callback, written
-// without the package's own code: URLSearchParams for the query, node:crypto for the Sign, the
-// published JSON Schema file for the body, a JSON.parse reviver for forbidden keys.
+// An independent judge of whether a request is a valid, authentic recall callback of any of the
+// three commands, written without the package's own code: URLSearchParams for the query,
+// node:crypto for the Sign, the published JSON Schema files for the body, a JSON.parse reviver for
+// forbidden keys, and its own idea of what names a recall.
 
 export const ORACLE_APP_ID = '1400000000';
 export const ORACLE_TOKEN = 'property-token';
 export const ORACLE_LIMIT = 4096;
-const RECALL = 'C2C.CallbackAfterMsgWithDraw';
 
-const validateBody = new Ajv().compile(
-  JSON.parse(readFileSync(new URL('../../schemas/recall-body.json', import.meta.url), 'utf8')) as object,
-);
+const schema = (file: string): object =>
+  JSON.parse(readFileSync(new URL(`../../schemas/${file}`, import.meta.url), 'utf8')) as object;
+const ajv = new Ajv();
+
+/** The recall commands, each with its event, its published schema, and what names one of its recalls. */
+export const ORACLE_COMMANDS = {
+  'C2C.CallbackAfterMsgWithDraw': {
+    event: 'recall',
+    validate: ajv.compile(schema('recall-body.json')),
+    key: (body: Body) => `c2c ${String(body.MsgKey)}`,
+  },
+  'Group.CallbackAfterRecallMsg': {
+    event: 'groupRecall',
+    validate: ajv.compile(schema('group-recall-body.json')),
+    // The same MsgSeq in another group or topic is another recall.
+    key: (body: Body) =>
+      `group ${JSON.stringify([body.GroupId, body.TopicId ?? null, (body.MsgSeqList as Body[]).map((m) => m.MsgSeq)])}`,
+  },
+  'OfficialAccount.CallbackAfterMsgWithDraw': {
+    event: 'officialAccountRecall',
+    validate: ajv.compile(schema('official-account-recall-body.json')),
+    key: (body: Body) =>
+      `account ${JSON.stringify([body.Official_Account, (body.WithdrawMsgList as Body[]).map((m) => m.MsgKey)])}`,
+  },
+} as const;
+
+export type OracleCommand = keyof typeof ORACLE_COMMANDS;
+type Body = Readonly<Record<string, unknown>>;
 
 export type Verdict =
   /** Not a recall callback at all: handed on. */
   | { readonly kind: 'pass' }
   | { readonly kind: 'refuse' }
-  /** A valid, authentic recall whose body, parsed, is `body`. */
-  | { readonly kind: 'recall'; readonly body: unknown };
+  /**
+   * A valid, authentic recall whose body, parsed, is `body`, to be emitted as `event`; `key` names
+   * the recall, the same for every delivery of it.
+   */
+  | { readonly kind: 'recall'; readonly body: unknown; readonly event: string; readonly key: string };
 
 export function judge(method: string, query: string, body: Uint8Array, nowSeconds: number): Verdict {
   const params = new URLSearchParams(query);
-  if (method !== 'POST' || !params.getAll('CallbackCommand').includes(RECALL)) return { kind: 'pass' };
+  const command = params
+    .getAll('CallbackCommand')
+    .find((name): name is OracleCommand => Object.hasOwn(ORACLE_COMMANDS, name));
+  if (method !== 'POST' || command === undefined) return { kind: 'pass' };
   const once = (name: string): string | undefined =>
     params.getAll(name).length === 1 ? (params.get(name) ?? undefined) : undefined;
   // Each documented parameter once, and within the published schema's length bounds.
@@ -68,7 +99,12 @@ export function judge(method: string, query: string, body: Uint8Array, nowSecond
   } catch {
     return { kind: 'refuse' };
   }
-  if (seen.unsafe || !validateBody(parsed) || (parsed as { CallbackCommand?: unknown }).CallbackCommand !== RECALL)
-    return { kind: 'refuse' };
-  return { kind: 'recall', body: JSON.parse(new TextDecoder().decode(body)) as unknown };
+  const { event, validate, key } = ORACLE_COMMANDS[command];
+  if (seen.unsafe || !validate(parsed) || (parsed as Body).CallbackCommand !== command) return { kind: 'refuse' };
+  return {
+    kind: 'recall',
+    body: JSON.parse(new TextDecoder().decode(body)) as unknown,
+    event,
+    key: key(parsed as Body),
+  };
 }

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import express from 'express';
 import fc from 'fast-check';
 import type { RecallWebhookError } from '../../lib/core/errors.js';
-import type { RecallEmitter, RecallEvent } from '../../lib/core/events.js';
+import type { AnyRecallEvent, RecallEmitter } from '../../lib/core/events.js';
+import { RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { recallWebhook } from '../../lib/adapters/express.js';
 import { recallFetchHandler } from '../../lib/adapters/fetch.js';
 import { memoryStore } from '../../lib/stores/memory.js';
@@ -28,14 +29,16 @@ const options = () =>
     token: ORACLE_TOKEN,
     limit: ORACLE_LIMIT,
     timeoutMs: TIMEOUT_MS,
+    commands: [...RECALL_COMMANDS],
     dedupe: { store: memoryStore() },
   }) as const;
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort();
 
 interface Seen {
-  recalls: RecallEvent[];
+  /** Every event of a recall command, under its name. */
+  recalls: { name: string; event: AnyRecallEvent }[];
   rejections: RecallWebhookError[];
-  duplicates: RecallEvent[];
+  duplicates: AnyRecallEvent[];
 }
 
 /** What a listener does, as `behaviour` says; a non-error is thrown as app code may throw anything. */
@@ -61,10 +64,12 @@ function act(behaviour: Behaviour): unknown {
 /** Records every event, each after the app's listener of it did what `listeners` says. */
 function record(events: RecallEmitter, listeners: Listeners): Seen {
   const seen: Seen = { recalls: [], rejections: [], duplicates: [] };
-  events.on('recall', (event) => {
-    seen.recalls.push(event);
-    return act(listeners.recall);
-  });
+  for (const name of ['recall', 'groupRecall', 'officialAccountRecall'] as const) {
+    events.on(name, (event: AnyRecallEvent) => {
+      seen.recalls.push({ name, event });
+      return act(listeners.recall);
+    });
+  }
   events.on('rejected', (error) => {
     seen.rejections.push(error);
     return act(listeners.rejected);
@@ -77,9 +82,9 @@ function record(events: RecallEmitter, listeners: Listeners): Seen {
 }
 
 /**
- * Checks one answer against the oracle's verdict and the dedupe model (`handled`: the MsgKeys whose
- * listener succeeded, which are duplicates from then on); `passed` says whether the request was
- * handed on.
+ * Checks one answer against the oracle's verdict and the dedupe model (`handled`: the recalls,
+ * named as the oracle names them, whose listener succeeded, which are duplicates from then on);
+ * `passed` says whether the request was handed on.
  */
 function check(
   verdict: Verdict,
@@ -103,14 +108,15 @@ function check(
     expect([seen.recalls.length, seen.rejections.length, seen.duplicates.length]).to.deep.equal([0, 1, 0]);
     return;
   }
-  const key = (verdict.body as { MsgKey: string }).MsgKey;
+  const { key } = verdict;
   if (handled.has(key)) {
     expect(answer, text).to.deep.equal(OK_ANSWER);
     expect([seen.recalls.length, seen.duplicates.length]).to.deep.equal([0, 1]);
+    expect(seen.duplicates[0]?.body).to.deep.equal(verdict.body);
     return;
   }
-  expect(seen.recalls).to.have.length(1);
-  expect(seen.recalls[0]?.body).to.deep.equal(verdict.body);
+  expect(seen.recalls.map(({ name }) => name)).to.deep.equal([verdict.event]);
+  expect(seen.recalls[0]?.event.body).to.deep.equal(verdict.body);
   if (succeeds(listeners.recall)) {
     expect(answer, text).to.deep.equal(OK_ANSWER);
     handled.add(key);

@@ -1,11 +1,19 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RecallEvent } from '../../lib/core/events.js';
+import type { AnyRecallEvent, RecallEvent } from '../../lib/core/events.js';
 import type { DedupeStore } from '../../lib/core/config.js';
 import { redisStore } from '../../lib/stores/redis.js';
 import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from '../fixtures/callbacks.js';
-import { buildApp, OK } from '../helpers/app.js';
+import { buildApp, OK, type Emitted } from '../helpers/app.js';
+import {
+  GROUP_RECALL_COMMAND,
+  OFFICIAL_ACCOUNT_RECALL_COMMAND,
+  RECALL_COMMAND,
+  RECALL_COMMANDS,
+  type RecallCommand,
+} from '../../lib/protocol/commands.js';
+import { sampleGroupRecall, sampleOfficialAccountRecall } from '../../lib/testing/sample.js';
 import { LOAD } from '../reliability/figures.js';
 import { listen, type Running } from '../helpers/http.js';
 import { ioredisClient, nodeRedisClient, reconnected, sharedRedisUrl, startRedisServer } from '../helpers/redis.js';
@@ -16,7 +24,8 @@ import { ioredisClient, nodeRedisClient, reconnected, sharedRedisUrl, startRedis
 interface Instance {
   readonly running: Running;
   readonly recalls: RecallEvent[];
-  readonly duplicates: RecallEvent[];
+  readonly emitted: Emitted[];
+  readonly duplicates: AnyRecallEvent[];
   readonly events: ReturnType<typeof buildApp>['recall']['events'];
 }
 
@@ -24,16 +33,26 @@ async function instance(
   store: DedupeStore,
   options: { storeTimeoutMs?: number; failOpen?: boolean } = {},
 ): Promise<Instance> {
-  const target = buildApp({ token: TOKEN, dedupe: { store, ...options } });
-  const duplicates: RecallEvent[] = [];
+  const target = buildApp({ token: TOKEN, commands: [...RECALL_COMMANDS], dedupe: { store, ...options } });
+  const duplicates: AnyRecallEvent[] = [];
   target.recall.events.on('duplicate', (event) => duplicates.push(event));
-  return { running: await listen(target.app), recalls: target.recalls, duplicates, events: target.recall.events };
+  return {
+    running: await listen(target.app),
+    recalls: target.recalls,
+    emitted: target.emitted,
+    duplicates,
+    events: target.recall.events,
+  };
 }
 
 async function deliver(to: Instance, msgKey: string): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${String(to.running.port)}${callbackUrl({ token: TOKEN })}`, {
+  return post(to, RECALL_COMMAND, { ...SAMPLE_WITH_UNREAD, MsgKey: msgKey });
+}
+
+async function post(to: Instance, command: RecallCommand, body: object): Promise<unknown> {
+  const res = await fetch(`http://127.0.0.1:${String(to.running.port)}${callbackUrl({ command, token: TOKEN })}`, {
     method: 'POST',
-    body: JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: msgKey }),
+    body: JSON.stringify(body),
   });
   expect(res.status).to.equal(200);
   return res.json();
@@ -80,6 +99,45 @@ describe('dedupe across instances sharing Redis', () => {
     const recalled = [...a.recalls, ...b.recalls].map((e) => e.body.MsgKey).sort();
     expect(recalled).to.deep.equal(Array.from({ length: rounds }, (_, i) => `race-${String(i)}`).sort());
     expect(a.duplicates.length + b.duplicates.length).to.equal(rounds);
+  });
+
+  it('should emit exactly one group recall when the same one reaches both at once, telling groups and topics apart', async () => {
+    const [a, b] = await twoInstances();
+    // The same MsgSeq in two groups, in two topics of one group, and in the group without a topic.
+    const bodies = [
+      sampleGroupRecall({ GroupId: 'g1' }),
+      sampleGroupRecall({ GroupId: 'g2' }),
+      sampleGroupRecall({ GroupId: 'g1', TopicId: 'g1-topic-2' }),
+      sampleGroupRecall({ GroupId: 'g1' }, 'international-docs'),
+      sampleGroupRecall(
+        { GroupId: '@TGS#2J4SZEAEL', MsgSeqList: [{ MsgSeq: 130 }, { MsgSeq: 131 }] },
+        'international-docs',
+      ),
+    ];
+    for (let round = 0; round < 20; round++) {
+      for (const [index, body] of bodies.entries()) {
+        const each = { ...body, GroupId: `${body.GroupId}-${String(round)}` };
+        const answers = await Promise.all([post(a, GROUP_RECALL_COMMAND, each), post(b, GROUP_RECALL_COMMAND, each)]);
+        expect(answers, `round ${String(round)}, body ${String(index)}`).to.deep.equal([OK, OK]);
+      }
+    }
+    const emitted = [...a.emitted, ...b.emitted];
+    expect(emitted.every(({ name }) => name === 'groupRecall')).to.equal(true);
+    expect(emitted).to.have.length(20 * bodies.length);
+    const duplicates = [...a.duplicates, ...b.duplicates];
+    expect(duplicates).to.have.length(20 * bodies.length);
+    expect(duplicates.every(({ command }) => command === GROUP_RECALL_COMMAND)).to.equal(true);
+  });
+
+  it('should keep a one-to-one MsgKey and an Official Account MsgKey of the same text apart', async () => {
+    const [a, b] = await twoInstances();
+    const msgKey = `shared-${randomUUID()}`;
+    expect(await deliver(a, msgKey)).to.deep.equal(OK);
+    const account = sampleOfficialAccountRecall({ WithdrawMsgList: [{ MsgKey: msgKey }] });
+    expect(await post(b, OFFICIAL_ACCOUNT_RECALL_COMMAND, account)).to.deep.equal(OK);
+    expect(await post(a, OFFICIAL_ACCOUNT_RECALL_COMMAND, account)).to.deep.equal(OK);
+    expect([...a.emitted, ...b.emitted].map(({ name }) => name)).to.deep.equal(['recall', 'officialAccountRecall']);
+    expect(a.duplicates.map(({ command }) => command)).to.deep.equal([OFFICIAL_ACCOUNT_RECALL_COMMAND]);
   });
 
   it(`should emit one recall each for ${LOAD.dedupeRecalls.toLocaleString('en-US')} recalls sent to both at concurrency ${String(LOAD.dedupeConcurrency)}`, async function () {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { recallWebhook } from '../../lib/adapters/express.js';
 import type { RecallEvent } from '../../lib/core/events.js';
 import { deliverRecall } from '../../lib/testing/deliver.js';
+import { RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 
 const OK = { ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 };
@@ -31,6 +32,42 @@ describe('testing/deliverRecall()', () => {
     expect(events.map((e) => [e.body.MsgKey, e.body.From_Account, e.optPlatform])).to.deep.equal([
       ['k1', 'jared', 'Android'],
     ]);
+  });
+
+  it('should deliver a signed recall of any command: its sample, and its name in the query', async () => {
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN, commands: [...RECALL_COMMANDS] });
+    const emitted: string[] = [];
+    recall.events.on('recall', (event) => emitted.push(`recall ${event.body.MsgKey}`));
+    recall.events.on('groupRecall', (event) => emitted.push(`groupRecall ${event.body.GroupId}`));
+    recall.events.on('officialAccountRecall', (event) =>
+      emitted.push(`officialAccountRecall ${event.body.Official_Account}`),
+    );
+    const app = express().use(recall);
+    const options = { sdkAppId: SDK_APP_ID, token: TOKEN };
+    expect(
+      await deliverRecall(app, { ...options, command: 'Group.CallbackAfterRecallMsg', body: { GroupId: 'g7' } }),
+    ).to.deep.equal(OK);
+    expect(await deliverRecall(app, { ...options, command: 'OfficialAccount.CallbackAfterMsgWithDraw' })).to.deep.equal(
+      OK,
+    );
+    expect(await deliverRecall(app, options)).to.deep.equal(OK);
+    expect(emitted).to.deep.equal([
+      'groupRecall g7',
+      'officialAccountRecall #TOA#_123',
+      'recall 48374_2837546_1557481126',
+    ]);
+  });
+
+  it('should send the query command given as callbackCommand over the command, to test a mismatch', async () => {
+    const recall = recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN, commands: [...RECALL_COMMANDS] });
+    const answer = await deliverRecall(express().use(recall), {
+      sdkAppId: SDK_APP_ID,
+      token: TOKEN,
+      command: 'OfficialAccount.CallbackAfterMsgWithDraw',
+      callbackCommand: 'Group.CallbackAfterRecallMsg',
+    });
+    expect(answer).to.deep.include({ ErrorCode: 1 });
+    expect(answer.ErrorInfo).to.match(/^BODY_INVALID: /);
   });
 
   it('should give the FAIL answer when the receiver refuses', async () => {

@@ -14,6 +14,10 @@ import {
   recallWebhook,
   type RecallErrorCode,
   type RecallEvent,
+  type AnyRecallEvent,
+  type GroupRecallEvent,
+  type OfficialAccountRecallEvent,
+  type RecallCommand,
 } from '../../lib/index.js';
 
 const recall = recallWebhook({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
@@ -100,3 +104,54 @@ export const onDeno: (request: Request, info: ServeInfo) => Promise<Response> = 
 // @ts-expect-error that handler needs what remoteAddress reads
 void onDeno(new Request('https://receiver.test/'));
 recallNodeHandler({ sdkAppId: 1, token: 't', remoteAddress: (req) => req.headers['x-real-ip']?.toString() });
+
+// Every recall command: a typed union of names, an event each, and one view for code handling all.
+export const everyRecall = recallWebhook({
+  sdkAppId: 1,
+  token: 't',
+  commands: [
+    'C2C.CallbackAfterMsgWithDraw',
+    'Group.CallbackAfterRecallMsg',
+    'OfficialAccount.CallbackAfterMsgWithDraw',
+  ],
+  schemas: { 'Group.CallbackAfterRecallMsg': (s) => ({ ...s, required: [...(s.required as string[]), 'TopicId'] }) },
+});
+everyRecall.events.on('groupRecall', (event) => {
+  const group: string = event.body.GroupId;
+  const sameGroup: string = event.conversation.groupId;
+  const topic: string | undefined = event.conversation.topicId;
+  const seq: number | undefined = event.messages[0]?.msgSeq;
+  const msgId: string | undefined = event.body.MsgSeqList[0]?.MsgId;
+  const operator: string | undefined = event.operator;
+  return [group, sameGroup, topic, seq, msgId, operator];
+});
+everyRecall.events.on('officialAccountRecall', (event) => {
+  const account: string = event.conversation.account;
+  const keys: string[] = event.messages.map((message) => message.msgKey);
+  const listed: string | undefined = event.body.WithdrawMsgList[0]?.MsgKey;
+  return [account, keys, listed];
+});
+// One function for all three: `command` tells the shapes apart, the view needs no narrowing.
+export function markRecalled(event: AnyRecallEvent): string[] {
+  if (event.command === 'Group.CallbackAfterRecallMsg') {
+    const group: GroupRecallEvent = event;
+    return group.messages.map((message) => `${group.conversation.groupId}:${String(message.msgSeq)}`);
+  }
+  return event.messages.map((message) => message.msgKey);
+}
+everyRecall.events.on('recall', markRecalled);
+everyRecall.events.on('groupRecall', markRecalled);
+everyRecall.events.on('officialAccountRecall', markRecalled);
+everyRecall.events.on('duplicate', (event) => event.command);
+everyRecall.events.on('rejected', (error) => error.command);
+export const commandName: RecallCommand = 'Group.CallbackAfterRecallMsg';
+// @ts-expect-error a misspelt command does not compile (and throws at run time)
+recallWebhook({ sdkAppId: 1, token: 't', commands: ['Group.CallbackAfterRecallMessage'] });
+// @ts-expect-error nor does a misspelt command in schemas
+recallWebhook({ sdkAppId: 1, token: 't', schemas: { 'Group.CallbackAfterRecall': {} } });
+// @ts-expect-error a misspelt event name of the new commands does not compile
+everyRecall.events.on('groupRecal', () => undefined);
+// @ts-expect-error a 'groupRecall' listener receives a GroupRecallEvent, not a one-to-one RecallEvent
+everyRecall.events.on('groupRecall', (event: RecallEvent) => event.body.MsgKey);
+// @ts-expect-error an Official Account recall names no MsgSeq
+export const noSeq: number = ({} as OfficialAccountRecallEvent).messages[0]!.msgSeq;

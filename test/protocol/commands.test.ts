@@ -1,0 +1,203 @@
+import { expect } from 'chai';
+import { Ajv } from 'ajv';
+import {
+  C2C_RECALL,
+  COMMANDS,
+  GROUP_RECALL,
+  OFFICIAL_ACCOUNT_RECALL,
+  RECALL_COMMANDS,
+  recallIdentity,
+} from '../../lib/protocol/commands.js';
+import { groupRecallBodySchema, officialAccountRecallBodySchema } from '../../lib/protocol/schemas.js';
+import { sampleGroupRecall, sampleOfficialAccountRecall, sampleRecall } from '../../lib/testing/sample.js';
+
+const ajv = new Ajv();
+const validGroup = ajv.compile(groupRecallBodySchema);
+const validOfficialAccount = ajv.compile(officialAccountRecallBodySchema);
+
+// Bodies of any shape, over the samples: an app's schema may let anything through.
+const c2c = (fields: Record<string, unknown>): Record<string, unknown> => ({ ...sampleRecall(), ...fields });
+const group = (fields: Record<string, unknown>): Record<string, unknown> => ({ ...sampleGroupRecall(), ...fields });
+const account = (fields: Record<string, unknown>): Record<string, unknown> => ({
+  ...sampleOfficialAccountRecall(),
+  ...fields,
+});
+
+/** What names the recall of `body`, read by its command's definition. */
+function identityOf(body: Record<string, unknown>): string {
+  const definition = COMMANDS.find(({ command }) => command === body.CallbackCommand);
+  const view = definition?.read(body);
+  if (view === undefined) throw new Error(`${JSON.stringify(body)} cannot be read`);
+  return recallIdentity(view);
+}
+
+/** The Chinese page's group sample, as protocol.md quotes it. */
+const CHINESE_GROUP_SAMPLE = JSON.parse(
+  '{"CallbackCommand":"Group.CallbackAfterRecallMsg","Operator_Account":"admin","Type":"Community","GroupId":"1213456","MsgSeqList":[{"MsgSeq":130,"MsgId":"144115213033478435-1739361321-2512805311"}],"TopicId":"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic","EventTime":1670574414123}',
+) as Record<string, unknown>;
+
+describe('commands', () => {
+  it('should define each recall command once, with its own event', () => {
+    expect(COMMANDS.map((definition) => definition.command)).to.deep.equal([...RECALL_COMMANDS]);
+    expect(COMMANDS.map((definition) => definition.event)).to.deep.equal([
+      'recall',
+      'groupRecall',
+      'officialAccountRecall',
+    ]);
+  });
+
+  describe('C2C.CallbackAfterMsgWithDraw', () => {
+    it('should read the sample as a one-to-one conversation with one message named by its MsgKey', () => {
+      expect(C2C_RECALL.read(sampleRecall())).to.deep.equal({
+        conversation: { type: 'c2c', from: 'jared', to: 'Jonh' },
+        messages: [{ msgKey: '48374_2837546_1557481126', msgSeq: undefined, msgId: undefined }],
+        operator: undefined,
+      });
+    });
+
+    it('should name the recall by its MsgKey, as before other commands existed', () => {
+      expect(identityOf(sampleRecall())).to.equal('48374_2837546_1557481126');
+    });
+
+    it('should not read a body without a non-empty MsgKey', () => {
+      for (const MsgKey of [undefined, '', 7]) expect(C2C_RECALL.read(c2c({ MsgKey }))).to.equal(undefined);
+    });
+  });
+
+  describe('Group.CallbackAfterRecallMsg', () => {
+    it('should accept both documented forms with its default schema', () => {
+      expect(validGroup(CHINESE_GROUP_SAMPLE)).to.equal(true);
+      expect(validGroup(sampleGroupRecall({}, 'international-docs'))).to.equal(true);
+    });
+
+    it('should read the Chinese sample: group, topic, MsgSeq with MsgId, and who recalled', () => {
+      expect(GROUP_RECALL.read(CHINESE_GROUP_SAMPLE)).to.deep.equal({
+        conversation: { type: 'group', groupId: '1213456', topicId: '@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic' },
+        messages: [{ msgKey: undefined, msgSeq: 130, msgId: '144115213033478435-1739361321-2512805311' }],
+        operator: 'admin',
+      });
+    });
+
+    it('should read the international form: no topic, no MsgId', () => {
+      const view = GROUP_RECALL.read(sampleGroupRecall({}, 'international-docs'));
+      expect(view?.conversation).to.deep.equal({ type: 'group', groupId: '@TGS#2J4SZEAEL', topicId: undefined });
+      expect(view?.messages).to.deep.equal([{ msgKey: undefined, msgSeq: 130, msgId: undefined }]);
+    });
+
+    it('should read every message of a recall of several, in order', () => {
+      const MsgSeqList = [{ MsgSeq: 7 }, { MsgSeq: 3, MsgId: 'm3' }, { MsgSeq: 0 }];
+      const view = GROUP_RECALL.read(group({ MsgSeqList }));
+      expect(view?.messages.map((message) => [message.msgSeq, message.msgId])).to.deep.equal([
+        [7, undefined],
+        [3, 'm3'],
+        [0, undefined],
+      ]);
+    });
+
+    it('should name the same MsgSeq in two groups, two topics, or a topic and its group as different recalls', () => {
+      const identities = [
+        group({ GroupId: 'a', TopicId: undefined }),
+        group({ GroupId: 'b', TopicId: undefined }),
+        group({ GroupId: 'a', TopicId: 't1' }),
+        group({ GroupId: 'a', TopicId: 't2' }),
+        // Strings that would run together if the parts were only joined.
+        group({ GroupId: 'a",null', TopicId: undefined }),
+        group({ GroupId: 'a', TopicId: undefined, MsgSeqList: [{ MsgSeq: 130 }, { MsgSeq: 131 }] }),
+      ].map(identityOf);
+      expect(new Set(identities).size).to.equal(identities.length);
+    });
+
+    it('should name a delivery and its retry the same, whatever else differs', () => {
+      const first = identityOf(group({ EventTime: 1 }));
+      const retry = identityOf(group({ EventTime: 2, Operator_Account: 'someone' }));
+      expect(first).to.equal('["1213456","@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic",[130]]');
+      expect(retry).to.equal(first);
+    });
+
+    it('should not read a body without a GroupId or a non-empty list of MsgSeq integers, whatever the schema allowed', () => {
+      const bodies = [
+        group({ GroupId: '' }),
+        group({ GroupId: 1 }),
+        group({ MsgSeqList: [] }),
+        group({ MsgSeqList: {} }),
+        group({ MsgSeqList: [{ MsgSeq: 1 }, null] }),
+        group({ MsgSeqList: [[130]] }),
+        group({ MsgSeqList: [{ MsgSeq: -1 }] }),
+        group({ MsgSeqList: [{ MsgSeq: 1.5 }] }),
+        group({ MsgSeqList: [{ MsgSeq: '130' }] }),
+        group({ MsgSeqList: [{ MsgSeq: 2 ** 53 }] }),
+      ];
+      for (const body of bodies) expect(GROUP_RECALL.read(body), JSON.stringify(body)).to.equal(undefined);
+    });
+
+    it('should refuse with its default schema what it cannot read, and more', () => {
+      const refused: Record<string, unknown>[] = [
+        group({ MsgSeqList: [] }),
+        group({ MsgSeqList: [{ MsgId: 'x' }] }),
+        group({ MsgSeqList: [{ MsgSeq: -1 }] }),
+        group({ MsgSeqList: Array.from({ length: 101 }, (_, MsgSeq) => ({ MsgSeq })) }),
+        group({ MsgSeqList: [{ MsgSeq: 1, MsgId: '' }] }),
+        group({ EventTime: 'yesterday' }),
+        group({ EventTime: '' }),
+        group({ TopicId: 't'.repeat(257) }),
+        group({ GroupId: 'g'.repeat(129) }),
+        group({ Type: 7 }),
+      ];
+      for (const field of ['Operator_Account', 'Type', 'GroupId', 'MsgSeqList']) {
+        refused.push(group({ [field]: undefined }));
+      }
+      for (const body of refused)
+        expect(validGroup(JSON.parse(JSON.stringify(body))), JSON.stringify(body)).to.equal(false);
+      // Tencent adds group types, and fields.
+      expect(validGroup(group({ Type: 'SomeFutureType', Extra: 1 }))).to.equal(true);
+      const hundred = Array.from({ length: 100 }, (_, MsgSeq) => ({ MsgSeq }));
+      expect(validGroup(group({ MsgSeqList: hundred }))).to.equal(true);
+    });
+  });
+
+  describe('OfficialAccount.CallbackAfterMsgWithDraw', () => {
+    it('should accept the documented sample with its default schema', () => {
+      expect(validOfficialAccount(sampleOfficialAccountRecall())).to.equal(true);
+    });
+
+    it('should read the sample as the account and its MsgKeys', () => {
+      expect(OFFICIAL_ACCOUNT_RECALL.read(sampleOfficialAccountRecall())).to.deep.equal({
+        conversation: { type: 'officialAccount', account: '#TOA#_123' },
+        messages: [{ msgKey: '71_1_1698741698', msgSeq: undefined, msgId: undefined }],
+        operator: undefined,
+      });
+    });
+
+    it('should name the same MsgKey of two accounts as different recalls', () => {
+      expect(identityOf(sampleOfficialAccountRecall())).to.equal('["#TOA#_123",["71_1_1698741698"]]');
+      const a = identityOf(account({ Official_Account: 'a' }));
+      const b = identityOf(account({ Official_Account: 'b' }));
+      expect(a).not.to.equal(b);
+    });
+
+    it('should not read a body without an account or a non-empty list of MsgKeys', () => {
+      const bodies = [
+        account({ Official_Account: '' }),
+        account({ WithdrawMsgList: [] }),
+        account({ WithdrawMsgList: [{ MsgKey: '' }] }),
+        account({ WithdrawMsgList: [{ MsgKey: 'k' }, 'k'] }),
+      ];
+      for (const body of bodies) expect(OFFICIAL_ACCOUNT_RECALL.read(body), JSON.stringify(body)).to.equal(undefined);
+    });
+
+    it('should refuse with its default schema a body missing a field, an empty list or a bad EventTime', () => {
+      const refused: Record<string, unknown>[] = [
+        account({ WithdrawMsgList: [] }),
+        account({ WithdrawMsgList: [{}] }),
+        account({ EventTime: '1e12' }),
+      ];
+      for (const field of ['Official_Account', 'WithdrawMsgList', 'EventTime']) {
+        refused.push(account({ [field]: undefined }));
+      }
+      for (const body of refused) {
+        expect(validOfficialAccount(JSON.parse(JSON.stringify(body))), JSON.stringify(body)).to.equal(false);
+      }
+      expect(validOfficialAccount(account({ EventTime: '1698741698123' }))).to.equal(true);
+    });
+  });
+});
