@@ -10,6 +10,7 @@ export {
   type RedisStoreOptions,
   type RedisClientLike,
   type NodeRedisClientLike,
+  type NodeRedisClusterLike,
   type IORedisClientLike,
 } from './stores/redis.js';
 export type {

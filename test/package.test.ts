@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +7,11 @@ import { deliverRecall } from '../lib/testing/deliver.js';
 import { installedVersion, writeConsumer } from './helpers/consumer.js';
 import { freePort } from './helpers/http.js';
 import { run, start } from './helpers/process.js';
-import { blocksOf } from './helpers/readme.js';
+import { blocksOf, guide } from './helpers/readme.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const bin = (name: string): string => join(REPO, 'node_modules', '.bin', name);
+const TSC7 = join(REPO, 'node_modules', 'typescript7', 'bin', 'tsc');
 
 interface PackInfo {
   filename: string;
@@ -31,6 +32,7 @@ describe('the packed package, installed in a fresh project', function () {
   let work = '';
   let consumer = '';
   let pack: PackInfo;
+  let installed: { code: number | null; stdout: string; stderr: string };
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'tcrw-package-'));
@@ -53,8 +55,21 @@ describe('the packed package, installed in a fresh project', function () {
         '@types/node': installedVersion('@types/node'),
       },
     );
-    const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], {}, consumer);
+    installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], {}, consumer);
     expect(installed.code, `npm ci --offline:\n${installed.stdout}`).to.equal(0);
+  });
+
+  it('should install in an app without running a script of its own or printing a warning', () => {
+    expect(`${installed.stdout}${installed.stderr}`).not.to.match(/warn|install-scripts|tencent-chat-recall-webhook@/i);
+    const manifest = JSON.parse(
+      readFileSync(join(consumer, 'node_modules/tencent-chat-recall-webhook/package.json'), 'utf8'),
+    ) as {
+      scripts?: Record<string, string>;
+    };
+    const installScripts = ['preinstall', 'install', 'postinstall', 'prepare'].filter(
+      (name) => manifest.scripts?.[name] !== undefined,
+    );
+    expect(installScripts).to.deep.equal([]);
   });
 
   after(() => {
@@ -117,14 +132,34 @@ describe('the packed package, installed in a fresh project', function () {
     expect(code, stdout).to.equal(0);
   });
 
+  it('should type-check the same consumer with nodenext resolution', async () => {
+    const { code, stdout } = await run(bin('tsc'), ['-p', 'tsconfig.nodenext.json'], {}, consumer);
+    expect(code, stdout).to.equal(0);
+  });
+
+  // The current TypeScript, the native compiler, beside the 5.x this project builds with.
+  for (const project of ['tsconfig.nodenext.json', 'tsconfig.node16.json', 'tsconfig.bundler.json']) {
+    it(`should type-check the consumer under TypeScript ${installedVersion('typescript7')} with ${project}`, async () => {
+      const { code, stdout } = await run('node', [TSC7, '-p', project, '--noEmit'], {}, consumer);
+      expect(code, stdout).to.equal(0);
+    });
+  }
+
+  it(`should fail to compile a misspelled event name under TypeScript ${installedVersion('typescript7')} too`, async () => {
+    const { code, stdout } = await run('node', [TSC7, '-p', 'tsconfig.typo.json'], {}, consumer);
+    // The native compiler exits 1 on errors where TypeScript 5 exits 2.
+    expect(code).to.equal(1);
+    expect(stdout).to.match(/typo\.ts\(3,\d+\): error TS\d+: .*"recal"/);
+  });
+
   it('should fail to compile a listener of a misspelled event name', async () => {
     const { code, stdout } = await run(bin('tsc'), ['-p', 'tsconfig.typo.json'], {}, consumer);
     expect(code).to.equal(2);
     expect(stdout).to.match(/typo\.ts\(3,\d+\): error TS\d+: .*"recal"/);
   });
 
-  it("should run the README's Command line section as written, on a free port", async () => {
-    const [serveBlock, sendBlock] = blocksOf('Command line', 'sh');
+  it('should run the Command line section of docs/testing.md as written, on a free port', async () => {
+    const [serveBlock, sendBlock] = blocksOf('Command line', 'sh', guide('testing.md'));
     const port = String(await freePort());
     const served = start('bash', ['-c', (serveBlock ?? '').replaceAll('3000', port)], {}, consumer);
     try {

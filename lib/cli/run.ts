@@ -2,12 +2,25 @@ import { send } from './send.js';
 import { serve } from './serve.js';
 import { USAGE_ERROR, UsageError, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
+import { readFileSync } from 'node:fs';
+
+/** The version in the package's own package.json: the command line runs from dist/esm/cli/. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
 
 export const HELP = `Usage: tencent-chat-recall-webhook <command> [options]
 
 Commands:
   serve         run a demo receiver of recall callbacks (one-to-one, group, Official Account)
   send <url>    play the Chat backend: send a recall callback to a receiver (--count for load)
+
+Options:
+  -v, --version  print this package's version
+  -h, --help     show this help
 
 Run 'tencent-chat-recall-webhook <command> --help' for a command's options.`;
 
@@ -23,6 +36,10 @@ export async function runCli(
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? output.err : output.out)(HELP);
     return name === undefined ? USAGE_ERROR : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    output.out(packageVersion());
+    return 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
     output.err(`Unknown command '${name}'.\n\n${HELP}`);

@@ -1,17 +1,26 @@
 import { configError } from '../options/checks.js';
 import type { DedupeStore } from '../core/config.js';
 
-/** A node-redis client: `createClient()` of the `redis` package (v4 or later; not `createCluster()`). */
+/** A node-redis client: `createClient()` of the `redis` package. */
 export interface NodeRedisClientLike {
   sendCommand(args: string[]): Promise<unknown>;
 }
 
-/** An ioredis client: `new Redis()` of the `ioredis` package (v5). */
+/**
+ * A node-redis cluster client: `createCluster()` of the `redis` package. Each command goes to the
+ * node that holds its key's slot.
+ */
+export interface NodeRedisClusterLike {
+  sendCommand(firstKey: string, isReadonly: boolean, args: string[]): Promise<unknown>;
+  getSlotRandomNode(slot: number): unknown;
+}
+
+/** An ioredis client, `new Redis()`, or cluster client, `new Cluster()`, of the `ioredis` package. */
 export interface IORedisClientLike {
   call(command: string, ...args: string[]): Promise<unknown>;
 }
 
-export type RedisClientLike = NodeRedisClientLike | IORedisClientLike;
+export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IORedisClientLike;
 
 /** Options of `redisStore(client, options)`. */
 export interface RedisStoreOptions {
@@ -35,7 +44,8 @@ const RELEASE_SCRIPT =
  * A store in Redis, shared by every instance of the app: of copies of one recall that reach
  * several instances at once, exactly one is handled. A claim is one atomic `SET key owner NX PX
  * ttl`; Redis expires it, so nothing here keeps state. Takes the app's connected client, of
- * `redis` (node-redis) or `ioredis`; neither package is loaded by this one.
+ * `redis` (node-redis) or `ioredis`, for one Redis or a Redis Cluster (every command touches one
+ * key, so each goes whole to the node of that key's slot); neither package is loaded by this one.
  *
  * Commands wait in the client's offline queue while Redis is down, and a claim that does not come
  * back within the dedupe `storeTimeoutMs` counts as a store failure. A client created with
@@ -54,27 +64,36 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
     async claim(key, owner, ttlMs) {
       // PX takes whole milliseconds of at least 1.
       const ttl = String(Math.max(1, Math.ceil(ttlMs)));
-      return (await run(['SET', prefix + key, owner, 'PX', ttl, 'NX'])) === 'OK';
+      return (await run(prefix + key, ['SET', prefix + key, owner, 'PX', ttl, 'NX'])) === 'OK';
     },
     async release(key, owner) {
-      await run(['EVAL', RELEASE_SCRIPT, '1', prefix + key, owner]);
+      await run(prefix + key, ['EVAL', RELEASE_SCRIPT, '1', prefix + key, owner]);
     },
   };
 }
 
-type Run = (args: string[]) => Promise<unknown>;
+/** Sends a raw command whose one key is `key` (a cluster client routes by it). */
+type Run = (key: string, args: string[]) => Promise<unknown>;
 
-// The two clients' ways of sending a raw command, told apart once: ioredis has `call`, node-redis
-// has `sendCommand` taking the command as one array (ioredis's `sendCommand` takes a Command).
+// The clients' ways of sending a raw command, told apart once: ioredis's clients and clusters have
+// `call` (and route by the command's key themselves); node-redis's client has `sendCommand`
+// taking the command as one array, and its cluster `sendCommand` taking the key to route by first
+// (ioredis's `sendCommand` takes a Command object).
 function commandRunner(client: unknown): Run {
   if (typeof client === 'object' && client !== null) {
-    const { call, sendCommand } = client as Partial<IORedisClientLike & NodeRedisClientLike>;
+    const { call, sendCommand, getSlotRandomNode } = client as Partial<
+      IORedisClientLike & NodeRedisClientLike & Omit<NodeRedisClusterLike, 'sendCommand'>
+    >;
     if (typeof call === 'function') {
-      return ([command = '', ...args]) => call.call(client, command, ...args);
+      return (_key, [command = '', ...args]) => call.call(client, command, ...args);
     }
-    if (typeof sendCommand === 'function') return (args) => sendCommand.call(client, args);
+    if (typeof sendCommand === 'function' && typeof getSlotRandomNode === 'function') {
+      const send = sendCommand as unknown as NodeRedisClusterLike['sendCommand'];
+      return (key, args) => send.call(client, key, false, args);
+    }
+    if (typeof sendCommand === 'function') return (_key, args) => sendCommand.call(client, args);
   }
   throw configError(
-    'redisStore(client) needs a connected Redis client: createClient() of `redis`, or new Redis() of `ioredis`.',
+    'redisStore(client) needs a connected Redis client: createClient() or createCluster() of `redis`, or new Redis() or new Cluster() of `ioredis`.',
   );
 }

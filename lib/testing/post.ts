@@ -41,10 +41,27 @@ export async function postCallback(url: URL, body: string, agent?: Agent): Promi
   const answer = parseAnswer(text);
   if (res.statusCode !== 200 || answer === undefined) {
     throw new Error(
-      `expected a protocol answer from ${url.origin}${url.pathname}, got HTTP ${String(res.statusCode)}: ${text.slice(0, 200)}`,
+      `expected a protocol answer from ${url.origin}${url.pathname}, got HTTP ${String(res.statusCode)}: ${excerpt(text)}`,
     );
   }
   return answer;
+}
+
+// Enough of an answer that is not the protocol's to tell what answered (an HTML error page, a
+// proxy), on one line: markup dropped, whitespace folded, at most 80 characters.
+const EXCERPT_LENGTH = 80;
+
+/** `text` as a one-line excerpt of at most 80 characters, markup dropped. */
+export function excerpt(text: string): string {
+  const plain = text
+    // The start of a page says what it is; the cut bounds the work on a large one.
+    .slice(0, 4096)
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (plain === '') return '(an empty body)';
+  return plain.length > EXCERPT_LENGTH ? `${plain.slice(0, EXCERPT_LENGTH - 3)}...` : plain;
 }
 
 function parseAnswer(text: string): ProtocolAnswer | undefined {

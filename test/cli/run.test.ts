@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { runCli } from '../../lib/cli/run.js';
+import { run } from '../helpers/process.js';
 
 async function cli(...args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
   const out: string[] = [];
@@ -14,6 +16,16 @@ describe('cli', () => {
     expect(code).to.equal(0);
     expect(out).to.match(/^Usage: tencent-chat-recall-webhook <command>/);
     expect(out).to.include('serve');
+  });
+
+  it("should print the package's version with --version or -v, and exit 0", async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v']) {
+      const { code, stdout: out } = await run('node', ['dist/esm/cli/main.js', flag]);
+      expect([code, out], flag).to.deep.equal([0, `${version}\n`]);
+    }
   });
 
   it('should print a command’s options with <command> --help', async () => {

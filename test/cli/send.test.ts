@@ -170,7 +170,10 @@ describe('cli send', function () {
       TOKEN,
     ]);
     expect(code).to.equal(1);
-    expect(stderr).to.match(/got HTTP 404/);
+    // Express's HTML 404 page, as its status and a short excerpt on one line, not as the page.
+    expect(stderr).to.equal(
+      `cannot deliver to ${url.replace('/callback', '/nothing-here')}: expected a protocol answer from ${new URL(url).origin}/nothing-here, got HTTP 404: Error Cannot POST /nothing-here\n`,
+    );
   });
 
   for (const [title, args, message] of [

@@ -31,3 +31,14 @@ export function writeExample(name: string, code: string): URL {
   writeFileSync(file, code);
   return file;
 }
+
+/** Resolves once `url` answers a recall callback (a probe of its own, signed with `token`). */
+export async function untilListening(url: string, token: string): Promise<void> {
+  const { deliverRecall } = await import('../../lib/testing/deliver.js');
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const probe = { sdkAppId: 1400000000, token, body: { MsgKey: `probe-${String(attempt)}-${String(Date.now())}` } };
+    if ((await deliverRecall(url, probe).catch(() => undefined)) !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} never answered`);
+}

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, createServer as createNetServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { describeCause } from '../../lib/log.js';
@@ -84,7 +87,12 @@ async function reachable(url: string): Promise<string> {
   return url;
 }
 
-export type NodeRedisClient = ReturnType<typeof createClient>;
+export type NodeRedisClient = ReturnType<typeof newNodeRedisClient>;
+
+// Reconnects quickly, so a test of Redis coming back need not wait long.
+function newNodeRedisClient(url: string, options: { disableOfflineQueue?: boolean }) {
+  return createClient({ url, ...options, socket: { reconnectStrategy: () => 50, connectTimeout: 2000 } });
+}
 
 /** A connected node-redis client; errors are recorded, as an app's `error` listener would. */
 export async function nodeRedisClient(
@@ -92,12 +100,7 @@ export async function nodeRedisClient(
   options: { disableOfflineQueue?: boolean } = {},
 ): Promise<{ client: NodeRedisClient; errors: unknown[] }> {
   const errors: unknown[] = [];
-  const client = createClient({
-    url,
-    ...options,
-    // Reconnect quickly, so a test of Redis coming back need not wait long.
-    socket: { reconnectStrategy: () => 50, connectTimeout: 2000 },
-  });
+  const client = newNodeRedisClient(url, options);
   client.on('error', (error: unknown) => errors.push(error));
   await client.connect();
   return { client, errors };
@@ -126,5 +129,92 @@ export async function reconnected(ping: () => Promise<unknown>, ms = 5000): Prom
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+}
+
+/** A Redis Cluster of this test run's own, on loopback. */
+export interface RedisCluster {
+  /** The masters' addresses, each serving a third of the slots. */
+  readonly nodes: readonly { readonly host: string; readonly port: number }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a Redis Cluster of three masters from the redis-server on the PATH (`--cluster-enabled
+ * yes`, nothing written but each node's cluster file, in a folder of its own), gives each a third
+ * of the 16,384 slots, and resolves once every node says the cluster is ok.
+ */
+export async function startRedisCluster(): Promise<RedisCluster> {
+  const folder = mkdtempSync(join(tmpdir(), 'tcrw-cluster-'));
+  const ports: number[] = [];
+  // A node also listens on its port + 10000, for the cluster bus.
+  while (ports.length < 3) {
+    const port = await freePort();
+    if (port + 10_000 <= 65_535 && (await isFree(port + 10_000)) && !ports.includes(port)) ports.push(port);
+  }
+  const servers = ports.map((port) =>
+    start('redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      `nodes-${String(port)}.conf`,
+      '--dir',
+      folder,
+    ]),
+  );
+  const stop = async (): Promise<void> => {
+    await Promise.all(servers.map((server) => server.stop()));
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(servers.map((server) => server.waitFor(/Ready to accept connections/, 10_000)));
+    const clients = ports.map((port) => new Redis({ port, host: '127.0.0.1' }));
+    try {
+      const third = Math.ceil(16_384 / 3);
+      await Promise.all(
+        clients.map((client, index) =>
+          client.call(
+            'CLUSTER',
+            'ADDSLOTSRANGE',
+            String(index * third),
+            String(Math.min(16_383, (index + 1) * third - 1)),
+          ),
+        ),
+      );
+      for (const port of ports.slice(1)) await clients[0]?.call('CLUSTER', 'MEET', '127.0.0.1', String(port));
+      for (let attempt = 0; ; attempt++) {
+        const states = await Promise.all(clients.map((client) => client.call('CLUSTER', 'INFO')));
+        if (states.every((info) => String(info).includes('cluster_state:ok'))) break;
+        if (attempt > 200) throw new Error(`the cluster did not form: ${String(states[0])}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      for (const client of clients) client.disconnect();
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes: ports.map((port) => ({ host: '127.0.0.1', port })), stop };
+}
+
+async function isFree(port: number): Promise<boolean> {
+  const server = createNetServer();
+  try {
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    server.close();
   }
 }

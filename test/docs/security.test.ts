@@ -3,13 +3,13 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { callbackQuery } from '../lib/testing/query.js';
-import { sampleRecall } from '../lib/testing/sample.js';
-import { deliverRecall, type ProtocolAnswer } from '../lib/testing/deliver.js';
-import { TOKEN } from './fixtures/callbacks.js';
-import { freePort } from './helpers/http.js';
-import { start, type Spawned } from './helpers/process.js';
-import { blocksOf, guide, writeExample } from './helpers/readme.js';
+import { callbackQuery } from '../../lib/testing/query.js';
+import { sampleRecall } from '../../lib/testing/sample.js';
+import { deliverRecall, type ProtocolAnswer } from '../../lib/testing/deliver.js';
+import { TOKEN } from '../fixtures/callbacks.js';
+import { freePort } from '../helpers/http.js';
+import { start, type Spawned } from '../helpers/process.js';
+import { blocksOf, guide, writeExample } from '../helpers/readme.js';
 
 // The guides' examples, run as written.
 
