@@ -6,15 +6,14 @@ import { OPTION_NAMES } from '../lib/options/resolve.js';
 import { LOAD } from './reliability/figures.js';
 import { RECALL_ERROR_CODES } from '../lib/core/errors.js';
 import type { RecallMiddleware } from '../lib/adapters/express.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { callbackQuery } from '../lib/testing/query.js';
 import { sampleGroupRecall, sampleOfficialAccountRecall, sampleRecall } from '../lib/testing/sample.js';
-import { deliverRecall, type ProtocolAnswer } from '../lib/testing/deliver.js';
+import { deliverRecall } from '../lib/testing/deliver.js';
 import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
 import { freePort, rawPost } from './helpers/http.js';
 import { run, start, type Spawned } from './helpers/process.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { blocksOf, guide, readme, writeExample } from './helpers/readme.js';
+import { blocksOf, guide, readme, untilListening, writeExample } from './helpers/readme.js';
 import { sharedRedisUrl } from './helpers/redis.js';
 import { OK } from './helpers/app.js';
 
@@ -48,11 +47,8 @@ describe('README', function () {
         server = start('node', ['--import', 'tsx', file.pathname], { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN });
         const url = `http://127.0.0.1:${String(port)}${path}`;
         const options = { sdkAppId: 1400000000, token: TOKEN };
-        let answer: ProtocolAnswer | undefined;
-        for (let attempt = 0; attempt < 200 && answer === undefined; attempt++) {
-          answer = await deliverRecall(url, options).catch(() => sleep(100).then(() => undefined));
-        }
-        expect(answer).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+        await untilListening(url, TOKEN);
+        expect(await deliverRecall(url, options)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
         const bare = await rawPost(port, `${path}?${callbackQuery(options)}`, {
           chunks: [JSON.stringify(sampleRecall({ MsgKey: 'bare' }))],
         });
@@ -93,17 +89,8 @@ describe('README', function () {
         servers.push(start('node', ['--import', 'tsx', file.pathname], { ...env, PORT: String(port) }));
       // A MsgKey of this run's own: the shared Redis may remember earlier runs.
       const options = { sdkAppId: 1400000000, token: TOKEN, body: { MsgKey: `readme-${randomUUID()}` } };
-      for (const port of ports) {
-        const url = `http://127.0.0.1:${String(port)}/im/callback`;
-        for (let attempt = 0; attempt < 200; attempt++) {
-          // Until it listens; a probe recall of its own, so the copies below are the first of theirs.
-          const ready = await deliverRecall(url, { ...options, body: { MsgKey: `probe-${randomUUID()}` } }).catch(
-            () => undefined,
-          );
-          if (ready !== undefined) break;
-          await sleep(100);
-        }
-      }
+      // Each probed with a recall of its own, so the copies below are the first of theirs.
+      for (const port of ports) await untilListening(`http://127.0.0.1:${String(port)}/im/callback`, TOKEN);
       const answers = await Promise.all(
         ports.map((port) => deliverRecall(`http://127.0.0.1:${String(port)}/im/callback`, options)),
       );
@@ -148,11 +135,8 @@ describe('README', function () {
       server = start('node', ['--import', 'tsx', file.pathname], { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN });
       const url = `http://127.0.0.1:${String(port)}/im/callback`;
       const options = { sdkAppId: 1400000000, token: TOKEN };
-      let answer: ProtocolAnswer | undefined;
-      for (let attempt = 0; attempt < 200 && answer === undefined; attempt++) {
-        answer = await deliverRecall(url, options).catch(() => sleep(100).then(() => undefined));
-      }
-      expect(answer).to.deep.equal(OK);
+      await untilListening(url, TOKEN);
+      expect(await deliverRecall(url, options)).to.deep.equal(OK);
       for (const command of ['Group.CallbackAfterRecallMsg', 'OfficialAccount.CallbackAfterMsgWithDraw'] as const) {
         expect(await deliverRecall(url, { ...options, command })).to.deep.equal(OK);
       }

@@ -1,17 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import { createConfig, rejectMisuse } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
-import type { NodeRequest } from './node-request.js';
-import { handleNodeRequest } from './node-request.js';
+import { handleNodeRequest, type NodeRequest } from './node-request.js';
 import type { RecallWebhookOptions } from '../options/options.js';
 
 /**
- * Express middleware (Express 4 and 5; any Connect-style stack) that answers
- * `C2C.CallbackAfterMsgWithDraw` callbacks and passes every other request on with `next()`.
+ * Express middleware (Express 4 and 5; any Connect-style stack) that answers the recall callbacks
+ * of its `commands` and passes every other request on with `next()`.
  */
 export interface RecallMiddleware {
   (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void;
-  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
+  /** Where every recall event, `'duplicate'` and `'rejected'` are emitted. */
   readonly events: RecallEmitter;
 }
 

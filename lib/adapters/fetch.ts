@@ -15,7 +15,8 @@ import { TIMED_OUT, withDeadline } from '../core/listeners.js';
  */
 export interface RecallFetchHandlerOptions<Platform extends unknown[] = []> extends RecallWebhookOptions {
   /**
-   * Answers a request that is not a recall callback (not a POST, or another `CallbackCommand`).
+   * Answers a request that is not a callback of the receiver's `commands` (not a POST, or another
+   * `CallbackCommand`).
    * @default a `Response` with HTTP 404 and a protocol-style JSON FAIL (`NOT_HANDLED`)
    */
   readonly onUnhandled?: ((request: Request, ...platform: Platform) => Response | Promise<Response>) | undefined;
@@ -35,7 +36,7 @@ export interface RecallFetchHandlerOptions<Platform extends unknown[] = []> exte
 /** A handler of web-standard requests (route handlers, serverless functions) that answers recall callbacks. */
 export interface RecallFetchHandler<Platform extends unknown[] = []> {
   (request: Request, ...platform: Platform): Promise<Response>;
-  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
+  /** Where every recall event, `'duplicate'` and `'rejected'` are emitted. */
   readonly events: RecallEmitter;
 }
 

@@ -2,16 +2,15 @@ import type { ServerResponse } from 'node:http';
 import { NOT_HANDLED_ANSWER } from '../protocol/answer.js';
 import { addressOption, createConfig, functionOption, rejectMisuse } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
-import type { NodeRequest } from './node-request.js';
-import { handleNodeRequest } from './node-request.js';
+import { handleNodeRequest, writeAnswer, type NodeRequest } from './node-request.js';
 import type { RecallWebhookOptions } from '../options/options.js';
 import { describeCause, log } from '../log.js';
-import { writeAnswer } from './node-request.js';
 
 /** Options of `recallNodeHandler`: the shared ones, and what to do with other requests. */
 export interface RecallNodeHandlerOptions extends RecallWebhookOptions {
   /**
-   * Handles a request that is not a recall callback (not a POST, or another `CallbackCommand`).
+   * Handles a request that is not a callback of the receiver's `commands` (not a POST, or another
+   * `CallbackCommand`).
    * @default answers HTTP 404 with a protocol-style JSON FAIL (`NOT_HANDLED`)
    */
   readonly onUnhandled?: ((req: NodeRequest, res: ServerResponse) => void) | undefined;
@@ -29,7 +28,7 @@ export interface RecallNodeHandlerOptions extends RecallWebhookOptions {
 /** A `node:http` request listener that answers recall callbacks. */
 export interface RecallNodeHandler {
   (req: NodeRequest, res: ServerResponse): void;
-  /** Where `'recall'`, `'duplicate'` and `'rejected'` are emitted. */
+  /** Where every recall event, `'duplicate'` and `'rejected'` are emitted. */
   readonly events: RecallEmitter;
 }
 

@@ -22,7 +22,8 @@ export interface CallbackContext {
 export type QueryDecision =
   /** Not a recall callback: hand it to whatever else is mounted. */
   | { readonly kind: 'pass'; readonly reason: string }
-  | { readonly kind: 'reject'; readonly error: RecallWebhookError }
+  /** Refused: a callback of `command`, known from the query before anything else. */
+  | { readonly kind: 'reject'; readonly error: RecallWebhookError; readonly command: ResolvedCommand }
   /** Authentic so far: read the body. */
   | { readonly kind: 'read'; readonly context: CallbackContext };
 
@@ -58,35 +59,24 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   // others are handed on whoever sent them, so allowFrom guards this receiver, not the path.
   const command = commandOf(config, query);
   if (command === undefined) return { kind: 'pass', reason: "not a callback of this receiver's commands" };
-  const decision = decideCallbackQuery(config, head, nowMs, query, complete, command);
-  if (decision.kind === 'reject') decision.error.command = command.definition.command;
-  return decision;
-}
-
-function decideCallbackQuery(
-  config: ResolvedConfig,
-  head: RequestHead,
-  nowMs: number,
-  query: RawQuery,
-  complete: boolean,
-  command: ResolvedCommand,
-): QueryDecision {
   if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
-    return reject('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
+    return refused(command, recallError('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom'));
   }
-  if (!complete) return reject('QUERY_INVALID', `query has more than ${String(MAX_PARAMETERS)} parameters`);
+  if (!complete) {
+    return refused(command, recallError('QUERY_INVALID', `query has more than ${String(MAX_PARAMETERS)} parameters`));
+  }
   if (!config.validateQuery(query)) {
-    return reject('QUERY_INVALID', describeFirstError('query', config.validateQuery.errors));
+    return refused(command, recallError('QUERY_INVALID', describeFirstError('query', config.validateQuery.errors)));
   }
   // The protocol page: the app backend must check that SdkAppid is its own.
   const sdkAppid = single(query, 'SdkAppid');
   if (sdkAppid === undefined || !config.sdkAppIds.has(sdkAppid)) {
-    return reject('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves');
+    return refused(command, recallError('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves'));
   }
   let requestTime: number | undefined;
   if (config.verifySign !== undefined) {
     const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
-    if (!auth.ok) return { kind: 'reject', error: auth.error };
+    if (!auth.ok) return refused(command, auth.error);
     requestTime = auth.requestTime;
   }
   return {
@@ -100,6 +90,10 @@ function decideCallbackQuery(
       requestTime,
     },
   };
+}
+
+function refused(command: ResolvedCommand, error: RecallWebhookError): QueryDecision {
+  return { kind: 'reject', error, command };
 }
 
 // A repeated CallbackCommand that includes one of ours is still claimed, so that it is refused
@@ -120,12 +114,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decides on the body of a callback whose query was accepted, and builds the event. */
 export function decideBody(context: CallbackContext, input: BodyInput, receivedAt: Date): BodyDecision {
-  const decision = decideCallbackBody(context, input, receivedAt);
-  if (decision.kind === 'reject') decision.error.command = context.command.definition.command;
-  return decision;
-}
-
-function decideCallbackBody(context: CallbackContext, input: BodyInput, receivedAt: Date): BodyDecision {
   let value: unknown;
   if ('parsed' in input) {
     value = input.parsed;
@@ -200,10 +188,7 @@ function toDate(eventTime: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-function reject(
-  code: RecallWebhookError['code'],
-  message: string,
-): { readonly kind: 'reject'; readonly error: RecallWebhookError } {
+function reject(code: RecallWebhookError['code'], message: string): BodyDecision {
   return { kind: 'reject', error: recallError(code, message) };
 }
 

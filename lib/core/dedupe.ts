@@ -44,7 +44,7 @@ const KEY_SPACES: Readonly<Record<Conversation['type'], string>> = {
  * memory or in Redis is bounded whatever the schema lets through; `#` instead of `:` keeps the two
  * forms apart.
  */
-export function dedupeKey({ event }: Recall): string {
+function dedupeKey({ event }: Recall): string {
   const identity = recallIdentity(event);
   const space = `${String(event.sdkAppId)}${KEY_SPACES[event.conversation.type]}`;
   return identity.length <= MAX_KEPT_KEY

@@ -37,7 +37,7 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
   let command: RecallCommand | undefined;
   const refuse = (error: RecallWebhookError): Outcome => {
     error.remoteAddress = request.remoteAddress;
-    error.command ??= command;
+    error.command = command;
     log('refused %s from %s: %s', error.code, request.remoteAddress ?? 'an unknown address', error.message);
     report(config.emitter, 'rejected', error);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
@@ -50,6 +50,7 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
       log('pass: %s', first.reason);
       reply(PASS);
     } else if (first.kind === 'reject') {
+      command = first.command.definition.command;
       reply(refuse(first.error));
     } else {
       command = first.context.command.definition.command;

@@ -22,8 +22,10 @@ export function resolveCommands(
   return new Map(
     COMMANDS.filter(({ command }) => enabled.includes(command)).map((definition) => {
       const override = overrides.get(definition.command);
-      const schema = resolveSchema(override?.option ?? 'schema', override?.value, definition.bodySchema);
-      const validateBody = compileSchema(ajv, override?.option ?? 'schema', schema);
+      // An app's own `ajv` may refuse even a default: the message names where the schema goes.
+      const option =
+        override?.option ?? (definition.command === RECALL_COMMAND ? 'schema' : schemasOption(definition.command));
+      const validateBody = compileSchema(ajv, option, resolveSchema(option, override?.value, definition.bodySchema));
       return [definition.command, { definition, validateBody }];
     }),
   );
@@ -47,6 +49,11 @@ function knownCommand(name: unknown, where: string): RecallCommand {
   throw configError(`${where} names ${describe(name)}, which is not a recall command. ${hint}`);
 }
 
+/** How `schemas` names `command`'s body schema in an error. */
+function schemasOption(command: RecallCommand): string {
+  return `schemas['${command}']`;
+}
+
 interface Override {
   /** How the option is named in an error: `schema`, or `schemas['Group.CallbackAfterRecallMsg']`. */
   readonly option: string;
@@ -68,7 +75,7 @@ function resolveOverrides(
     for (const [name, value] of Object.entries(given as Record<string, unknown>)) {
       if (value === undefined) continue;
       const command = knownCommand(name, '`schemas`');
-      overrides.set(command, { option: `schemas['${command}']`, value: value as SchemaOverride });
+      overrides.set(command, { option: schemasOption(command), value: value as SchemaOverride });
     }
   }
   if (options.schema !== undefined) {

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { deliverRecall } from '../../lib/testing/deliver.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -34,11 +37,10 @@ export function writeExample(name: string, code: string): URL {
 
 /** Resolves once `url` answers a recall callback (a probe of its own, signed with `token`). */
 export async function untilListening(url: string, token: string): Promise<void> {
-  const { deliverRecall } = await import('../../lib/testing/deliver.js');
   for (let attempt = 0; attempt < 300; attempt++) {
-    const probe = { sdkAppId: 1400000000, token, body: { MsgKey: `probe-${String(attempt)}-${String(Date.now())}` } };
+    const probe = { sdkAppId: 1400000000, token, body: { MsgKey: `probe-${randomUUID()}` } };
     if ((await deliverRecall(url, probe).catch(() => undefined)) !== undefined) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new Error(`${url} never answered`);
 }

@@ -143,6 +143,19 @@ describe('options/commands', () => {
       );
     });
 
+    it("should name where each command's schema goes when the app's Ajv refuses even a default", () => {
+      const refusing = {
+        compile: () => {
+          throw new Error('refused');
+        },
+      } as unknown as Ajv;
+      expect(() => resolveCommands({ commands: [GROUP] }, refusing)).to.throw(
+        TypeError,
+        /`schemas\['Group\.CallbackAfterRecallMsg'\]` is not a schema this Ajv can compile: refused/,
+      );
+      expect(() => resolveCommands({}, refusing)).to.throw(TypeError, /`schema` is not a schema this Ajv can compile/);
+    });
+
     it('should ignore a command set to undefined, as for every other option', () => {
       expect(resolve({ schemas: { [GROUP]: undefined } }).has(C2C)).to.equal(true);
     });
