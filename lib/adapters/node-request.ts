@@ -123,12 +123,9 @@ function fromBodyParser(req: NodeRequest, limitBytes: number): BodyInput | Recal
 
 const FORM = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
 
+// `body` is neither undefined nor null here (see fromBodyParser); a primitive has no such field.
 function hasCallbackCommand(body: unknown): boolean {
-  return (
-    typeof body === 'object' &&
-    body !== null &&
-    typeof (body as { CallbackCommand?: unknown }).CallbackCommand === 'string'
-  );
+  return typeof (body as { CallbackCommand?: unknown }).CallbackCommand === 'string';
 }
 
 function jsonSize(value: unknown): number | undefined {

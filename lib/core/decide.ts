@@ -100,8 +100,9 @@ function refused(command: ResolvedCommand, error: RecallWebhookError): QueryDeci
 // here instead of reaching a handler that reads only one of its values.
 function commandOf(config: ResolvedConfig, query: RawQuery): ResolvedCommand | undefined {
   const named = query.CallbackCommand;
+  if (named === undefined) return undefined;
   if (typeof named === 'string') return config.commands.get(named);
-  for (const each of named ?? []) {
+  for (const each of named) {
     const command = config.commands.get(each);
     if (command !== undefined) return command;
   }

@@ -30,9 +30,9 @@ export function addressMatcher(entries: readonly string[]): AddressCheck {
   return (address) => {
     const family = isIP(address);
     if (family === 4) return allowed.check(address, 'ipv4');
-    // A link-local peer's zone (`fe80::1%eth0`) names an interface, not part of the address.
-    if (family === 6) return allowed.check(address.replace(/%.*$/s, ''), 'ipv6');
-    return false;
+    // A link-local peer's zone (`fe80::1%eth0`) names an interface, not part of the address:
+    // BlockList matches the address without it.
+    return family === 6 && allowed.check(address, 'ipv6');
   };
 }
 

@@ -86,7 +86,8 @@ export function single(query: RawQuery, name: string): string | undefined {
 export type Platform = 'RESTAPI' | 'Web' | 'Android' | 'iOS' | 'Windows' | 'Mac' | 'iPad' | 'Unknown';
 
 // The docs disagree on spelling (`Mac` vs `macOS`, `iPad` vs `IPad`), so values are matched
-// without regard to case, and anything unrecognised is `Unknown` (the raw value is kept elsewhere).
+// without regard to case, and anything unrecognised, `Unknown` itself included, is `Unknown` (the
+// raw value is kept elsewhere).
 const CANONICAL = new Map<string, Platform>([
   ['restapi', 'RESTAPI'],
   ['web', 'Web'],
@@ -96,7 +97,6 @@ const CANONICAL = new Map<string, Platform>([
   ['mac', 'Mac'],
   ['macos', 'Mac'],
   ['ipad', 'iPad'],
-  ['unknown', 'Unknown'],
 ]);
 
 export function canonicalPlatform(raw: string | undefined): Platform | undefined {

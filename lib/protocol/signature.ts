@@ -1,10 +1,17 @@
 import * as crypto from 'node:crypto';
 
-// crypto.hash, the one-shot digest, came in Node.js 20.12; it is faster than createHash.
-const sha256Hex: (data: string) => string =
-  typeof crypto.hash === 'function'
-    ? (data) => crypto.hash('sha256', data, 'hex')
+/**
+ * Hex SHA-256 of a string's UTF-8 with `hash`, the one-shot digest (faster than `createHash`),
+ * which came in Node.js 20.12; without it, with `createHash`, which every Node.js 20 has.
+ */
+export function sha256HexWith(hash: typeof crypto.hash | undefined): (data: string) => string {
+  return typeof hash === 'function'
+    ? (data) => hash('sha256', data, 'hex')
     : (data) => crypto.createHash('sha256').update(data, 'utf8').digest('hex');
+}
+
+// Read once: `crypto.hash` is undefined on the Node.js 20 releases before 20.12.
+const sha256Hex = sha256HexWith(crypto.hash);
 
 /**
  * The `Sign` the Chat backend sends when callback authentication is on: the lowercase hex SHA-256

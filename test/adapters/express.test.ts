@@ -1,8 +1,12 @@
 import { expect } from 'chai';
 import request from 'supertest';
+import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import express5 from 'express';
 import { recallWebhook } from '../../lib/adapters/express.js';
 import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, receiverOptions } from '../fixtures/callbacks.js';
 import { buildApp, EXPRESS_VERSIONS, OK } from '../helpers/app.js';
+import { captureLog } from '../helpers/log.js';
 
 // What only the Express adapter does; the protocol's steps and codes are in behaviour.test.ts.
 
@@ -69,3 +73,46 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     });
   });
 }
+
+describe('express middleware in a Connect-style stack without Express', () => {
+  it("should take the socket's peer as the address, since there is no req.ip", async () => {
+    const middleware = recallWebhook(receiverOptions({ allowFrom: ['127.0.0.1'] }));
+    const addresses: (string | undefined)[] = [];
+    middleware.events.on('recall', (event) => addresses.push(event.remoteAddress));
+    const server = createServer((req, res) => {
+      middleware(req, res, () => {
+        res.writeHead(404).end();
+      });
+    });
+    const res = await request(server).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT);
+    expect(res.body).to.deep.equal(OK);
+    expect(addresses).to.deep.equal(['127.0.0.1']);
+  });
+});
+
+describe('express middleware after a middleware that answered first', () => {
+  const lines = captureLog();
+
+  it('should leave that answer as it is, handing the app no error and answering nothing more', async () => {
+    const target = buildApp({ timeoutMs: 1000 });
+    const app = express5();
+    // A request timeout of the app's (connect-timeout, say) that answered while the listener ran.
+    app.use((_req, res, next) => {
+      setTimeout(() => res.status(503).json({ timedOut: true }), 20);
+      next();
+    });
+    app.use(target.app);
+    const errors: unknown[] = [];
+    app.use((error: unknown, _req: unknown, _res: unknown, next: (error?: unknown) => void) => {
+      errors.push(error);
+      next();
+    });
+    target.recall.events.on('recall', () => sleep(80));
+    const res = await request(app).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT);
+    expect([res.status, res.body]).to.deep.equal([503, { timedOut: true }]);
+    await sleep(100);
+    expect(target.recalls).to.have.length(1);
+    expect(errors).to.deep.equal([]);
+    expect(lines.filter((line) => line.includes('responding threw'))).to.deep.equal([]);
+  });
+});

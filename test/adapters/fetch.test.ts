@@ -140,8 +140,27 @@ describe('fetch handler', () => {
   it('should throw at creation when allowFrom is given without remoteAddress, since a Request has no address', () => {
     expect(() => recallFetchHandler(receiverOptions({ allowFrom: ['192.0.2.1'] }))).to.throw(
       TypeError,
-      /recallFetchHandler needs `remoteAddress` with `allowFrom`/,
+      "recallFetchHandler needs `remoteAddress` with `allowFrom`: a Request does not carry the peer's address. " +
+        'Pass a function that reads it from your runtime, e.g. (request, info) => info.remoteAddr.hostname on Deno.',
     );
+  });
+
+  it('should throw at creation on an onUnhandled that is not a function', () => {
+    expect(() => recallFetchHandler({ ...receiverOptions(), onUnhandled: 'next' as never })).to.throw(
+      TypeError,
+      'tencent-chat-recall-webhook: `onUnhandled` must be a function.',
+    );
+  });
+
+  it('should refuse with BODY_UNREADABLE a body the app already read, emitting nothing', async () => {
+    const handler = recallFetchHandler(receiverOptions());
+    const events: string[] = [];
+    handler.events.on('recall', () => events.push('recall'));
+    handler.events.on('rejected', (error) => events.push(error.code));
+    const request = post(callbackUrl(), SAMPLE_BODY_TEXT);
+    await request.text();
+    expect(await errorInfo(await handler(request))).to.equal('BODY_UNREADABLE: the body could not be read');
+    expect(events).to.deep.equal(['BODY_UNREADABLE']);
   });
 
   it('should hand remoteAddress and onUnhandled what the runtime passes after the request, as Deno.serve does', async () => {

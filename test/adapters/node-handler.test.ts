@@ -8,6 +8,7 @@ import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
 import type { RecallWebhookError } from '../../lib/core/errors.js';
 import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
 import { listen, rawPost, type Running } from '../helpers/http.js';
+import { captureLog } from '../helpers/log.js';
 
 // What only the node:http adapter does; the protocol's steps and codes are in behaviour.test.ts.
 
@@ -57,6 +58,26 @@ describe('node:http handler', () => {
     });
     expect((await request(handler).get('/')).status).to.equal(500);
     expect((await request(handler).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT)).status).to.equal(200);
+  });
+
+  describe('with the debug log on', () => {
+    const lines = captureLog();
+
+    it('should end the answer an onUnhandled began before it threw, and log the throw', async () => {
+      const handler = recallNodeHandler({
+        sdkAppId: SDK_APP_ID,
+        allowUnsigned: true,
+        onUnhandled: (_req, res) => {
+          res.writeHead(202, { 'Content-Type': 'text/plain' });
+          res.write('begun');
+          throw new Error('router bug');
+        },
+      });
+      running = await listen(handler);
+      const res = await rawPost(running.port, '/other', { method: 'GET' });
+      expect([res.status, res.text]).to.deep.equal([202, 'begun']);
+      expect(lines.filter((line) => line.endsWith('onUnhandled threw: router bug'))).to.have.length(1);
+    });
   });
 
   it('should throw at creation on a bad onUnhandled or a bad shared option', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -11,6 +12,7 @@ import {
 } from '../fixtures/callbacks.js';
 import { BODY_PARSERS, buildApp, EXPRESS_VERSIONS, OK, type BodyParserName, type TestApp } from '../helpers/app.js';
 import { listen, rawPost, type RawResponse, type Running } from '../helpers/http.js';
+import { readNodeBody, type NodeRequest } from '../../lib/adapters/node-request.js';
 
 const CONTENT_TYPES = [undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain'] as const;
 
@@ -207,9 +209,115 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       app.use(target.app);
       running = await listen(app);
       const res = await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
-      expect(codeOf(res)).to.equal('BODY_UNREADABLE');
+      expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(
+        'BODY_UNREADABLE: the body was consumed before this middleware and not kept',
+      );
       expect(target.recalls).to.have.length(0);
     });
+
+    for (const [what, body, expected] of [
+      ['null', null, 'BODY_UNREADABLE: the body was consumed before this middleware and not kept'],
+      [
+        'a value with a cycle',
+        (() => {
+          const cyclic: Record<string, unknown> = { CallbackCommand: 'C2C.CallbackAfterMsgWithDraw' };
+          cyclic.self = cyclic;
+          return cyclic;
+        })(),
+        'BODY_UNREADABLE: the body a parser made before this middleware cannot be measured as JSON (a cycle, or nesting too deep)',
+      ],
+    ] as const) {
+      it(`should refuse with BODY_UNREADABLE a body an earlier middleware left as ${what}`, async () => {
+        const app = express();
+        app.use((req, _res, next) => {
+          req.resume();
+          req.on('end', () => {
+            (req as { body?: unknown }).body = body;
+            next();
+          });
+        });
+        const target = buildApp({}, { express });
+        app.use(target.app);
+        running = await listen(app);
+        const res = await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+        expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(expected);
+        expect(target.recalls).to.have.length(0);
+      });
+    }
+
+    it('should refuse with BODY_INVALID, not as unreadable, JSON that express.json() parsed without a CallbackCommand', async () => {
+      const [target, port] = await serve({}, 'express.json()');
+      const res = await rawPost(port, callbackUrl(), {
+        headers: { 'Content-Type': 'application/json' },
+        chunks: [JSON.stringify({ MsgKey: 'k' })],
+      });
+      expect(codeOf(res)).to.equal('BODY_INVALID');
+      expect(target.recalls).to.have.length(0);
+    });
+
+    it('should take a form type, with parameters or spaces, for a form a parser made, and no type that merely contains it', async () => {
+      const app = express();
+      app.use(express.json({ type: () => true }));
+      const target = buildApp({}, { express });
+      app.use(target.app);
+      running = await listen(app);
+      const codes: string[] = [];
+      for (const type of [
+        'application/x-www-form-urlencoded ; charset=utf-8',
+        ' multipart/form-data',
+        'x-application/x-www-form-urlencoded',
+        'application/x-www-form-urlencoded-json',
+      ]) {
+        const res = await rawPost(running.port, callbackUrl(), {
+          headers: { 'Content-Type': type },
+          chunks: [JSON.stringify({ MsgKey: 'k' })],
+        });
+        codes.push(codeOf(res));
+      }
+      expect(codes).to.deep.equal(['BODY_UNREADABLE', 'BODY_UNREADABLE', 'BODY_INVALID', 'BODY_INVALID']);
+    });
+
+    it("should read a form a parser made of the callback's own fields", async () => {
+      const app = express();
+      app.use(express.urlencoded({ extended: false }));
+      const target = buildApp({}, { express });
+      app.use(target.app);
+      running = await listen(app);
+      const fields = new URLSearchParams({
+        CallbackCommand: 'C2C.CallbackAfterMsgWithDraw',
+        From_Account: 'a',
+        To_Account: 'b',
+        MsgKey: 'form-key',
+      });
+      const res = await rawPost(running.port, callbackUrl(), {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        chunks: [fields.toString()],
+      });
+      expect(answerOf(res)).to.deep.equal(OK);
+      expect(target.recalls.map((event) => event.body.MsgKey)).to.deep.equal(['form-key']);
+    });
+
+    for (const [framing, headers, body, closed] of [
+      ['no body at all', '', '', false],
+      ['Content-Length: 0', 'Content-Length: 0\r\n', '', false],
+      ['a Content-Length body left unread', 'Content-Length: 100\r\n', '{"a":', true],
+      ['a chunked body left unread', 'Transfer-Encoding: chunked\r\n', '5\r\n{"a":\r\n', true],
+    ] as const) {
+      it(`should ${closed ? '' : 'not '}close the connection after refusing on the query a request with ${framing}`, async () => {
+        const [, port] = await serve();
+        const socket = connect(port, '127.0.0.1');
+        await once(socket, 'connect');
+        let answer = '';
+        socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+        socket.write(`POST ${callbackUrl({ sdkAppId: 1 })} HTTP/1.1\r\nHost: x\r\n${headers}\r\n${body}`);
+        try {
+          await until(() => answer.includes('SDKAPPID_MISMATCH'));
+        } finally {
+          socket.destroy();
+        }
+        expect(/\r\nConnection: close\r\n/i.test(answer), answer).to.equal(closed);
+      });
+    }
 
     it('should end a body that trickles in past bodyTimeoutMs with BODY_TIMEOUT, and close the connection', async () => {
       const [target, port] = await serve({ bodyTimeoutMs: 200 });
@@ -233,6 +341,26 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       expect(target.recalls).to.have.length(0);
     });
 
+    it('should leave nothing behind a body it read: no timeout, no abort, when the time passes and the client goes', async () => {
+      const [target, port] = await serve({ bodyTimeoutMs: 100 });
+      // A connection kept open after the answer, then closed by the client, as a keep-alive pool does.
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: ${String(Buffer.byteLength(SAMPLE_BODY_TEXT))}\r\n\r\n${SAMPLE_BODY_TEXT}`,
+      );
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      await until(() => answer.includes('"ActionStatus":"OK"'));
+      await sleep(200);
+      socket.destroy();
+      await sleep(50);
+      expect(target.recalls).to.have.length(1);
+      expect(target.rejections).to.deep.equal([]);
+      // The connection was not closed for a body read to its end.
+      expect(answer).not.to.match(/\r\nConnection: close\r\n/i);
+    });
+
     it('should survive a client that disconnects mid-body: no event, a rejected BODY_ABORTED, and later requests served', async () => {
       const [target, port] = await serve();
       const socket = connect(port, '127.0.0.1');
@@ -248,3 +376,47 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     });
   });
 }
+
+describe('readNodeBody()', () => {
+  /** A request body as a stream of its own, with the headers a request has. */
+  function streamedRequest(headers: Record<string, string> = {}): NodeRequest {
+    return Object.assign(new PassThrough(), { headers }) as unknown as NodeRequest;
+  }
+
+  it('should stop reading a body once it is refused, leaving the rest unread', async () => {
+    const req = streamedRequest({ 'transfer-encoding': 'chunked' });
+    const results: unknown[] = [];
+    readNodeBody(req, 10, 1000, (result) => results.push(result));
+    (req as unknown as PassThrough).write('x'.repeat(11));
+    await sleep(10);
+    expect(results.map((result) => (result as { code?: string }).code)).to.deep.equal(['BODY_TOO_LARGE']);
+    expect(req.readableFlowing).to.equal(false);
+    // Whatever comes next stays in the stream, unread, and no second result comes of it.
+    (req as unknown as PassThrough).write('more');
+    await sleep(10);
+    expect(req.readableLength).to.be.above(0);
+    expect(results).to.have.length(1);
+  });
+
+  it('should give one result for a body read to its end, and none of what the stream does later', async () => {
+    const req = streamedRequest();
+    const results: unknown[] = [];
+    readNodeBody(req, 100, 30, (result) => results.push(result));
+    (req as unknown as PassThrough).end('{}');
+    await sleep(60);
+    req.emit('close');
+    // Its listeners are gone: an 'error' now would be the stream's own, unheard, as before the read.
+    expect(['data', 'end', 'error', 'close'].map((event) => req.listenerCount(event))).to.deep.equal([0, 0, 0, 0]);
+    expect(results).to.deep.equal([{ bytes: Buffer.from('{}') }]);
+  });
+
+  for (const event of ['error', 'close'] as const) {
+    it(`should end with BODY_ABORTED a body whose stream emits '${event}' before its end`, () => {
+      const req = streamedRequest();
+      const results: unknown[] = [];
+      readNodeBody(req, 100, 1000, (result) => results.push(result));
+      req.emit(event, ...(event === 'error' ? [new Error('aborted')] : []));
+      expect(results.map((result) => (result as { code?: string }).code)).to.deep.equal(['BODY_ABORTED']);
+    });
+  }
+});

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Ajv } from 'ajv';
 import { resolveConfig } from '../../lib/options/resolve.js';
 import {
   decideBody,
@@ -10,6 +11,7 @@ import {
 import type { ResolvedConfig } from '../../lib/core/config.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { RECALL_COMMAND } from '../../lib/protocol/commands.js';
+import { sampleGroupRecall } from '../../lib/testing/sample.js';
 import {
   callbackUrl,
   SAMPLE_BODY_TEXT,
@@ -93,6 +95,15 @@ describe('core', () => {
     it('should claim, then refuse with QUERY_INVALID, a CallbackCommand given twice with the recall among them', () => {
       const url = `${callbackUrl()}&CallbackCommand=C2C.CallbackAfterSendMsg`;
       expect(outcome(decideQuery(config(), head('POST', url), NOW.getTime()))).to.equal('QUERY_INVALID');
+      // Ours second: still claimed, whichever comes first.
+      const second = callbackUrl().replace(
+        'CallbackCommand=',
+        'CallbackCommand=C2C.CallbackAfterSendMsg&CallbackCommand=',
+      );
+      expect(second).to.match(
+        /CallbackCommand=C2C\.CallbackAfterSendMsg&CallbackCommand=C2C\.CallbackAfterMsgWithDraw/,
+      );
+      expect(outcome(decideQuery(config(), head('POST', second), NOW.getTime()))).to.equal('QUERY_INVALID');
     });
 
     it('should refuse a SdkAppid given twice with QUERY_INVALID, even if both are ours', () => {
@@ -278,6 +289,15 @@ describe('core', () => {
       );
     });
 
+    it('should accept a U+FFFD sent as valid UTF-8 in bytes it decodes itself, and say how to fix one a parser made', () => {
+      const withReplacement = JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: 'key\ufffd' });
+      expect(bodyOutcome({ bytes: Buffer.from(withReplacement) })).to.equal('recall');
+      const decision = decideBody(contextOf(config()), { text: withReplacement }, NOW);
+      expect(decision.kind === 'reject' && `${decision.error.code}: ${decision.error.message}`).to.equal(
+        'BODY_INVALID_UTF8: body holds U+FFFD: a parser before this middleware replaced bytes that were not UTF-8; mount the middleware before it',
+      );
+    });
+
     it('should refuse a body holding __proto__, constructor or prototype keys with BODY_FORBIDDEN_KEY', () => {
       expect(bodyOutcome({ text: SAMPLE_BODY_TEXT.replace('{', '{"__proto__":{"admin":true},') })).to.equal(
         'BODY_FORBIDDEN_KEY',
@@ -292,6 +312,22 @@ describe('core', () => {
       const decision = decideBody(contextOf(config()), text({ ...SAMPLE_WITH_UNREAD, MsgKey: 7 }), NOW);
       expect(outcome(decision)).to.equal('BODY_INVALID');
       expect(decision.kind === 'reject' && decision.error.message).to.equal('body.MsgKey must be string');
+    });
+
+    it("should say the field does not match when the app's own Ajv gives no messages", () => {
+      const quiet = config({ ajv: new Ajv({ messages: false }) });
+      const decision = decideBody(contextOf(quiet), text({ ...SAMPLE_WITH_UNREAD, MsgKey: 7 }), NOW);
+      expect(decision.kind === 'reject' && decision.error.message).to.equal('body.MsgKey does not match the schema');
+    });
+
+    it('should name a nested field by its path, dots between the parts', () => {
+      const group = resolveConfig(receiverOptions({ commands: ['Group.CallbackAfterRecallMsg'] })).commands.get(
+        'Group.CallbackAfterRecallMsg',
+      );
+      if (group === undefined) throw new Error('the group recall is not among the commands');
+      const body = { ...sampleGroupRecall(), MsgSeqList: [{ MsgSeq: 1 }, { MsgSeq: -1 }] };
+      const decision = decideBody({ ...CONTEXT_FIELDS, command: group }, text(body), NOW);
+      expect(decision.kind === 'reject' && decision.error.message).to.equal('body.MsgSeqList.1.MsgSeq must be >= 0');
     });
 
     it('should refuse JSON that is not an object with BODY_INVALID', () => {
@@ -331,6 +367,73 @@ describe('core', () => {
       expect(bodyOutcome(text([1]), { schema: {} })).to.equal('BODY_INVALID');
       expect(bodyOutcome(text({ CallbackCommand: RECALL_COMMAND, MsgKey: 'k' }), { schema: {} })).to.equal('recall');
     });
+
+    for (const [what, body] of [
+      ['null', null],
+      ['[]', []],
+      ['{}', {}],
+      ['an object without CallbackCommand', { MsgKey: 'k' }],
+      ['a CallbackCommand that is not a string', { CallbackCommand: 1, MsgKey: 'k' }],
+      ['an object without MsgKey', { CallbackCommand: RECALL_COMMAND }],
+      ['a MsgKey that is not a string', { CallbackCommand: RECALL_COMMAND, MsgKey: 7 }],
+      ['an empty MsgKey', { CallbackCommand: RECALL_COMMAND, MsgKey: '' }],
+    ] as const) {
+      it(`should refuse ${what} with BODY_INVALID, saying what the event needs, when a replaced schema allows anything`, () => {
+        const decision = decideBody(contextOf(config({ schema: {} })), text(body), NOW);
+        expect(decision.kind === 'reject' && [decision.error.code, decision.error.message]).to.deep.equal([
+          'BODY_INVALID',
+          'body must be a JSON object with a CallbackCommand and a non-empty MsgKey',
+        ]);
+      });
+    }
+
+    for (const [command, needs] of [
+      [
+        'Group.CallbackAfterRecallMsg',
+        'a non-empty GroupId and a non-empty MsgSeqList of objects whose MsgSeq is a non-negative integer',
+      ],
+      [
+        'OfficialAccount.CallbackAfterMsgWithDraw',
+        'a non-empty Official_Account and a non-empty WithdrawMsgList of objects with a non-empty MsgKey',
+      ],
+    ] as const) {
+      it(`should refuse a ${command} body without what its event needs, saying what that is, when its schema allows anything`, () => {
+        const resolved = resolveConfig(receiverOptions({ commands: [command], schemas: { [command]: {} } }));
+        const definition = resolved.commands.get(command);
+        if (definition === undefined) throw new Error(`${command} is not among the commands`);
+        const decision = decideBody(
+          { ...CONTEXT_FIELDS, command: definition },
+          text({ CallbackCommand: command }),
+          NOW,
+        );
+        expect(decision.kind === 'reject' && [decision.error.code, decision.error.message]).to.deep.equal([
+          'BODY_INVALID',
+          `body must be a JSON object with a CallbackCommand and ${needs}`,
+        ]);
+      });
+    }
+
+    for (const [eventTime, expected] of [
+      ['', undefined],
+      ['1e3', undefined],
+      [' 1000', undefined],
+      ['-1000', undefined],
+      ['1'.repeat(16), undefined],
+      [null, undefined],
+      [true, undefined],
+      [Number.MAX_VALUE, undefined],
+      ['0', 0],
+      ['1'.repeat(15), 111_111_111_111_111],
+      // A Date keeps whole milliseconds.
+      [1000.5, 1000],
+    ] as const) {
+      it(`should give EventTime ${JSON.stringify(eventTime)}, let through by a replaced schema, as ${String(expected)}`, () => {
+        const body = { CallbackCommand: RECALL_COMMAND, MsgKey: 'k', EventTime: eventTime };
+        const decision = decideBody(contextOf(config({ schema: {} })), text(body), NOW);
+        expect(decision.kind).to.equal('recall');
+        expect(decision.kind === 'recall' && decision.event.eventTime?.getTime()).to.equal(expected);
+      });
+    }
   });
 
   describe('both steps', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import type { DedupeStore } from '../../lib/core/config.js';
@@ -16,6 +17,7 @@ import type { DedupeOptions, RecallWebhookOptions } from '../../lib/options/opti
 import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 import { ADAPTERS } from '../helpers/adapters.js';
 import { buildApp, OK, type TestApp } from '../helpers/app.js';
+import { captureLog } from '../helpers/log.js';
 
 /** An app with `dedupe` on, recording `'duplicate'` events too. */
 function dedupeApp(dedupe: DedupeOptions, options: Partial<RecallWebhookOptions> = {}) {
@@ -47,6 +49,23 @@ function scriptedStore(claim: DedupeStore['claim'], release: DedupeStore['releas
     },
   };
   return { store, calls };
+}
+
+/** A store whose claim answers only when the test grants it. */
+function hangingStore() {
+  let answer: (claimed: boolean) => void = () => undefined;
+  const scripted = scriptedStore(
+    () =>
+      new Promise((resolve) => {
+        answer = resolve;
+      }),
+  );
+  return {
+    ...scripted,
+    grant: (claimed: boolean) => {
+      answer(claimed);
+    },
+  };
 }
 
 describe('dedupe', () => {
@@ -113,6 +132,76 @@ describe('dedupe', () => {
     await slow;
   });
 
+  it('should give async listeners what is left of timeoutMs after the claim, not less', async () => {
+    // The claim takes 30 ms of the 300; a listener that takes 100 ms more is on time.
+    const memory = memoryStore();
+    const { store } = scriptedStore(async (key, owner, ttl) => {
+      await sleep(30);
+      return memory.claim(key, owner, ttl);
+    });
+    const target = dedupeApp({ store }, { timeoutMs: 300 });
+    target.recall.events.on('recall', () => sleep(100));
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(target.recalls).to.have.length(1);
+  });
+
+  it('should count the claim against timeoutMs: listeners get only what is left', async () => {
+    const memory = memoryStore();
+    const { store } = scriptedStore(async (key, owner, ttl) => {
+      await sleep(150);
+      return memory.claim(key, owner, ttl);
+    });
+    const target = dedupeApp({ store }, { timeoutMs: 200 });
+    let slow: Promise<unknown> = Promise.resolve();
+    target.recall.events.on('recall', () => (slow = sleep(120)));
+    // 150 ms went to the claim: a listener of 120 ms would have been on time with all 200.
+    expect((await post(target)).body).to.deep.equal(fail('LISTENER_TIMEOUT', 'listeners did not finish within 200 ms'));
+    await slow;
+  });
+
+  it('should answer FAIL only once the failed claim is released, however long releasing takes', async () => {
+    const memory = memoryStore();
+    const order: string[] = [];
+    const { store } = scriptedStore(
+      (key, owner, ttl) => memory.claim(key, owner, ttl),
+      async (key, owner) => {
+        await sleep(50);
+        await memory.release(key, owner);
+        order.push('released');
+      },
+    );
+    const target = dedupeApp({ store });
+    let calls = 0;
+    target.recall.events.on('recall', () => {
+      calls += 1;
+      if (calls === 1) throw new Error('database down');
+    });
+    const first = await post(target);
+    order.push('answered');
+    expect(first.body).to.deep.equal(fail('LISTENER_FAILED', 'a recall listener failed'));
+    expect(order).to.deep.equal(['released', 'answered']);
+    // So the retry that FAIL invites, sent at once, is handled rather than taken for a duplicate.
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(calls).to.equal(2);
+    expect(target.duplicates).to.have.length(0);
+  });
+
+  it('should not wait past timeoutMs for a release that hangs', async () => {
+    const memory = memoryStore();
+    const { store, calls } = scriptedStore(
+      (key, owner, ttl) => memory.claim(key, owner, ttl),
+      () => new Promise<void>(() => undefined),
+    );
+    const target = dedupeApp({ store }, { timeoutMs: 100 });
+    target.recall.events.on('recall', () => {
+      throw new Error('database down');
+    });
+    const started = Date.now();
+    expect((await post(target)).body).to.deep.equal(fail('LISTENER_FAILED', 'a recall listener failed'));
+    expect(Date.now() - started).to.be.below(1000);
+    expect(calls.releases).to.have.length(1);
+  });
+
   it('should answer DEDUPE_UNAVAILABLE and emit no recall when the store fails', async () => {
     const failures: DedupeStore['claim'][] = [
       () => Promise.reject(new Error('ECONNREFUSED redis://:secret@10.0.0.1')),
@@ -134,24 +223,20 @@ describe('dedupe', () => {
     }
   });
 
-  it('should answer by storeTimeoutMs when the store hangs, and release a claim that comes too late', async () => {
-    let grant: (claimed: boolean) => void = () => undefined;
-    const { store, calls } = scriptedStore(
-      () =>
-        new Promise((resolve) => {
-          grant = resolve;
-        }),
-    );
-    const target = dedupeApp({ store, storeTimeoutMs: 50 });
-    const started = Date.now();
-    const res = await post(target);
-    expect(res.body).to.deep.equal(fail('DEDUPE_UNAVAILABLE', 'the dedupe store did not answer in time'));
-    expect(Date.now() - started).to.be.below(1000);
-    expect(target.recalls).to.deep.equal([]);
-    grant(true);
-    await sleep(10);
-    expect(calls.releases).to.deep.equal(calls.claims);
-  });
+  for (const late of [true, false]) {
+    it(`should answer by storeTimeoutMs when the store hangs, then ${late ? 'release a claim granted' : 'release nothing refused'} too late`, async () => {
+      const { store, calls, grant } = hangingStore();
+      const target = dedupeApp({ store, storeTimeoutMs: 50 });
+      const started = Date.now();
+      const res = await post(target);
+      expect(res.body).to.deep.equal(fail('DEDUPE_UNAVAILABLE', 'the dedupe store did not answer in time'));
+      expect(Date.now() - started).to.be.below(1000);
+      expect(target.recalls).to.deep.equal([]);
+      grant(late);
+      await sleep(10);
+      expect(calls.releases).to.deep.equal(late ? calls.claims : []);
+    });
+  }
 
   it('should emit the recall when the store fails and failOpen is set', async () => {
     const { store } = scriptedStore(() => Promise.reject(new Error('down')));
@@ -297,4 +382,68 @@ describe('dedupe', () => {
       expect([first.recalls.length, second.recalls.length, duplicates.length]).to.deep.equal([1, 0, 1]);
     });
   }
+
+  it('should answer INTERNAL_ERROR, not throw, when the emitter of the app breaks once the claim is taken', async () => {
+    const memory = memoryStore();
+    const { store, calls } = scriptedStore(
+      (key, owner, ttl) => memory.claim(key, owner, ttl),
+      (key, owner) => memory.release(key, owner),
+    );
+    const emitter = new EventEmitter();
+    const rejected: string[] = [];
+    emitter.on('rejected', (error: { code: string }) => rejected.push(error.code));
+    emitter.rawListeners = (name) => {
+      if (name === 'recall') throw new Error('broken emitter');
+      return EventEmitter.prototype.rawListeners.call(emitter, name);
+    };
+    const target = buildApp({ dedupe: { store }, emitter });
+    const res = await post(target);
+    expect(res.body).to.deep.equal(fail('INTERNAL_ERROR', 'the receiver failed'));
+    expect(rejected).to.deep.equal(['INTERNAL_ERROR']);
+    expect(calls.claims).to.have.length(1);
+  });
+
+  describe('debug log', () => {
+    const lines = captureLog();
+    const KEY = `${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`;
+    const logged = (): string[] => lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''));
+
+    it('should log a duplicate, and a claim released after its listener failed', async () => {
+      const target = dedupeApp({ store: memoryStore() });
+      target.recall.events.once('recall', () => {
+        throw new Error('database down');
+      });
+      await post(target);
+      await post(target);
+      await post(target);
+      expect(logged()).to.include.members([
+        `dedupe claim on ${KEY} released (LISTENER_FAILED)`,
+        `recall ${KEY} is a duplicate`,
+      ]);
+    });
+
+    it("should log why the store failed, a release that failed, and a late claim's release", async () => {
+      const broken = scriptedStore(() => Promise.resolve('OK' as unknown as boolean));
+      await post(dedupeApp({ store: broken.store }));
+      const unreleasable = scriptedStore(
+        () => Promise.resolve(true),
+        () => Promise.reject(new Error('connection lost')),
+      );
+      const failing = dedupeApp({ store: unreleasable.store });
+      failing.recall.events.on('recall', () => {
+        throw new Error('database down');
+      });
+      await post(failing);
+      const slow = hangingStore();
+      await post(dedupeApp({ store: slow.store, storeTimeoutMs: 50 }));
+      slow.grant(true);
+      await sleep(10);
+      expect(logged()).to.include.members([
+        `dedupe store failed for ${KEY}: claim() resolved string, not a boolean`,
+        `dedupe release of ${KEY} (LISTENER_FAILED) failed: connection lost`,
+        `dedupe store did not answer in time for ${KEY}: timeout`,
+        `dedupe claim on ${KEY} released (claimed too late)`,
+      ]);
+    });
+  });
 });

@@ -114,6 +114,70 @@ describe('listeners', () => {
       expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
     });
 
+    it('should take a listener returning null, a number or an object without then as done, in the same turn', () => {
+      const values: [string, unknown][] = [
+        ['null', null],
+        ['0', 0],
+        ['an object whose then is no function', { then: 'not a function' }],
+        ['an object without a prototype', Object.create(null)],
+      ];
+      for (const [label, value] of values) {
+        const emitter = createEmitter();
+        emitter.on('recall', () => value);
+        const results: unknown[] = [];
+        callListeners(emitter, RECALL, 100, (failure) => results.push(failure));
+        expect(results, label).to.deep.equal([undefined]);
+      }
+    });
+
+    it('should wait for a thenable that is not a Promise, an object or a function, and see its failure', async () => {
+      const then = (_resolve: unknown, reject: (reason: unknown) => void): void => {
+        setTimeout(reject, 10, cause);
+      };
+      const cause = new Error('thenable failed');
+      for (const thenable of [{ then }, Object.assign(() => undefined, { then })]) {
+        const emitter = createEmitter();
+        emitter.on('recall', () => thenable);
+        const failure = await call(emitter, RECALL, 1000);
+        expect([failure?.code, failure?.cause], typeof thenable).to.deep.equal(['LISTENER_FAILED', cause]);
+      }
+    });
+
+    it('should fail with the one that rejected when another async listener resolves', async () => {
+      for (const order of ['rejects first', 'resolves first']) {
+        const emitter = createEmitter();
+        const cause = new Error('queue full');
+        const resolving = async (): Promise<string> => {
+          await sleep(order === 'rejects first' ? 20 : 1);
+          return 'stored';
+        };
+        const rejecting = async (): Promise<never> => {
+          await sleep(order === 'rejects first' ? 1 : 20);
+          throw cause;
+        };
+        emitter.on('recall', resolving);
+        emitter.on('recall', rejecting);
+        const failure = await call(emitter, RECALL, 1000);
+        expect([failure?.code, failure?.message, failure?.cause], order).to.deep.equal([
+          'LISTENER_FAILED',
+          'a recall listener failed',
+          cause,
+        ]);
+      }
+    });
+
+    it('should count a listener that throws beside one that rejects as two failures, the thrown one first', async () => {
+      const emitter = createEmitter();
+      const rejected = new Error('rejected');
+      const thrown = new Error('thrown');
+      emitter.on('recall', () => Promise.reject(rejected));
+      emitter.on('recall', () => {
+        throw thrown;
+      });
+      const failure = await call(emitter, RECALL, 1000);
+      expect([failure?.message, failure?.cause]).to.deep.equal(['2 recall listeners failed', thrown]);
+    });
+
     it('should report LISTENER_TIMEOUT when a listener outlives timeoutMs, and not wait for it', async () => {
       const emitter = createEmitter();
       emitter.on('recall', () => new Promise(() => undefined));
@@ -197,6 +261,29 @@ describe('listeners', () => {
 
     describe('with listeners that fail', () => {
       const lines = captureLog();
+
+      it('should log nothing of listeners that succeed, at once or later, and log one that fails', async () => {
+        const emitter = createEmitter();
+        emitter.on('rejected', () => 'fine');
+        emitter.on('rejected', () => sleep(5).then(() => 'fine later'));
+        emitter.on('rejected', () => Promise.reject(new Error('metrics down')));
+        report(emitter, 'rejected', recallError('SIGNATURE_INVALID', 'Sign does not match'));
+        await sleep(20);
+        expect(lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''))).to.deep.equal([
+          'a rejected listener failed: metrics down',
+        ]);
+      });
+
+      it('should log listeners still running at the deadline', async () => {
+        const emitter = createEmitter();
+        let slow: Promise<unknown> = Promise.resolve();
+        emitter.on('recall', () => (slow = sleep(80)));
+        await call(emitter, RECALL, 20);
+        await slow;
+        expect(lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''))).to.deep.equal([
+          'listeners still running after 20 ms',
+        ]);
+      });
 
       for (const event of ['rejected', 'duplicate'] as const) {
         for (const [thrown, make] of THROWABLES) {

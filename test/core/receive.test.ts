@@ -133,5 +133,39 @@ describe('receive', () => {
       );
       expect(lines[0]).to.include('\\u001b[2K\\u000d\\u2028 of SdkAppid 1400000000 handled');
     });
+
+    it('should log a request passed on for not being a POST, and a refusal from an unknown address', async () => {
+      const config = resolveConfig(receiverOptions());
+      await receive(config, { ...callback(callbackUrl()), method: 'GET' });
+      await receive(config, { ...callback(callbackUrl({ sdkAppId: 1 })), remoteAddress: undefined });
+      expect(lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''))).to.deep.equal([
+        'pass: not a POST',
+        'refused SDKAPPID_MISMATCH from an unknown address: SdkAppid is not one this receiver serves',
+      ]);
+    });
+
+    for (const [when, url, expected] of [
+      ['a refusal on the query', callbackUrl({ sdkAppId: 1 }), 'SDKAPPID_MISMATCH'],
+      ['a pass', callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }), 'pass'],
+      ['an answer after the body', callbackUrl(), 'OK'],
+    ] as const) {
+      it(`should log, not answer again, when responding throws after ${when} was handed over`, async () => {
+        const config = resolveConfig(receiverOptions());
+        const outcomes: Outcome[] = [];
+        const rejected: string[] = [];
+        config.emitter.on('rejected', (error) => rejected.push(error.code));
+        await new Promise<void>((resolve) => {
+          receiveWith(config, callback(url), (outcome) => {
+            outcomes.push(outcome);
+            setImmediate(resolve);
+            throw new Error('the socket is gone');
+          });
+        });
+        expect(outcomes.map((o) => (o.kind === 'pass' ? 'pass' : (o.error?.code ?? 'OK')))).to.deep.equal([expected]);
+        // No INTERNAL_ERROR made of it: the one refusal, if any, is the request's own.
+        expect(rejected).not.to.include('INTERNAL_ERROR');
+        expect(lines.filter((line) => line.includes('responding threw: the socket is gone'))).to.have.length(1);
+      });
+    }
   });
 });

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { addressMatcher } from '../../lib/options/address.js';
+import { addressOption } from '../../lib/options/factory.js';
+import { resolveConfig } from '../../lib/options/resolve.js';
+import { captureLog } from '../helpers/log.js';
 
 describe('addressMatcher()', () => {
   const tencent = addressMatcher(['183.192.202.0/25', '203.0.113.7', '2402:4e00::/32', '2001:db8::1']);
@@ -47,8 +50,55 @@ describe('addressMatcher()', () => {
     expect(addressMatcher(['10.1.2.3/8'])('10.200.0.1')).to.equal(true);
   });
 
+  it('should take the longest prefix of each family as one address', () => {
+    const single = addressMatcher(['203.0.113.7/32', '2001:db8::1/128']);
+    expect([single('203.0.113.7'), single('203.0.113.8'), single('2001:db8::1'), single('2001:db8::2')]).to.deep.equal([
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect(() => addressMatcher(['203.0.113.7/33'])).to.throw(TypeError, /from 0 to 32/);
+    expect(() => addressMatcher(['2001:db8::1/129'])).to.throw(TypeError, /from 0 to 128/);
+  });
+
   it('should match every address with /0', () => {
     const any = addressMatcher(['0.0.0.0/0', '::/0']);
     expect(any('8.8.8.8') && any('2001:db8::5') && any('::ffff:1.2.3.4')).to.equal(true);
+  });
+
+  it('should refuse an empty list, saying what to write instead', () => {
+    for (const entries of [[], 'not a list']) {
+      expect(() => addressMatcher(entries as string[])).to.throw(
+        TypeError,
+        "tencent-chat-recall-webhook: `allowFrom` must be a non-empty list of addresses and CIDR ranges, e.g. ['183.192.202.0/25'], " +
+          'or a function (address) => boolean. Leave it out to accept callbacks from any address.',
+      );
+    }
+  });
+});
+
+describe('allowFrom and remoteAddress functions of the app', () => {
+  const lines = captureLog();
+  const logged = (): string[] => lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''));
+
+  it('should refuse a peer when allowFrom throws, and log it', () => {
+    const { allowFrom } = resolveConfig({
+      sdkAppId: 1,
+      allowUnsigned: true,
+      allowFrom: () => {
+        throw new Error('lookup failed');
+      },
+    });
+    expect(allowFrom?.('192.0.2.1')).to.equal(false);
+    expect(logged()).to.deep.equal(['allowFrom threw for 192.0.2.1, so it is refused: lookup failed']);
+  });
+
+  it('should take an address as unknown when remoteAddress throws, and log it', () => {
+    const read = addressOption(() => {
+      throw new Error('no such header');
+    });
+    expect(read?.()).to.equal(undefined);
+    expect(logged()).to.deep.equal(['remoteAddress threw, so the address is unknown: no such header']);
   });
 });

@@ -71,7 +71,8 @@ describe('options/commands', () => {
     for (const commands of [[], C2C, {}, null]) {
       expect(() => resolveUnchecked({ commands }), JSON.stringify(commands)).to.throw(
         TypeError,
-        /`commands` must be a non-empty list of recall commands, e\.g\. \{ commands: \[/,
+        "`commands` must be a non-empty list of recall commands, e.g. { commands: ['C2C.CallbackAfterMsgWithDraw', " +
+          "'Group.CallbackAfterRecallMsg', 'OfficialAccount.CallbackAfterMsgWithDraw'] }.",
       );
     }
   });

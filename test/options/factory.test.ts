@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { recallFetchHandler } from '../../lib/adapters/fetch.js';
 import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
 import { recallWebhook } from '../../lib/adapters/express.js';
+import { captureLog } from '../helpers/log.js';
 
 const FACTORIES = { recallWebhook, recallNodeHandler, recallFetchHandler } as const;
 
@@ -23,4 +24,30 @@ describe('every factory', () => {
       expect(factory({ sdkAppId: 1400000000, token: 't' }).events).to.be.an('object');
     });
   }
+});
+
+describe('creating a receiver', () => {
+  const lines = captureLog();
+
+  for (const [name, factory] of Object.entries(FACTORIES)) {
+    it(`${name} should log its name, its apps, and whether Sign is checked`, () => {
+      factory({ sdkAppId: [1400000000, 1400000001], token: 'secret-token' });
+      factory({ sdkAppId: 1400000000, allowUnsigned: true });
+      expect(lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''))).to.deep.equal([
+        `${name} created for SdkAppid 1400000000, 1400000001; Sign and RequestTime required`,
+        `${name} created for SdkAppid 1400000000; UNSIGNED: allowUnsigned is set, so Sign and RequestTime are not checked`,
+      ]);
+      expect(lines.join('\n')).not.to.include('secret-token');
+    });
+  }
+
+  it('should take an object without all of socket, headers and method for options, not for a request', () => {
+    for (const [options, unknown] of [
+      [{ socket: {}, headers: {} }, 'socket'],
+      [{ headers: {}, method: 'POST' }, 'headers'],
+      [{ socket: {}, method: 'POST' }, 'socket'],
+    ] as const) {
+      expect(() => recallWebhook(options as never)).to.throw(TypeError, `unknown option \`${unknown}\``);
+    }
+  });
 });

@@ -54,6 +54,19 @@ describe('config', () => {
       expect(limitOf('100b')).to.equal(100);
       expect(limitOf('1gb')).to.equal(1024 ** 3);
       expect(limitOf(512)).to.equal(512);
+      expect(limitOf('1.25kb')).to.equal(1280);
+      expect(limitOf(' 16kb ')).to.equal(16 * 1024);
+      expect(limitOf('16 kb')).to.equal(16 * 1024);
+      expect(limitOf(1)).to.equal(1);
+    });
+
+    it('should refuse a limit with anything after its unit, or of less than one byte', () => {
+      for (const limit of ['16kbx', '16kb;', '16kb 1', '16k', '0.5b', 0, '0kb', '-1kb', 'kb']) {
+        expectConfigError(
+          base({ limit }),
+          /`limit` must be a positive number of bytes or a size with its unit \(b, kb, mb, gb\) such as '16kb', got /,
+        );
+      }
     });
 
     it('should take a frozen options object and leave it as it was', () => {
@@ -91,6 +104,7 @@ describe('config', () => {
 
     it('should throw when sdkAppId is missing, saying how to set it', () => {
       expectConfigError({}, /`sdkAppId` is required\. Set `sdkAppId` to the SDKAppID/);
+      expectConfigError({ sdkAppId: null }, /`sdkAppId` is required\. Set `sdkAppId` to the SDKAppID/);
     });
 
     it('should throw when sdkAppId is not a positive whole number, naming what is wrong with it', () => {
@@ -239,5 +253,39 @@ describe('config', () => {
         'function',
       );
     });
+  });
+});
+
+describe('resolveConfig() messages', () => {
+  it('should say how to pass the token, and when to allow unsigned callbacks instead', () => {
+    expect(() => resolveUnchecked({ sdkAppId: 1 })).to.throw(
+      TypeError,
+      'tencent-chat-recall-webhook: `token` is missing. Pass the callback authentication token from the Chat console, ' +
+        'e.g. { token: process.env.IM_CALLBACK_TOKEN } (check that the variable is set), or, only if authentication ' +
+        'is off in the console, { allowUnsigned: true } to accept unsigned callbacks.',
+    );
+  });
+
+  it('should say why toleranceSeconds is bounded, and what to do instead', () => {
+    expect(() => resolveUnchecked(base({ toleranceSeconds: 3601 }))).to.throw(
+      TypeError,
+      "got 3601: Tencent's rule is 60, and a wider window lets a captured callback URL be used for longer. " +
+        'Synchronise the clock (NTP) instead.',
+    );
+  });
+
+  it('should show a number that is not a number as NaN, and a string quoted', () => {
+    expect(() => resolveUnchecked(base({ timeoutMs: Number.NaN }))).to.throw(TypeError, /, got NaN\.$/);
+    expect(() => resolveUnchecked(base({ timeoutMs: '100' }))).to.throw(TypeError, /, got "100"\.$/);
+  });
+
+  it('should refuse a dedupe that is not an object, and a store of null, saying what to pass', () => {
+    for (const dedupe of ['memory', null, [], 1]) {
+      expectConfigError(base({ dedupe }), /`dedupe` must be an object such as \{ store: memoryStore\(\) \}\./);
+    }
+    expectConfigError(
+      base({ dedupe: { store: null } }),
+      /`dedupe\.store` must be a store with claim\(\) and release\(\), such as memoryStore\(\) or redisStore\(client\)\./,
+    );
   });
 });

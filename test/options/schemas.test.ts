@@ -6,6 +6,17 @@ import { recallBodySchema } from '../../lib/protocol/schemas.js';
 
 describe('schema/compile', () => {
   describe('resolveSchema()', () => {
+    it('should refuse an override, or what an override function returns, that is not a schema object', () => {
+      for (const value of [null, [], 'schema', 5]) {
+        for (const override of [value, () => value]) {
+          expect(() => resolveSchema('schema', override as never, recallBodySchema)).to.throw(
+            TypeError,
+            'tencent-chat-recall-webhook: `schema` must be a JSON Schema object, or a function that returns one.',
+          );
+        }
+      }
+    });
+
     it('should give the default when there is no override', () => {
       expect(resolveSchema('schema', undefined, recallBodySchema)).to.equal(recallBodySchema);
     });

@@ -62,6 +62,11 @@ describe('commands', () => {
     it('should not read a body without a non-empty MsgKey', () => {
       for (const MsgKey of [undefined, '', 7]) expect(C2C_RECALL.read(c2c({ MsgKey }))).to.equal(undefined);
     });
+
+    it("should give '' for a sender or recipient an app's own schema let be missing or not text", () => {
+      const view = C2C_RECALL.read(c2c({ From_Account: undefined, To_Account: 7 }));
+      expect(view?.conversation).to.deep.equal({ type: 'c2c', from: '', to: '' });
+    });
   });
 
   describe('Group.CallbackAfterRecallMsg', () => {
@@ -181,6 +186,8 @@ describe('commands', () => {
         account({ WithdrawMsgList: [] }),
         account({ WithdrawMsgList: [{ MsgKey: '' }] }),
         account({ WithdrawMsgList: [{ MsgKey: 'k' }, 'k'] }),
+        account({ WithdrawMsgList: [{ MsgKey: 'k' }, null] }),
+        account({ WithdrawMsgList: [[{ MsgKey: 'k' }]] }),
       ];
       for (const body of bodies) expect(OFFICIAL_ACCOUNT_RECALL.read(body), JSON.stringify(body)).to.equal(undefined);
     });

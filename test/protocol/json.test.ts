@@ -42,6 +42,13 @@ describe('json', () => {
       expect(forbiddenKey(null)).to.equal(undefined);
     });
 
+    it('should find a lone surrogate or U+FFFD in any string, not only the first it looks at', () => {
+      expect(findUnsafeText(['\ud800', 'fine', 'also fine'], false)).to.equal('lone surrogate');
+      expect(findUnsafeText({ a: '\ufffd', b: 'fine' }, true)).to.equal('replacement character');
+      // Bytes this package decoded itself were valid UTF-8: a U+FFFD in them was sent as such.
+      expect(findUnsafeText({ a: '\ufffd', b: 'fine' }, false)).to.equal(undefined);
+    });
+
     it('should walk a body nested 100000 deep without overflowing the stack', () => {
       const deep = parseJson(`${'['.repeat(100_000)}{"__proto__":1}${']'.repeat(100_000)}`);
       expect(deep.ok).to.equal(true);

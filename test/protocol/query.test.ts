@@ -26,14 +26,22 @@ describe('query', () => {
     expect(single(query, 'SdkAppid')).to.equal(undefined);
   });
 
-  it('should give an empty object for a URL without a query', () => {
-    expect(Object.keys(parseQuery('/callback').query)).to.deep.equal([]);
+  it('should give an empty object for a URL without a query, read to its end', () => {
+    expect(parseQuery('/callback')).to.deep.equal({ query: {}, complete: true });
+  });
+
+  it('should read a query that is all the URL holds, from its first parameter on', () => {
+    expect(parseQuery('?a=1&b=2')).to.deep.equal({ query: { a: '1', b: '2' }, complete: true });
+    expect(parseQuery('?=1')).to.deep.equal({ query: { '': '1' }, complete: true });
   });
 
   it('should keep __proto__ and constructor as ordinary own keys, changing no prototype', () => {
     const { query } = parseQuery('/?__proto__=x&constructor=y&__proto__[polluted]=1&__proto__=z');
     expect(Object.getPrototypeOf(query)).to.equal(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(query, '__proto__')?.value).to.deep.equal(['x', 'z']);
+    // An own key like any other: listed, and copied by a spread.
+    expect(Object.keys(parseQuery('/?a=1&__proto__=x').query)).to.deep.equal(['a', '__proto__']);
+    expect(Object.hasOwn({ ...parseQuery('/?__proto__=x').query }, '__proto__')).to.equal(true);
     expect(single(query, 'constructor')).to.equal('y');
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
   });
@@ -48,6 +56,11 @@ describe('query', () => {
   it('should decode as URLSearchParams does: + as space, UTF-8 escapes, malformed escapes kept', () => {
     const { query } = parseQuery('/?a=x+y%20z&b=%E4%BD%A0&c=%zz&d&=e&f=1=2');
     expect({ ...query }).to.deep.equal({ a: 'x y z', b: '你', c: '%zz', d: '', '': 'e', f: '1=2' });
+  });
+
+  it('should decode a value or a name made only of + or %', () => {
+    const { query } = parseQuery('/?a=+&b=%&c=++&+=%25&d=%%');
+    expect({ ...query }).to.deep.equal({ a: ' ', b: '%', c: '  ', ' ': '%', d: '%%' });
   });
 
   it('should not nest bracketed names as qs does', () => {

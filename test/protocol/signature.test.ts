@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { sign, signatureVerifier } from '../../lib/protocol/signature.js';
+import { createHash, hash } from 'node:crypto';
+import { sha256HexWith, sign, signatureVerifier } from '../../lib/protocol/signature.js';
 import { SIGN_VECTOR } from '../fixtures/callbacks.js';
 
 describe('signature', () => {
@@ -52,6 +53,19 @@ describe('signature', () => {
     });
   });
 
+  describe('sha256HexWith()', () => {
+    it('should give the same hex SHA-256 with crypto.hash and, where Node.js has none, with createHash', () => {
+      const input = `${SIGN_VECTOR.token}${String(SIGN_VECTOR.requestTime)}`;
+      expect(sha256HexWith(hash)(input)).to.equal(SIGN_VECTOR.sign);
+      expect(sha256HexWith(undefined)(input)).to.equal(SIGN_VECTOR.sign);
+      // UTF-8, not Latin-1 or UTF-16, on both paths.
+      expect(sha256HexWith(undefined)('你')).to.equal(sha256HexWith(hash)('你'));
+      expect(sha256HexWith(undefined)('你')).to.equal(
+        createHash('sha256').update(Buffer.from('你', 'utf8')).digest('hex'),
+      );
+    });
+  });
+
   describe('signatureVerifier()', () => {
     it('should accept the documented Sign, again and again, and refuse others', () => {
       const verify = signatureVerifier(SIGN_VECTOR.token);
@@ -59,6 +73,20 @@ describe('signature', () => {
       for (let i = 0; i < 3; i++) expect(verify(time, SIGN_VECTOR.sign)).to.equal(true);
       expect(verify(time, '0'.repeat(64))).to.equal(false);
       expect(verify(String(SIGN_VECTOR.requestTime + 1), SIGN_VECTOR.sign)).to.equal(false);
+    });
+
+    it('should keep its memory bounded however many RequestTimes come', () => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (gc === undefined) throw new Error('run with --expose-gc (.mocharc.json does)');
+      const verify = signatureVerifier('t');
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      // 200,000 seconds, about two days of callbacks: kept, they would take tens of MB.
+      for (let time = 1700000000; time < 1700200000; time++) verify(String(time), '0'.repeat(64));
+      gc();
+      const grown = process.memoryUsage().heapUsed - before;
+      expect(verify('1700000000', sign('t', 1700000000))).to.equal(true);
+      expect(grown, `${String(grown)} bytes`).to.be.below(4 * 1024 * 1024);
     });
 
     it('should stay right past the 256 RequestTimes it remembers', () => {

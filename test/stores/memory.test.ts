@@ -1,8 +1,21 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { memoryStore } from '../../lib/stores/memory.js';
+import { captureLog } from '../helpers/log.js';
 
 const HOUR = 3_600_000;
+
+/** Runs `test` with `Date.now()` reading `clock.now`, which the test moves by hand. */
+async function withClock(test: (clock: { now: number }) => Promise<void>): Promise<void> {
+  const clock = { now: 1_000_000 };
+  const realNow = Date.now;
+  Date.now = () => clock.now;
+  try {
+    await test(clock);
+  } finally {
+    Date.now = realNow;
+  }
+}
 
 describe('memoryStore', () => {
   it('should grant the first claim on a key and refuse the next while it lives', async () => {
@@ -34,6 +47,78 @@ describe('memoryStore', () => {
     await store.claim('a', 'two', HOUR);
     await store.release('a', 'one');
     expect(await store.claim('a', 'three', HOUR)).to.equal(false);
+  });
+
+  it('should end a claim exactly ttlMs after it was taken, as Redis PX does', async () => {
+    await withClock(async (clock) => {
+      const store = memoryStore();
+      // An older claim that lives on, so that 'a' is found by its key, not swept from the oldest end.
+      await store.claim('long', 'one', HOUR);
+      expect(await store.claim('a', 'one', 100)).to.equal(true);
+      clock.now += 99;
+      expect(await store.claim('a', 'two', 100)).to.equal(false);
+      clock.now += 1;
+      expect(await store.claim('a', 'three', 100)).to.equal(true);
+      // The first claim was dropped when it ended, not kept beside the new one.
+      expect(store.size).to.equal(2);
+    });
+  });
+
+  it('should drop an ended claim from the oldest end exactly when it ends', async () => {
+    await withClock(async (clock) => {
+      const store = memoryStore();
+      await store.claim('a', 'one', 100);
+      clock.now += 100;
+      await store.claim('b', 'one', HOUR);
+      expect(store.size).to.equal(1);
+    });
+  });
+
+  it('should grant again a key whose ended claim is not the oldest, and keep the new claim once the old one is swept', async () => {
+    await withClock(async (clock) => {
+      const store = memoryStore();
+      // 'long' is the oldest claim and still alive, so sweeping stops before 'short'.
+      await store.claim('long', 'one', 1000);
+      await store.claim('short', 'one', 10);
+      clock.now += 20;
+      expect(await store.claim('short', 'two', HOUR)).to.equal(true);
+      expect(store.size).to.equal(2);
+      // Once 'long' ends, sweeping reaches what was left of the first 'short' claim: it must not
+      // take the second one with it.
+      clock.now += 1000;
+      await store.claim('other', 'one', HOUR);
+      expect(await store.claim('short', 'three', HOUR)).to.equal(false);
+      // The second claim's owner can release it; the first owner could not.
+      await store.release('short', 'one');
+      expect(await store.claim('short', 'four', HOUR)).to.equal(false);
+      await store.release('short', 'two');
+      expect(await store.claim('short', 'four', HOUR)).to.equal(true);
+    });
+  });
+
+  it('should drop two ended claims per claim taken, no more', async () => {
+    await withClock(async (clock) => {
+      const store = memoryStore();
+      for (let i = 0; i < 10; i++) await store.claim(`old${String(i)}`, 'owner', 10);
+      clock.now += 10;
+      await store.claim('new', 'owner', HOUR);
+      expect(store.size).to.equal(9);
+    });
+  });
+
+  describe('with the debug log on', () => {
+    const lines = captureLog();
+
+    it('should hold one claim with maxEntries 1, and log each claim dropped to make room', async () => {
+      const store = memoryStore({ maxEntries: 1 });
+      expect(await store.claim('a', 'one', HOUR)).to.equal(true);
+      expect(await store.claim('b', 'one', HOUR)).to.equal(true);
+      expect(store.size).to.equal(1);
+      expect(await store.claim('a', 'two', HOUR)).to.equal(true);
+      expect(
+        lines.filter((line) => line.endsWith('memoryStore is full (1 claims): dropped the oldest')),
+      ).to.have.length(2);
+    });
   });
 
   it('should never hold more than maxEntries, dropping the oldest claim first', async () => {

@@ -122,4 +122,16 @@ describe('dedupe on a Redis Cluster', function () {
     }
     expect(instances.reduce((sum, instance) => sum + instance.duplicates.length, 0)).to.equal(2);
   });
+
+  it('should claim, refuse and release through a store made for each cluster client', async () => {
+    // Made here rather than in before(), so that what making a store does is part of this test.
+    for (const client of [nodeRedis, ioredis]) {
+      const store = redisStore(client, { prefix });
+      const key = `made-here-${randomUUID()}`;
+      expect(await store.claim(key, 'one', 60_000)).to.equal(true);
+      expect(await store.claim(key, 'two', 60_000)).to.equal(false);
+      await store.release(key, 'one');
+      expect(await store.claim(key, 'three', 60_000)).to.equal(true);
+    }
+  });
 });

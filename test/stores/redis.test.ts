@@ -122,10 +122,20 @@ for (const { name, open } of CLIENTS) {
 
 describe('redisStore', () => {
   it('should throw at creation for something that is not a Redis client', () => {
-    for (const client of [undefined, {}, { get: () => null }, 'redis://127.0.0.1']) {
+    for (const client of [undefined, null, {}, { get: () => null }, 'redis://127.0.0.1']) {
       expect(() => redisStore(client as unknown as RedisClientLike)).to.throw(
         TypeError,
         /needs a connected Redis client/,
+      );
+    }
+  });
+
+  it('should throw at creation for a prefix that is not a string', () => {
+    const client = { call: () => Promise.resolve(null) } as unknown as RedisClientLike;
+    for (const prefix of [1, {}, ['tcrw:']]) {
+      expect(() => redisStore(client, { prefix: prefix as unknown as string })).to.throw(
+        TypeError,
+        'tencent-chat-recall-webhook: redisStore: `prefix` must be a string.',
       );
     }
   });
