@@ -30,6 +30,8 @@ export default {
   concurrency: 4,
   thresholds: { high: 95, low: 90, break: 90 },
   reporters: ['clear-text', 'progress', 'html', 'json'],
+  // The survivors, each with its diff, and the score table; not every test's name.
+  clearTextReporter: { reportTests: false },
   htmlReporter: { fileName: 'mutation/report/index.html' },
   jsonReporter: { fileName: 'mutation/report/mutation.json' },
   // With `--incremental`, a run tests again only the mutants whose code or tests changed since.
