@@ -11,6 +11,7 @@ import {
   TOKEN,
 } from '../fixtures/callbacks.js';
 import { BODY_PARSERS, buildApp, EXPRESS_VERSIONS, OK, type BodyParserName, type TestApp } from '../helpers/app.js';
+import type { RequestHandler } from 'express';
 import { listen, rawPost, type RawResponse, type Running } from '../helpers/http.js';
 import { readNodeBody, type NodeRequest } from '../../lib/adapters/node-request.js';
 
@@ -46,6 +47,19 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     ): Promise<[TestApp, number]> {
       const target = buildApp(options, { express, parser });
       running = await listen(target.app);
+      return [target, running.port];
+    }
+
+    /** The middleware mounted after `earlier`, as an app that parses bodies app-wide does. */
+    async function serveAfter(
+      earlier: RequestHandler,
+      options: Parameters<typeof buildApp>[0] = {},
+    ): Promise<[TestApp, number]> {
+      const app = express();
+      app.use(earlier);
+      const target = buildApp(options, { express });
+      app.use(target.app);
+      running = await listen(app);
       return [target, running.port];
     }
 
@@ -142,36 +156,28 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       ['chunked', { 'Transfer-Encoding': 'chunked' }],
     ] as const) {
       it(`should hold a body express.json() parsed under its own larger limit to this limit, ${length}`, async () => {
-        const app = express();
-        app.use(express.json({ limit: '1mb' }));
-        const target = buildApp({ limit: '16kb' }, { express });
-        app.use(target.app);
-        running = await listen(app);
+        const [target, port] = await serveAfter(express.json({ limit: '1mb' }), { limit: '16kb' });
         const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, Padding: 'x'.repeat(90_000) });
         const headers = { 'Content-Type': 'application/json', ...framing };
-        const res = await rawPost(running.port, callbackUrl(), { headers, chunks: [body] });
+        const res = await rawPost(port, callbackUrl(), { headers, chunks: [body] });
         expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
         expect(target.recalls).to.have.length(0);
-        const small = await rawPost(running.port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+        const small = await rawPost(port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
         expect(answerOf(small)).to.deep.equal(OK);
       });
     }
 
     it('should refuse a body a form parser read first with BODY_UNREADABLE, naming the parser and the fix', async () => {
-      const app = express();
-      app.use(express.urlencoded({ extended: false }));
-      const target = buildApp({}, { express });
-      app.use(target.app);
-      running = await listen(app);
+      const [target, port] = await serveAfter(express.urlencoded({ extended: false }));
       // What `curl -d '{...}'` sends: the JSON under a form type.
       const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
-      const res = await rawPost(running.port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+      const res = await rawPost(port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
       expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(
         'BODY_UNREADABLE: the body was parsed as a form (express.urlencoded() or similar) before this middleware: mount the middleware before that parser, or skip the parser on the callback path',
       );
       expect(target.recalls).to.have.length(0);
       // The same body under a JSON type, which the form parser leaves alone, is read as usual.
-      const json = await rawPost(running.port, callbackUrl(), {
+      const json = await rawPost(port, callbackUrl(), {
         headers: { 'Content-Type': 'application/json' },
         chunks: [SAMPLE_BODY_TEXT],
       });
@@ -198,17 +204,13 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     });
 
     it('should refuse with BODY_UNREADABLE a body an earlier middleware consumed and did not keep', async () => {
-      const app = express();
-      app.use((req, _res, next) => {
+      const [target, port] = await serveAfter((req, _res, next) => {
         req.resume();
         req.on('end', () => {
           next();
         });
       });
-      const target = buildApp({}, { express });
-      app.use(target.app);
-      running = await listen(app);
-      const res = await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+      const res = await rawPost(port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
       expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(
         'BODY_UNREADABLE: the body was consumed before this middleware and not kept',
       );
@@ -228,18 +230,14 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       ],
     ] as const) {
       it(`should refuse with BODY_UNREADABLE a body an earlier middleware left as ${what}`, async () => {
-        const app = express();
-        app.use((req, _res, next) => {
+        const [target, port] = await serveAfter((req, _res, next) => {
           req.resume();
           req.on('end', () => {
             (req as { body?: unknown }).body = body;
             next();
           });
         });
-        const target = buildApp({}, { express });
-        app.use(target.app);
-        running = await listen(app);
-        const res = await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+        const res = await rawPost(port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
         expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(expected);
         expect(target.recalls).to.have.length(0);
       });
@@ -256,11 +254,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     });
 
     it('should take a form type, with parameters or spaces, for a form a parser made, and no type that merely contains it', async () => {
-      const app = express();
-      app.use(express.json({ type: () => true }));
-      const target = buildApp({}, { express });
-      app.use(target.app);
-      running = await listen(app);
+      const [, port] = await serveAfter(express.json({ type: () => true }));
       const codes: string[] = [];
       for (const type of [
         'application/x-www-form-urlencoded ; charset=utf-8',
@@ -268,7 +262,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         'x-application/x-www-form-urlencoded',
         'application/x-www-form-urlencoded-json',
       ]) {
-        const res = await rawPost(running.port, callbackUrl(), {
+        const res = await rawPost(port, callbackUrl(), {
           headers: { 'Content-Type': type },
           chunks: [JSON.stringify({ MsgKey: 'k' })],
         });
@@ -278,18 +272,14 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     });
 
     it("should read a form a parser made of the callback's own fields", async () => {
-      const app = express();
-      app.use(express.urlencoded({ extended: false }));
-      const target = buildApp({}, { express });
-      app.use(target.app);
-      running = await listen(app);
+      const [target, port] = await serveAfter(express.urlencoded({ extended: false }));
       const fields = new URLSearchParams({
         CallbackCommand: 'C2C.CallbackAfterMsgWithDraw',
         From_Account: 'a',
         To_Account: 'b',
         MsgKey: 'form-key',
       });
-      const res = await rawPost(running.port, callbackUrl(), {
+      const res = await rawPost(port, callbackUrl(), {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         chunks: [fields.toString()],
       });

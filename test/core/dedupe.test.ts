@@ -17,7 +17,7 @@ import type { DedupeOptions, RecallWebhookOptions } from '../../lib/options/opti
 import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 import { ADAPTERS } from '../helpers/adapters.js';
 import { buildApp, OK, type TestApp } from '../helpers/app.js';
-import { captureLog } from '../helpers/log.js';
+import { captureLog, messagesOf } from '../helpers/log.js';
 
 /** An app with `dedupe` on, recording `'duplicate'` events too. */
 function dedupeApp(dedupe: DedupeOptions, options: Partial<RecallWebhookOptions> = {}) {
@@ -406,7 +406,6 @@ describe('dedupe', () => {
   describe('debug log', () => {
     const lines = captureLog();
     const KEY = `${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`;
-    const logged = (): string[] => lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''));
 
     it('should log a duplicate, and a claim released after its listener failed', async () => {
       const target = dedupeApp({ store: memoryStore() });
@@ -416,7 +415,7 @@ describe('dedupe', () => {
       await post(target);
       await post(target);
       await post(target);
-      expect(logged()).to.include.members([
+      expect(messagesOf(lines)).to.include.members([
         `dedupe claim on ${KEY} released (LISTENER_FAILED)`,
         `recall ${KEY} is a duplicate`,
       ]);
@@ -438,7 +437,7 @@ describe('dedupe', () => {
       await post(dedupeApp({ store: slow.store, storeTimeoutMs: 50 }));
       slow.grant(true);
       await sleep(10);
-      expect(logged()).to.include.members([
+      expect(messagesOf(lines)).to.include.members([
         `dedupe store failed for ${KEY}: claim() resolved string, not a boolean`,
         `dedupe release of ${KEY} (LISTENER_FAILED) failed: connection lost`,
         `dedupe store did not answer in time for ${KEY}: timeout`,

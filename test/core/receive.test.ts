@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { resolveConfig } from '../../lib/options/resolve.js';
 import type { BodyInput } from '../../lib/core/decide.js';
 import { recallError } from '../../lib/core/errors.js';
-import { captureLog } from '../helpers/log.js';
+import { captureLog, messagesOf } from '../helpers/log.js';
 import { receive as receiveWith, type IncomingCallback, type Outcome } from '../../lib/core/receive.js';
 import { sign } from '../../lib/protocol/signature.js';
 import {
@@ -138,7 +138,7 @@ describe('receive', () => {
       const config = resolveConfig(receiverOptions());
       await receive(config, { ...callback(callbackUrl()), method: 'GET' });
       await receive(config, { ...callback(callbackUrl({ sdkAppId: 1 })), remoteAddress: undefined });
-      expect(lines.map((line) => line.replace(/^.*tencent-chat-recall-webhook /, ''))).to.deep.equal([
+      expect(messagesOf(lines)).to.deep.equal([
         'pass: not a POST',
         'refused SDKAPPID_MISMATCH from an unknown address: SdkAppid is not one this receiver serves',
       ]);

@@ -22,3 +22,12 @@ export function captureLog(): string[] {
   });
   return lines;
 }
+
+/** The collected lines as the package wrote them: without debug's timestamp and namespace. */
+export function messagesOf(lines: readonly string[]): string[] {
+  const prefix = `${NAMESPACE} `;
+  return lines.map((line) => {
+    const start = line.indexOf(prefix);
+    return start === -1 ? line : line.slice(start + prefix.length);
+  });
+}
