@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { decideBody, decideQuery } from '../dist/esm/core/decide.js';
 import { resolveConfig } from '../dist/esm/options/resolve.js';
 import { parseQuery } from '../dist/esm/protocol/query.js';
+import { sign, signatureVerifier } from '../dist/esm/protocol/signature.js';
 import { callbackQuery, sampleGroupRecall, sampleRecall } from '../dist/esm/testing/index.js';
 import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS, type RecallCommand } from '../dist/esm/index.js';
 import { startRedis } from './redis.js';
@@ -89,6 +90,39 @@ function queryParseMicros(): { repeatedMicros: number; oneValueMicros: number } 
     return median(runs);
   };
   return { repeatedMicros: time(`/?${'&a'.repeat(MIB / 2)}`), oneValueMicros: time(`/?a=${'b'.repeat(MIB)}`) };
+}
+
+/**
+ * ns per Sign check with two tokens (the old and the new one, while the console's changes), for a
+ * forged Sign one character off each token's, one far from both, and each token's own: the
+ * median of 9 interleaved rounds of 200,000 each, with the expected Signs remembered as under load.
+ * A refusal should cost the same whichever token the forgery came close to.
+ */
+function signCheckNs(): Readonly<Record<string, number>> {
+  const requestTime = String(Math.floor(Date.now() / 1000));
+  const tokens = ['old-callback-token', TOKEN];
+  const [oldSign, newSign] = tokens.map((token) => sign(token, requestTime));
+  const nearly = (text = ''): string => `${text.slice(0, -1)}${text.endsWith('0') ? '1' : '0'}`;
+  const cases: Readonly<Record<string, readonly [readonly string[], string]>> = {
+    'one token, one character off': [[TOKEN], nearly(newSign)],
+    'two tokens, one character off the old': [tokens, nearly(oldSign)],
+    'two tokens, one character off the new': [tokens, nearly(newSign)],
+    'two tokens, far from both': [tokens, '0'.repeat(64)],
+    'two tokens, the old one': [tokens, oldSign ?? ''],
+    'two tokens, the new one': [tokens, newSign ?? ''],
+  };
+  const runs = new Map<string, number[]>(Object.keys(cases).map((name) => [name, []]));
+  for (let round = 0; round < 10; round++) {
+    for (const [name, [list, given]] of Object.entries(cases)) {
+      const verify = signatureVerifier(list);
+      verify(requestTime, given);
+      const calls = 200_000;
+      const began = process.hrtime.bigint();
+      for (let i = 0; i < calls; i++) verify(requestTime, given);
+      if (round > 0) runs.get(name)?.push(Number(process.hrtime.bigint() - began) / calls);
+    }
+  }
+  return Object.fromEntries([...runs].map(([name, of]) => [name, Math.round(median(of))]));
 }
 
 async function start(name: VariantName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
@@ -183,6 +217,7 @@ try {
   const coreNs = coreDecisionNs(RECALL_COMMAND);
   const coreGroupNs = coreDecisionNs(GROUP_RECALL_COMMAND);
   const query = queryParseMicros();
+  const signCheck = signCheckNs();
   for (const name of NAMES) servers.set(name, await start(name, { REDIS_URL: redis.url }));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order, so no variant always runs on a machine warmed or tired by another.
@@ -239,6 +274,7 @@ try {
       repeatedMicros: Number(query.repeatedMicros.toFixed(1)),
       oneValueMicros: Number(query.oneValueMicros.toFixed(1)),
     },
+    signCheckNs: signCheck,
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   };
   if (values.json) {
@@ -266,6 +302,15 @@ try {
     );
     console.log(
       `query parse, 1 MiB: ${String(report.queryParse.repeatedMicros)} µs of "&a", ${String(report.queryParse.oneValueMicros)} µs in one value`,
+    );
+    const refusals = ['old', 'new'].map((which) => signCheck[`two tokens, one character off the ${which}`] ?? 0);
+    refusals.push(signCheck['two tokens, far from both'] ?? 0);
+    console.log(
+      `Sign check, ns: ${Object.entries(signCheck)
+        .map(([name, ns]) => `${name} ${String(ns)}`)
+        .join(
+          '; ',
+        )}; the refusals with two tokens within ${(Math.max(...refusals) / Math.min(...refusals)).toFixed(2)} times each other`,
     );
     console.log(`took ${String(report.elapsedSeconds)} s`);
   }

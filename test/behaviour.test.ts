@@ -52,6 +52,7 @@ const ROWS: readonly Row[] = [
         eventTime: undefined,
       });
       expect(Math.abs((recalls[0]?.requestTime ?? 0) - nowSeconds())).to.be.below(5);
+      expect(recalls[0]?.signedWith).to.equal(0);
     },
   },
   {
@@ -61,6 +62,7 @@ const ROWS: readonly Row[] = [
     check: ({ recalls }) => {
       expect(recalls[0]?.eventTime?.getTime()).to.equal(SAMPLE_WITH_EVENT_TIME.EventTime);
       expect(recalls[0]?.requestTime).to.equal(undefined);
+      expect(recalls[0]?.signedWith).to.equal(undefined);
     },
   },
   { title: 'one of several configured apps', expected: 'OK', options: { sdkAppId: [1400000009, SDK_APP_ID] } },
@@ -163,6 +165,40 @@ const ROWS: readonly Row[] = [
       expect(text).not.to.match(/\bat .*\.(ts|js):\d+/);
     },
   },
+  // A token that changes: the old and the new one both sign while the console's change spreads.
+  ...(
+    [
+      ['old', 0],
+      ['new', 1],
+    ] as const
+  ).map(([which, signedWith]): Row => ({
+    title: `a callback signed with the ${which} of two tokens, saying which`,
+    expected: 'OK',
+    options: { token: ['old-token', TOKEN] },
+    url: () => callbackUrl({ token: signedWith === 0 ? 'old-token' : TOKEN }),
+    check: ({ recalls }) => {
+      expect(recalls[0]?.signedWith).to.equal(signedWith);
+    },
+  })),
+  {
+    title: 'a Sign made with neither of two tokens, neither in the answer',
+    expected: 'SIGNATURE_INVALID',
+    options: { token: ['old-token', TOKEN] },
+    url: () => callbackUrl({ token: 'not-the-token', requestTime: nowSeconds() }),
+    check: ({ text }) => {
+      expect(text).not.to.include('old-token');
+      expect(text).not.to.include(TOKEN);
+    },
+  },
+  {
+    title: 'a callback signed with the token of a list of one',
+    expected: 'OK',
+    options: { token: [TOKEN] },
+    url: signed,
+    check: ({ recalls }) => {
+      expect(recalls[0]?.signedWith).to.equal(0);
+    },
+  },
   // 3 and 4. The body.
   { title: 'a body over the limit', expected: 'BODY_TOO_LARGE', options: { limit: 64 } },
   { title: 'a body that is not JSON', expected: 'BODY_INVALID_JSON', body: '{"CallbackCommand":' },
@@ -175,7 +211,14 @@ const ROWS: readonly Row[] = [
       expect(({} as Record<string, unknown>).isAdmin).to.equal(undefined);
     },
   },
-  { title: 'an empty MsgKey', expected: 'BODY_INVALID', body: bodyWith({ MsgKey: '' }) },
+  {
+    title: 'an empty MsgKey',
+    expected: 'BODY_INVALID',
+    body: bodyWith({ MsgKey: '' }),
+    check: ({ rejections }) => {
+      expect(rejections[0]?.field).to.equal('/MsgKey');
+    },
+  },
   { title: 'a MsgKey of 128 characters', expected: 'OK', body: bodyWith({ MsgKey: 'k'.repeat(128) }) },
   { title: 'a MsgKey of 129 characters', expected: 'BODY_INVALID', body: bodyWith({ MsgKey: 'k'.repeat(129) }) },
   {
@@ -198,21 +241,41 @@ const ROWS: readonly Row[] = [
     expected: 'BODY_INVALID_UTF8',
     body: SAMPLE_BODY_TEXT.replace('"MsgKey":"', '"MsgKey":"\\udfff'),
   },
-  { title: 'a JSON array', expected: 'BODY_INVALID', body: '[]' },
   {
-    title: 'a body failing a stricter schema',
+    title: 'a JSON array, naming the body as the field at fault',
+    expected: 'BODY_INVALID',
+    body: '[]',
+    check: ({ rejections }) => {
+      expect(rejections[0]?.field).to.equal('');
+    },
+  },
+  {
+    title: 'a body failing a stricter schema, naming the field it requires',
     expected: 'BODY_INVALID',
     options: { schema: (s) => ({ ...s, required: [...(s.required as string[]), 'EventTime'] }) },
-    check: ({ text }) => {
+    check: ({ text, rejections }) => {
       expect(JSON.parse(text)).to.deep.include({
         ErrorInfo: "BODY_INVALID: body must have required property 'EventTime'",
       });
+      expect(rejections[0]?.field).to.equal('/EventTime');
+    },
+  },
+  {
+    title: 'a body without a CallbackCommand under a schema of the app that allows it',
+    expected: 'BODY_INVALID',
+    options: { schema: { type: 'object' } },
+    body: bodyWith({ CallbackCommand: undefined }),
+    check: ({ rejections }) => {
+      expect(rejections[0]?.field).to.equal('/CallbackCommand');
     },
   },
   {
     title: 'a body of another command',
     expected: 'COMMAND_MISMATCH',
     body: bodyWith({ CallbackCommand: 'C2C.CallbackAfterSendMsg' }),
+    check: ({ rejections }) => {
+      expect(rejections[0]?.field).to.equal('/CallbackCommand');
+    },
   },
   // 5. Listeners.
   {

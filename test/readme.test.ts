@@ -13,7 +13,7 @@ import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from '
 import { freePort, rawPost } from './helpers/http.js';
 import { run, start, type Spawned } from './helpers/process.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { blocksOf, guide, readme, untilListening, writeExample } from './helpers/readme.js';
+import { blocksOf, guide, importRecall, readme, untilListening, writeExample } from './helpers/readme.js';
 import { sharedRedisUrl } from './helpers/redis.js';
 import { OK } from './helpers/app.js';
 
@@ -159,17 +159,11 @@ describe('README', function () {
     it('should build the middleware as written and give a body without EventTime the FAIL shown', async () => {
       const [code] = blocksOf('Stricter schemas', 'ts', COMMANDS);
       const [shown] = blocksOf('Stricter schemas', 'json', COMMANDS);
-      const file = writeExample(
+      const recall = await importRecall<RecallMiddleware>(
         'stricter.ts',
-        `import { recallWebhook } from 'tencent-chat-recall-webhook';\n${code ?? ''}\nexport { recall };\n`,
+        `import { recallWebhook } from 'tencent-chat-recall-webhook';\n${code ?? ''}`,
+        TOKEN,
       );
-      process.env.IM_CALLBACK_TOKEN = TOKEN;
-      let recall: RecallMiddleware;
-      try {
-        ({ recall } = (await import(file.href)) as { recall: RecallMiddleware });
-      } finally {
-        delete process.env.IM_CALLBACK_TOKEN;
-      }
       const app = express().use('/callback', recall);
       const signed = (): string => callbackUrl({ token: TOKEN });
       const failing = await request(app).post(signed()).type('json').send(JSON.stringify(SAMPLE_WITH_UNREAD));
@@ -187,6 +181,40 @@ describe('README', function () {
       expect(long.body).to.deep.include({ ErrorCode: 1 });
       const passing = await request(app).post(signed()).type('json').send(JSON.stringify(SAMPLE_WITH_EVENT_TIME));
       expect(passing.body).to.deep.include({ ErrorCode: 0 });
+    });
+  });
+
+  describe('watching for what Tencent sends', () => {
+    it('should report, as written, a callback refused for its body after authentication, and no other refusal', async () => {
+      const [code] = blocksOf('Watching for what Tencent sends', 'ts', COMMANDS);
+      const recall = await importRecall<RecallMiddleware>('watching.ts', code ?? '', TOKEN);
+      const app = express().use('/callback', recall);
+      const reported: unknown[][] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => reported.push(args);
+      try {
+        const group = 'Group.CallbackAfterRecallMsg';
+        const refused = await request(app)
+          .post(callbackUrl({ token: TOKEN, command: group }))
+          .type('json')
+          .send(JSON.stringify({ ...sampleGroupRecall(), Type: 7 }));
+        expect(refused.body).to.deep.include({ ErrorCode: 1 });
+        const forged = await request(app)
+          .post(callbackUrl({ token: 'not-the-token', command: group }))
+          .type('json')
+          .send(JSON.stringify({ ...sampleGroupRecall(), Type: 7 }));
+        expect((forged.body as { ErrorInfo: string }).ErrorInfo).to.match(/^SIGNATURE_INVALID: /);
+        const genuine = await request(app)
+          .post(callbackUrl({ token: TOKEN, command: group }))
+          .type('json')
+          .send(JSON.stringify(sampleGroupRecall({ TopicId: '', Type: '' })));
+        expect(genuine.body).to.deep.equal(OK);
+      } finally {
+        console.error = original;
+      }
+      expect(reported).to.deep.equal([
+        ['lost a Group.CallbackAfterRecallMsg callback, field /Type: body.Type must be string'],
+      ]);
     });
   });
 

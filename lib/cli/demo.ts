@@ -19,12 +19,15 @@ export function createDemoApp(settings: DemoSettings, print: (line: string) => v
   const recall = recallWebhook({
     sdkAppId: settings.sdkAppId,
     // The demo runs unsigned only without TOKEN, and says so when it starts (see serve).
-    ...(settings.token === undefined ? { allowUnsigned: true } : { token: settings.token }),
+    ...(settings.tokens.length === 0 ? { allowUnsigned: true } : { token: settings.tokens }),
     commands: [...RECALL_COMMANDS],
     dedupe: { store: memoryStore() },
   });
-  const from = ({ sdkAppId, optPlatform }: AnyRecallEvent): string =>
-    `(SdkAppid ${String(sdkAppId)}, ${optPlatform ?? 'no platform'})`;
+  // With several tokens, which one signed: what a rotation waits to see change.
+  const signer = (signedWith: number | undefined): string =>
+    settings.tokens.length > 1 && signedWith !== undefined ? `, token ${String(signedWith + 1)}` : '';
+  const from = ({ sdkAppId, optPlatform, signedWith }: AnyRecallEvent): string =>
+    `(SdkAppid ${String(sdkAppId)}, ${optPlatform ?? 'no platform'}${signer(signedWith)})`;
   recall.events.on('recall', (event) => {
     const { body } = event;
     print(`recall: ${body.From_Account} recalled ${body.MsgKey} sent to ${body.To_Account} ${from(event)}`);
@@ -55,20 +58,30 @@ export interface DemoSettings {
   readonly host: string;
   readonly port: number;
   readonly sdkAppId: string;
-  readonly token: string | undefined;
+  /** The tokens a callback may be signed with: none for an unsigned demo, two while one changes. */
+  readonly tokens: readonly string[];
+}
+
+/** What the demo reads: the environment's variables, or `serve`'s flags over them. */
+export interface DemoEnvironment {
+  readonly PORT?: string | undefined;
+  readonly HOST?: string | undefined;
+  readonly SDKAPPID?: string | undefined;
+  /** One token, or the tokens of `--token` given more than once. */
+  readonly TOKEN?: string | readonly string[] | undefined;
 }
 
 /**
  * Reads PORT, HOST, SDKAPPID and TOKEN. Without them the demo listens on 127.0.0.1:3000 only, for
- * the documented sample SDKAppID 1400000000, and accepts unsigned callbacks.
+ * the documented sample SDKAppID 1400000000, and accepts unsigned callbacks. An empty token is none.
  */
-export function demoSettings(env: Readonly<Record<string, string | undefined>>): DemoSettings {
+export function demoSettings(env: DemoEnvironment): DemoSettings {
   const port = Number(env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`PORT must be a port number from 0 to 65535, got ${JSON.stringify(env.PORT)}.`);
   }
-  const token = env.TOKEN === undefined || env.TOKEN === '' ? undefined : env.TOKEN;
-  return { host: env.HOST ?? '127.0.0.1', port, sdkAppId: env.SDKAPPID ?? '1400000000', token };
+  const tokens = (typeof env.TOKEN === 'string' ? [env.TOKEN] : (env.TOKEN ?? [])).filter((token) => token !== '');
+  return { host: env.HOST ?? '127.0.0.1', port, sdkAppId: env.SDKAPPID ?? '1400000000', tokens };
 }
 
 const SAMPLE = JSON.stringify(sampleRecall());
@@ -88,7 +101,7 @@ export function curlCommand(settings: DemoSettings, port: number): string {
   const base = demoUrl(settings, port);
   const query = callbackQuery({ sdkAppId: settings.sdkAppId });
   const data = `-H 'Content-Type: application/json' -d '${SAMPLE}'`;
-  if (settings.token === undefined) return `curl -sS -X POST '${base}?${query}' ${data}`;
+  if (settings.tokens.length === 0) return `curl -sS -X POST '${base}?${query}' ${data}`;
   const signed = `${query}&RequestTime=$T&Sign=$(printf %s "$TOKEN$T" | sha256sum | cut -c1-64)`;
   return `T=$(date +%s); curl -sS -X POST "${base}?${signed}" ${data}`;
 }

@@ -27,7 +27,9 @@ Options:
                          Group.CallbackAfterRecallMsg (group) or
                          OfficialAccount.CallbackAfterMsgWithDraw (official-account)
   --sdkappid <id>        the SdkAppid to send (default 1400000000)
-  --token <token>        sign with this token (env TOKEN)
+  --token <token>        sign with this token (env TOKEN); given more than once, the
+                         requests are signed with each in turn, as while the console's
+                         token changes, and --count is at least the number of tokens
   --from <user>          c2c: From_Account (default jared)
   --to <user>            c2c: To_Account (default Jonh)
   --msgkey <key>         c2c and official-account: MsgKey (default the docs' sample; with
@@ -47,7 +49,7 @@ Options:
 const OPTIONS = {
   command: { type: 'string' },
   sdkappid: { type: 'string' },
-  token: { type: 'string' },
+  token: { type: 'string', multiple: true },
   from: { type: 'string' },
   to: { type: 'string' },
   msgkey: { type: 'string' },
@@ -85,22 +87,25 @@ export async function send(
     throw new UsageError('send needs the URL of a receiver, e.g. send http://127.0.0.1:3000/callback');
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest.join(' ')}'`);
   const url = httpUrl(target);
-  const count = wholeNumber('--count', values.count ?? '1', 1);
+  const tokens = values.token ?? (env.TOKEN === undefined || env.TOKEN === '' ? [] : [env.TOKEN]);
+  const count = wholeNumber('--count', values.count ?? String(Math.max(1, tokens.length)), 1);
+  if (count < tokens.length) {
+    throw new UsageError(
+      `--token is given ${String(tokens.length)} times but --count is ${String(count)}: each token signs a request of its own`,
+    );
+  }
   const concurrency = wholeNumber('--concurrency', values.concurrency ?? '10', 1);
   const command = commandNamed(values.command ?? RECALL_COMMAND);
   const body = { ...sampleCallback(command), ...bodyFile(values.body), ...bodyFlags(command, values) };
-  const query = {
-    callbackCommand: command,
-    sdkAppId: values.sdkappid ?? '1400000000',
-    token: values.token ?? (env.TOKEN === '' ? undefined : env.TOKEN),
-    optPlatform: values.platform,
-  };
-  // Signed at the moment each request leaves: a Sign is accepted for a minute.
-  const urlNow = (): URL => callbackUrl(url, undefined, callbackQuery(query));
+  const query = { callbackCommand: command, sdkAppId: values.sdkappid ?? '1400000000', optPlatform: values.platform };
+  // Signed at the moment each request leaves, a Sign being accepted for a minute; the `index`th
+  // with the next token in turn.
+  const urlNow = (index: number): URL =>
+    callbackUrl(url, undefined, callbackQuery({ ...query, token: tokens[index % tokens.length] }));
 
   if (count === 1) {
     try {
-      const answer = await postCallback(urlNow(), JSON.stringify(body));
+      const answer = await postCallback(urlNow(0), JSON.stringify(body));
       output.out(JSON.stringify(answer));
       return answer.ErrorCode === 0 ? 0 : 1;
     } catch (error) {
@@ -113,7 +118,7 @@ export async function send(
   const report = await runLoad(
     count,
     concurrency,
-    (index) => postCallback(urlNow(), JSON.stringify(nthRecall(command, body, index)), agent),
+    (index) => postCallback(urlNow(index), JSON.stringify(nthRecall(command, body, index)), agent),
     (done) => {
       if (output.status !== undefined && (done === count || Date.now() - lastDrawn > 100)) {
         lastDrawn = Date.now();

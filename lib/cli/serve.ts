@@ -18,7 +18,8 @@ Options:
   --sdkappid <id>   the SDKAppID to accept (env SDKAPPID; default 1400000000)
   --token <token>   callback authentication token (env TOKEN; the variable is safer, as
                     command lines can be seen by other users of the machine); without
-                    one the demo runs unsigned and says so
+                    one the demo runs unsigned and says so. Give it twice while the
+                    console's token changes: a callback signed with either is accepted
   -h, --help        show this help`;
 
 /** `serve`: flags over the environment's PORT, HOST, SDKAPPID and TOKEN. */
@@ -33,7 +34,7 @@ export async function serve(
       port: { type: 'string' },
       host: { type: 'string' },
       sdkappid: { type: 'string' },
-      token: { type: 'string' },
+      token: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -72,10 +73,11 @@ export async function serve(
   output.out(
     `Recall webhook demo listening on http://${settings.host}:${String(port)}/callback (SdkAppid ${settings.sdkAppId})`,
   );
+  const { tokens } = settings;
   output.out(
-    settings.token === undefined
+    tokens.length === 0
       ? 'WARNING: running UNSIGNED (no TOKEN): callbacks are accepted without Sign or RequestTime, from anyone who can reach this address. Set TOKEN to require them.'
-      : 'Authentication on: Sign and RequestTime are verified. The command below reads the token from $TOKEN in your shell.',
+      : `Authentication on: Sign and RequestTime are verified${tokens.length > 1 ? `, signed with any of ${String(tokens.length)} tokens` : ''}. The command below reads the token from $TOKEN in your shell.`,
   );
   output.out('Send a recall (send it again to see it deduplicated):');
   output.out(curlCommand(settings, port));

@@ -17,6 +17,7 @@ export interface CallbackContext {
   readonly clientIp: string | undefined;
   readonly optPlatform: string | undefined;
   readonly requestTime: number | undefined;
+  readonly signedWith: number | undefined;
 }
 
 export type QueryDecision =
@@ -74,10 +75,11 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
     return refused(command, recallError('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves'));
   }
   let requestTime: number | undefined;
+  let signedWith: number | undefined;
   if (config.verifySign !== undefined) {
     const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
     if (!auth.ok) return refused(command, auth.error);
-    requestTime = auth.requestTime;
+    ({ requestTime, signedWith } = auth);
   }
   return {
     kind: 'read',
@@ -88,6 +90,7 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
       clientIp: single(query, 'ClientIP'),
       optPlatform: single(query, 'OptPlatform'),
       requestTime,
+      signedWith,
     },
   };
 }
@@ -144,15 +147,19 @@ export function decideBody(context: CallbackContext, input: BodyInput, receivedA
   }
   if (unsafe !== undefined) return reject('BODY_FORBIDDEN_KEY', `body holds the key "${unsafe.key}"`);
   const { definition, validateBody } = context.command;
-  if (!validateBody(value)) return reject('BODY_INVALID', describeFirstError('body', validateBody.errors));
+  if (!validateBody(value)) {
+    const [first] = validateBody.errors ?? [];
+    return invalid('BODY_INVALID', fieldOf(first), describeFirstError('body', validateBody.errors));
+  }
   // A replaced schema may allow more, but the event needs an object whose command matches, and
   // the messages it recalls: what the listeners, the log and dedupe know the recall by.
-  const view = isObject(value) ? definition.read(value) : undefined;
-  if (!isObject(value) || typeof value.CallbackCommand !== 'string' || view === undefined) {
-    return reject('BODY_INVALID', `body must be a JSON object with a CallbackCommand and ${definition.needs}`);
-  }
+  const needs = `body must be a JSON object with a CallbackCommand and ${definition.needs}`;
+  if (!isObject(value)) return invalid('BODY_INVALID', '', needs);
+  if (typeof value.CallbackCommand !== 'string') return invalid('BODY_INVALID', '/CallbackCommand', needs);
+  const view = definition.read(value);
+  if ('fault' in view) return invalid('BODY_INVALID', view.fault, needs);
   if (value.CallbackCommand !== definition.command) {
-    return reject('COMMAND_MISMATCH', 'body CallbackCommand differs from the query');
+    return invalid('COMMAND_MISMATCH', '/CallbackCommand', 'body CallbackCommand differs from the query');
   }
   const { conversation, messages, operator } = view;
   return {
@@ -171,6 +178,7 @@ export function decideBody(context: CallbackContext, input: BodyInput, receivedA
       optPlatform: context.optPlatform,
       platform: canonicalPlatform(context.optPlatform),
       requestTime: context.requestTime,
+      signedWith: context.signedWith,
       eventTime: toDate(value.EventTime),
       receivedAt,
     } as AnyRecallEvent,
@@ -193,9 +201,32 @@ function reject(code: RecallWebhookError['code'], message: string): BodyDecision
   return { kind: 'reject', error: recallError(code, message) };
 }
 
-/** Outcome of authentication: the verified `RequestTime` in seconds, or why the request is refused. */
+/** A refusal of a body that fails its checks, naming the field at fault (a JSON Pointer). */
+function invalid(code: 'BODY_INVALID' | 'COMMAND_MISMATCH', field: string, message: string): BodyDecision {
+  const error = recallError(code, message);
+  error.field = field;
+  return { kind: 'reject', error };
+}
+
+/** The field an Ajv error is about: where it is, and the property a `required` misses. */
+function fieldOf(error: ErrorObject | undefined): string {
+  if (error === undefined) return '';
+  const missing: unknown = (error.params as { missingProperty?: unknown }).missingProperty;
+  return typeof missing === 'string' ? `${error.instancePath}/${escapePointer(missing)}` : error.instancePath;
+}
+
+// RFC 6901: `~` and `/` in a key are written `~0` and `~1`, as Ajv writes instancePath.
+function escapePointer(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/**
+ * Outcome of authentication: the verified `RequestTime` in seconds and the position of the token
+ * that signed it, or why the request is refused.
+ */
 export type AuthResult =
-  { readonly ok: true; readonly requestTime: number } | { readonly ok: false; readonly error: RecallWebhookError };
+  | { readonly ok: true; readonly requestTime: number; readonly signedWith: number }
+  | { readonly ok: false; readonly error: RecallWebhookError };
 
 // Unix seconds as the Chat backend sends them: decimal digits. Twelve digits outlast any clock.
 const SECONDS = /^[0-9]{1,12}$/;
@@ -203,7 +234,8 @@ const SECONDS = /^[0-9]{1,12}$/;
 /**
  * Verifies callback authentication (cloud.tencent.com/document/api/269/32431): `RequestTime` must
  * be within the tolerance of `nowMs` either way (Tencent tells receivers to refuse a request more
- * than a minute off, against replay), and `Sign` must equal hex(sha256(token + RequestTime)).
+ * than a minute off, against replay), and `Sign` must equal hex(sha256(token + RequestTime)) for
+ * one of the tokens.
  * The time is checked first: it is cheap and its failure reveals nothing about the token.
  */
 export function authenticate(
@@ -224,10 +256,11 @@ export function authenticate(
   if (Math.abs(nowMs - seconds * 1000) > toleranceMs) {
     return refuse(recallError('REQUEST_EXPIRED', 'RequestTime is outside the accepted window'));
   }
-  if (!verify(requestTime, sign)) {
+  const signedWith = verify(requestTime, sign);
+  if (signedWith < 0) {
     return refuse(recallError('SIGNATURE_INVALID', 'Sign does not match'));
   }
-  return { ok: true, requestTime: seconds };
+  return { ok: true, requestTime: seconds, signedWith };
 }
 
 function refuse(error: RecallWebhookError): AuthResult {

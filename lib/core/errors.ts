@@ -50,6 +50,13 @@ export class RecallWebhookError extends Error {
    */
   command: RecallCommand | undefined = undefined;
 
+  /**
+   * For `BODY_INVALID` and `COMMAND_MISMATCH`: the body field at fault, as a JSON Pointer
+   * (`/TopicId`, `/MsgSeqList/0/MsgSeq`, `''` for the body as a whole). A callback that passed
+   * authentication and is refused here is what to watch for: Tencent sending something new.
+   */
+  field: string | undefined = undefined;
+
   constructor(
     readonly code: RecallErrorCode,
     message: string,

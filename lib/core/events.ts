@@ -36,6 +36,12 @@ export interface RecallContext {
   readonly platform: Platform | undefined;
   /** `RequestTime` in seconds, when a `token` is configured and the Sign was verified. */
   readonly requestTime: number | undefined;
+  /**
+   * Which token signed the callback: its position in the `token` list (always 0 for a single
+   * token); undefined with `allowUnsigned`. While the console's token changes, it tells when
+   * callbacks signed with the old one stop arriving.
+   */
+  readonly signedWith: number | undefined;
   /** `EventTime` as a `Date`, when the body carries it. */
   readonly eventTime: Date | undefined;
   /** When this receiver got the request. */

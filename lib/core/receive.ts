@@ -38,7 +38,10 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
   const refuse = (error: RecallWebhookError): Outcome => {
     error.remoteAddress = request.remoteAddress;
     error.command = command;
-    log('refused %s from %s: %s', error.code, request.remoteAddress ?? 'an unknown address', error.message);
+    const from = request.remoteAddress ?? 'an unknown address';
+    // A body refused after the query's checks names its field: the sign of what Tencent sends new.
+    if (error.field === undefined) log('refused %s from %s: %s', error.code, from, error.message);
+    else log('refused %s from %s, field %s: %s', error.code, from, JSON.stringify(error.field), error.message);
     report(config.emitter, 'rejected', error);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
     return { kind: 'answer', answer: failAnswer(`${error.code}: ${error.message}`), error };

@@ -30,9 +30,15 @@ export interface RecallWebhookOptions {
    * callback must then carry `Sign` and `RequestTime`, and both are verified. Required unless
    * `allowUnsigned` is `true`: `token: undefined` (an environment variable that is not set) is a
    * `TypeError` at creation, never a receiver that silently accepts any caller.
+   *
+   * While the console's token changes, a list of up to 4: the old and the new one. A callback
+   * signed with any of them passes (`event.signedWith` says which); each is checked as a single
+   * token is, and an unset one (`undefined` in the list) is a `TypeError` too. See "Rotating the
+   * callback token" in the security guide.
    * @example process.env.IM_CALLBACK_TOKEN
+   * @example [process.env.IM_CALLBACK_TOKEN, process.env.IM_CALLBACK_TOKEN_NEXT]
    */
-  readonly token?: string | undefined;
+  readonly token?: string | readonly (string | undefined)[] | undefined;
 
   /**
    * Accepts callbacks that carry no `Sign`, for an app whose callback authentication is off in the

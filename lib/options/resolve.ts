@@ -117,10 +117,54 @@ function resolveVerifier(token: unknown, allowUnsigned: unknown): SignatureVerif
       '`token` and `allowUnsigned: true` contradict each other: with a token, every callback is signed.',
     );
   }
-  if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
-    throw configError('`token` must be the callback authentication token from the Chat console (1 to 128 characters).');
+  return signatureVerifier(resolveTokens(token));
+}
+
+// Tencent's console holds one token; while it changes, the old and the new one both sign
+// (protocol.md, "The callback token changes"). Four leave room for two apps rotating at once, and
+// keep the cost of checking a Sign against every one of them small.
+const MAX_TOKENS = 4;
+
+function resolveTokens(option: unknown): readonly string[] {
+  const entry = 'the callback authentication token from the Chat console (1 to 128 characters)';
+  if (!Array.isArray(option)) {
+    if (!isToken(option)) throw configError(`\`token\` must be ${entry}.`);
+    return [option];
   }
-  return signatureVerifier(token);
+  const list = option as readonly unknown[];
+  if (list.length === 0) {
+    throw configError(
+      `\`token\` is an empty list. Pass ${entry}, or while it changes the old and the new one, e.g. ` +
+        '{ token: [process.env.IM_CALLBACK_TOKEN, process.env.IM_CALLBACK_TOKEN_NEXT] }.',
+    );
+  }
+  if (list.length > MAX_TOKENS) {
+    throw configError(
+      `\`token\` lists ${String(list.length)} tokens; at most ${String(MAX_TOKENS)}: while the console's token changes, ` +
+        'the old and the new one.',
+    );
+  }
+  // Entries are named by position only: a message never holds a token.
+  list.forEach((token, index) => {
+    if (token === undefined) {
+      throw configError(
+        `\`token[${String(index)}]\` is missing (check that the variable is set): it must be ${entry}.`,
+      );
+    }
+    if (!isToken(token)) throw configError(`\`token[${String(index)}]\` must be ${entry}.`);
+    const first = list.indexOf(token);
+    if (first !== index) {
+      throw configError(
+        `\`token[${String(index)}]\` is the same as \`token[${String(first)}]\`: list each token once (the old and the new one).`,
+      );
+    }
+  });
+  // A copy: the app's list may change later, the receiver's does not.
+  return [...(list as readonly string[])];
+}
+
+function isToken(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_TOKEN_LENGTH;
 }
 
 function resolveAllowFrom(option: unknown): ((address: string | undefined) => boolean) | undefined {

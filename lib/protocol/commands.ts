@@ -45,14 +45,23 @@ export interface RecallBody {
 export interface GroupRecallBody {
   /** Always `Group.CallbackAfterRecallMsg`; checked against the query's `CallbackCommand`. */
   readonly CallbackCommand: string;
-  /** UserID of who recalled: a member, or `admin` for a recall through the REST API. */
-  readonly Operator_Account: string;
-  /** The group's type: `Public`, `Private` (`Work`), `ChatRoom` (`Meeting`), `AVChatRoom`, `Community`, or one Tencent adds. */
-  readonly Type: string;
+  /**
+   * UserID of who recalled: a member, or `admin` for a recall through the REST API. Optional, and
+   * `""` means none: the event's `operator` is then `undefined`.
+   */
+  readonly Operator_Account?: string;
+  /**
+   * The group's type: `Public`, `Private` (`Work`), `ChatRoom` (`Meeting`), `AVChatRoom`,
+   * `Community`, or one Tencent adds. Optional; `""` means none.
+   */
+  readonly Type?: string;
   readonly GroupId: string;
   /** The recalled messages, at least one: one REST recall takes up to 10. */
   readonly MsgSeqList: readonly GroupRecalledMessage[];
-  /** The topic, for a message in a topic of a topic-enabled Community group. */
+  /**
+   * The topic, for a message in a topic of a topic-enabled Community group. Tencent's newer pages
+   * write `""` for a group without topics; the event's `conversation.topicId` is then `undefined`.
+   */
   readonly TopicId?: string;
   /** When the recall happened, in milliseconds, as a number or (international pages) a numeric string. */
   readonly EventTime?: number | string;
@@ -63,7 +72,7 @@ export interface GroupRecallBody {
 export interface GroupRecalledMessage {
   /** The message's sequence number in the group (or in its topic). */
   readonly MsgSeq: number;
-  /** The message's ID, sent per the newer Chinese pages. */
+  /** The message's ID, sent per the newer Chinese pages; `""` means none (`msgId` is then `undefined`). */
   readonly MsgId?: string;
   readonly [extra: string]: unknown;
 }
@@ -76,8 +85,11 @@ export interface OfficialAccountRecallBody {
   readonly Official_Account: string;
   /** The recalled messages, at least one. */
   readonly WithdrawMsgList: readonly { readonly MsgKey: string; readonly [extra: string]: unknown }[];
-  /** When the recall happened, in milliseconds; a numeric string is accepted as for the other commands. */
-  readonly EventTime: number | string;
+  /**
+   * When the recall happened, in milliseconds; a numeric string is accepted as for the other
+   * commands. The page's table lists it, but it names nothing, so a body without it is accepted.
+   */
+  readonly EventTime?: number | string;
   readonly [extra: string]: unknown;
 }
 
@@ -137,12 +149,18 @@ export interface CommandDefinition {
   /** The body's default JSON Schema; the app may replace it. */
   readonly bodySchema: Readonly<Record<string, unknown>>;
   /**
-   * The body as a `RecallView`, or undefined when it lacks what the event needs: an app's own
-   * schema may let anything through, but no event is emitted without the recalled messages.
+   * The body as a `RecallView`, or where it lacks what the event needs: an app's own schema may
+   * let anything through, but no event is emitted without the recalled messages.
    */
-  readonly read: (body: Readonly<Record<string, unknown>>) => RecallView | undefined;
+  readonly read: (body: Readonly<Record<string, unknown>>) => RecallView | Unreadable;
   /** What `read` needs, for the error that refuses a body without it. */
   readonly needs: string;
+}
+
+/** A body that does not name its recalled messages, and the field at fault. */
+export interface Unreadable {
+  /** The JSON Pointer of the field at fault, such as `/MsgKey` or `/MsgSeqList/0/MsgSeq`. */
+  readonly fault: string;
 }
 
 type Body = Readonly<Record<string, unknown>>;
@@ -155,7 +173,7 @@ export const C2C_RECALL: CommandDefinition = {
   needs: 'a non-empty MsgKey',
   read: (body) => {
     const msgKey = nonEmpty(body.MsgKey);
-    if (msgKey === undefined) return undefined;
+    if (msgKey === undefined) return { fault: '/MsgKey' };
     return {
       conversation: { type: 'c2c', from: text(body.From_Account), to: text(body.To_Account) },
       messages: [{ msgKey, msgSeq: undefined, msgId: undefined }],
@@ -173,12 +191,13 @@ export const GROUP_RECALL: CommandDefinition = {
   needs: 'a non-empty GroupId and a non-empty MsgSeqList of objects whose MsgSeq is a non-negative integer',
   read: (body) => {
     const groupId = nonEmpty(body.GroupId);
-    const messages = listOf(body.MsgSeqList, (item) => {
+    if (groupId === undefined) return { fault: '/GroupId' };
+    const messages = listOf(body.MsgSeqList, '/MsgSeqList', 'MsgSeq', (item) => {
       const msgSeq = item.MsgSeq;
       if (typeof msgSeq !== 'number' || !Number.isSafeInteger(msgSeq) || msgSeq < 0) return undefined;
       return { msgKey: undefined, msgSeq, msgId: nonEmpty(item.MsgId) };
     });
-    if (groupId === undefined || messages === undefined) return undefined;
+    if (!Array.isArray(messages)) return messages;
     return {
       conversation: { type: 'group', groupId, topicId: nonEmpty(body.TopicId) },
       messages,
@@ -195,11 +214,12 @@ export const OFFICIAL_ACCOUNT_RECALL: CommandDefinition = {
   needs: 'a non-empty Official_Account and a non-empty WithdrawMsgList of objects with a non-empty MsgKey',
   read: (body) => {
     const account = nonEmpty(body.Official_Account);
-    const messages = listOf(body.WithdrawMsgList, (item) => {
+    if (account === undefined) return { fault: '/Official_Account' };
+    const messages = listOf(body.WithdrawMsgList, '/WithdrawMsgList', 'MsgKey', (item) => {
       const msgKey = nonEmpty(item.MsgKey);
       return msgKey === undefined ? undefined : { msgKey, msgSeq: undefined, msgId: undefined };
     });
-    if (account === undefined || messages === undefined) return undefined;
+    if (!Array.isArray(messages)) return messages;
     return { conversation: { type: 'officialAccount', account }, messages, operator: undefined };
   },
 };
@@ -235,13 +255,24 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** Each item of a non-empty array of objects, read by `each`; undefined if any item cannot be read. */
-function listOf(value: unknown, each: (item: Body) => RecalledMessage | undefined): RecalledMessage[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
+/**
+ * Each item of a non-empty array of objects at `pointer`, read by `each` from the item's `field`;
+ * the first item that cannot be read is the fault.
+ */
+function listOf(
+  value: unknown,
+  pointer: string,
+  field: string,
+  each: (item: Body) => RecalledMessage | undefined,
+): RecalledMessage[] | Unreadable {
+  if (!Array.isArray(value) || value.length === 0) return { fault: pointer };
   const read: RecalledMessage[] = [];
-  for (const item of value as unknown[]) {
-    const message = typeof item === 'object' && item !== null && !Array.isArray(item) ? each(item as Body) : undefined;
-    if (message === undefined) return undefined;
+  for (let index = 0; index < value.length; index++) {
+    const item: unknown = value[index];
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      return { fault: `${pointer}/${String(index)}` };
+    const message = each(item as Body);
+    if (message === undefined) return { fault: `${pointer}/${String(index)}/${field}` };
     read.push(message);
   }
   return read;

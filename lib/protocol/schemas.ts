@@ -1,19 +1,41 @@
-// Shared by the body schemas. An identifier (a UserID, a MsgKey, a group or account ID) is at most
-// 128 characters: a UserID is at most 32 bytes (trtc.io/document/34953), a group ID 48, and a MsgKey
-// looks like `48374_2837546_1557481126`, so 128 is generous, and it bounds what a request can make
-// the receiver hold (a dedupe claim keeps it).
-const identifier = { type: 'string', minLength: 1, maxLength: 128 } as const;
+// The rule every default body schema follows (protocol.md, "What the backend sends beyond the
+// samples"). For an after-event callback the Chat backend ignores the answer and never retries a
+// FAIL, so a genuine callback refused is a recall the app never learns of. A body is refused only
+// when it cannot be used or is abusive:
+//
+// 1. It lacks what names the recalled messages: a one-to-one recall's `MsgKey`, `From_Account` and
+//    `To_Account`; a group recall's `GroupId` and each `MsgSeq`; an Official Account recall's
+//    `Official_Account` and each `MsgKey`; and every body's `CallbackCommand`, which must match
+//    the query's. These are required, and a naming string is never empty.
+// 2. A field that is present has the wrong type (`Type: 7`, `MsgSeq: "130"`).
+// 3. A bound is exceeded: string lengths, list sizes, safe integers. They bound the work and the
+//    memory a request costs (a dedupe claim keeps the names).
+// 4. Its bytes are unsafe: not UTF-8, or keys that reach prototypes. Checked before the schema
+//    (lib/protocol/json.ts), so that no override can turn it off.
+//
+// Every other field is optional, and fields Tencent adds later are kept. Tencent writes `""` for
+// "none" in informational strings (`"TopicId": ""` on the 2026 group callback pages): there `""`
+// is accepted, and the event's view reads `undefined` (lib/protocol/commands.ts).
+
+// A string that names a recalled message or its conversation. A UserID is at most 32 bytes
+// (trtc.io/document/34953), a group ID 48, and a MsgKey looks like `48374_2837546_1557481126`, so
+// 128 is generous.
+const name = { type: 'string', minLength: 1, maxLength: 128 } as const;
+
+// A string the app may want but that names nothing: `""` means none. Bounded as names are.
+const info = { type: 'string', maxLength: 128 } as const;
 
 // Numbers stay within JavaScript's safe integers, where JSON numbers are still exact.
 const count = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 
 // Milliseconds, as an integer or a numeric string: the Chinese pages' samples send a number, the
 // international pages' group samples a string (protocol.md, "The other recall callbacks"). 15
-// digits of milliseconds stay within the range of a `Date`; any other string is refused.
+// digits of milliseconds stay within the range of a `Date`; `""` is "none", as in any string
+// Tencent sends; any other string is refused.
 const eventTime = {
   anyOf: [
     { type: 'integer', minimum: 0, maximum: 999_999_999_999_999 },
-    { type: 'string', pattern: '^[0-9]{1,15}$' },
+    { type: 'string', pattern: '^[0-9]{0,15}$' },
   ],
 } as const;
 
@@ -34,20 +56,23 @@ function recalledList<const R extends readonly string[], const P>(required: R, p
  * The default JSON Schema of the `C2C.CallbackAfterMsgWithDraw` request body. Frozen; to build a
  * stricter one, pass a function as the `schema` option and it receives a mutable copy.
  *
- * - The four documented string fields are required, non-empty and at most 128 characters.
- * - `UnreadMsgNum` appears only in the international docs and `EventTime` only in the Chinese ones
- *   (cloud.tencent.com/document/product/269/61697), so both are optional.
- * - Extra fields are allowed: Tencent adds fields to its callbacks over time.
+ * It refuses a body only when the body cannot be used or is abusive (the rule above):
+ * - `CallbackCommand`, `From_Account`, `To_Account` and `MsgKey` name the recall: required,
+ *   non-empty strings of at most 128 characters.
+ * - `UnreadMsgNum` (international docs) and `EventTime` (Chinese docs,
+ *   cloud.tencent.com/document/product/269/61697) are optional; when present, of their type.
+ * - Every other field is allowed and kept: Tencent adds fields over time (the 2026 one-to-one
+ *   pages add `CloudCustomData`, `MsgSeq`, `MsgRandom`, `MsgTime`, `Operator_Account`).
  */
 export const recallBodySchema = deepFreeze({
   title: 'C2C.CallbackAfterMsgWithDraw request body',
   type: 'object',
   required: ['CallbackCommand', 'From_Account', 'To_Account', 'MsgKey'],
   properties: {
-    CallbackCommand: identifier,
-    From_Account: identifier,
-    To_Account: identifier,
-    MsgKey: identifier,
+    CallbackCommand: name,
+    From_Account: name,
+    To_Account: name,
+    MsgKey: name,
     UnreadMsgNum: count,
     EventTime: eventTime,
   },
@@ -58,23 +83,25 @@ export const recallBodySchema = deepFreeze({
  * The default JSON Schema of the `Group.CallbackAfterRecallMsg` request body
  * (cloud.tencent.com/document/product/269/73141). Frozen; the `schemas` option replaces or extends it.
  *
- * - `Type` is any string: Tencent adds group types (`Community` came later).
- * - `MsgSeqList` holds at least one `{ MsgSeq, MsgId? }`: `MsgId` is on the newer Chinese pages only.
- * - `TopicId` comes only for a message in a topic of a Community group. A topic ID is the group ID,
- *   `@TOPIC#_` and the topic's own ID, so it gets twice an identifier's length.
- * - `EventTime` was added later; absent on old pages.
+ * It refuses a body only when the body cannot be used or is abusive (the rule above):
+ * - `CallbackCommand`, `GroupId` and `MsgSeqList` name the recall: required. `MsgSeqList` holds 1
+ *   to 100 `{ MsgSeq }`, each a non-negative safe integer.
+ * - `Operator_Account`, `Type` (any group type: Tencent adds them), `TopicId`, each item's `MsgId`
+ *   (newer Chinese pages only) and `EventTime` (absent on old pages) are optional, and `""` in any
+ *   of them means none. A topic ID is the group ID, `@TOPIC#_` and the topic's own ID, so it gets
+ *   twice a name's length.
  */
 export const groupRecallBodySchema = deepFreeze({
   title: 'Group.CallbackAfterRecallMsg request body',
   type: 'object',
-  required: ['CallbackCommand', 'Operator_Account', 'Type', 'GroupId', 'MsgSeqList'],
+  required: ['CallbackCommand', 'GroupId', 'MsgSeqList'],
   properties: {
-    CallbackCommand: identifier,
-    Operator_Account: identifier,
-    Type: identifier,
-    GroupId: identifier,
-    MsgSeqList: recalledList(['MsgSeq'], { MsgSeq: count, MsgId: identifier }),
-    TopicId: { type: 'string', minLength: 1, maxLength: 256 },
+    CallbackCommand: name,
+    Operator_Account: info,
+    Type: info,
+    GroupId: name,
+    MsgSeqList: recalledList(['MsgSeq'], { MsgSeq: count, MsgId: info }),
+    TopicId: { type: 'string', maxLength: 256 },
     EventTime: eventTime,
   },
   additionalProperties: true,
@@ -83,16 +110,21 @@ export const groupRecallBodySchema = deepFreeze({
 /**
  * The default JSON Schema of the `OfficialAccount.CallbackAfterMsgWithDraw` request body
  * (cloud.tencent.com/document/product/269/102325). Frozen; the `schemas` option replaces or
- * extends it. `WithdrawMsgList` holds at least one `{ MsgKey }`.
+ * extends it.
+ *
+ * It refuses a body only when the body cannot be used or is abusive (the rule above):
+ * - `CallbackCommand`, `Official_Account` and `WithdrawMsgList` name the recall: required.
+ *   `WithdrawMsgList` holds 1 to 100 `{ MsgKey }`, each a non-empty string.
+ * - `EventTime` is optional, though the page's table lists it: it names nothing.
  */
 export const officialAccountRecallBodySchema = deepFreeze({
   title: 'OfficialAccount.CallbackAfterMsgWithDraw request body',
   type: 'object',
-  required: ['CallbackCommand', 'Official_Account', 'WithdrawMsgList', 'EventTime'],
+  required: ['CallbackCommand', 'Official_Account', 'WithdrawMsgList'],
   properties: {
-    CallbackCommand: identifier,
-    Official_Account: identifier,
-    WithdrawMsgList: recalledList(['MsgKey'], { MsgKey: identifier }),
+    CallbackCommand: name,
+    Official_Account: name,
+    WithdrawMsgList: recalledList(['MsgKey'], { MsgKey: name }),
     EventTime: eventTime,
   },
   additionalProperties: true,

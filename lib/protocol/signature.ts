@@ -23,32 +23,43 @@ export function sign(token: string, requestTime: string | number): string {
   return sha256Hex(`${token}${String(requestTime)}`);
 }
 
-/** Checks a Sign against the token's, for one token. */
-export type SignatureVerifier = (requestTime: string, given: string) => boolean;
+/**
+ * Checks a `Sign` against the tokens': the position in the list of the token that signed it, or
+ * -1 when none did.
+ */
+export type SignatureVerifier = (requestTime: string, given: string) => number;
+
+// A Sign is the hex of a SHA-256: 64 characters. A valid Sign's length is public.
+const SIGN_LENGTH = 64;
 
 /**
- * A verifier for one token that remembers the expected Sign of recent RequestTimes: the Chat
- * backend signs with the current second, so callbacks that arrive together share one, and the
- * hash is the largest single cost of a signed request. Only a RequestTime inside the replay
- * window gets here (the time is checked first), and the memory is cleared past 256 entries.
+ * A verifier for a list of tokens (one, or the old and the new one while the console's token
+ * changes: protocol.md, "The callback token changes"), that remembers the expected Signs of
+ * recent RequestTimes: the Chat backend signs with the current second, so callbacks that arrive
+ * together share them, and the hash is the largest single cost of a signed request. Only a
+ * RequestTime inside the replay window gets here (the time is checked first), and the memory is
+ * cleared past 256 entries.
  */
-export function signatureVerifier(token: string): SignatureVerifier {
-  const expected = new Map<string, Buffer>();
+export function signatureVerifier(tokens: readonly string[]): SignatureVerifier {
+  const expected = new Map<string, readonly Buffer[]>();
   return (requestTime, given) => {
-    let sign = expected.get(requestTime);
-    if (sign === undefined) {
+    let signs = expected.get(requestTime);
+    if (signs === undefined) {
       if (expected.size >= 256) expected.clear();
-      sign = Buffer.from(sha256Hex(`${token}${requestTime}`), 'latin1');
-      expected.set(requestTime, sign);
+      signs = tokens.map((token) => Buffer.from(sha256Hex(`${token}${requestTime}`), 'latin1'));
+      expected.set(requestTime, signs);
     }
-    return equalInConstantTime(sign, given);
+    // Hex case is ignored. Only the length can leak here, and it is public.
+    const actual = Buffer.from(given.toLowerCase(), 'utf8');
+    if (actual.length !== SIGN_LENGTH) return -1;
+    // Every token is compared, each in constant time, and none ends the loop early: the time a
+    // refusal takes tells nothing of how much of a forged Sign was right, nor for which token.
+    let signedWith = -1;
+    let index = 0;
+    for (const sign of signs) {
+      if (crypto.timingSafeEqual(actual, sign)) signedWith = index;
+      index++;
+    }
+    return signedWith;
   };
-}
-
-// Compared in constant time, so that the answer's timing tells nothing about how much of a forged
-// Sign was right. Hex case is ignored.
-function equalInConstantTime(expected: Buffer, given: string): boolean {
-  const actual = Buffer.from(given.toLowerCase(), 'utf8');
-  // Only the length can leak here, and a valid Sign's length (64) is public.
-  return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
 }

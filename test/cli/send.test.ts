@@ -248,6 +248,36 @@ describe('cli send', function () {
     expect(stderr).to.equal('first problem: SIGNATURE_INVALID: Sign does not match\n');
   });
 
+  it('should sign with each --token in turn, one request each unless --count says more', async () => {
+    const rotating = recallWebhook({ sdkAppId: SDK_APP_ID, token: ['old-token', TOKEN] });
+    const signedWith: (number | undefined)[] = [];
+    rotating.events.on('recall', (event) => signedWith.push(event.signedWith));
+    const both = await listen(express().use('/callback', rotating));
+    try {
+      const target = `http://127.0.0.1:${String(both.port)}/callback`;
+      const two = await run('node', [CLI, 'send', target, '--token', 'old-token', '--token', TOKEN]);
+      expect(two.code, two.stderr).to.equal(0);
+      expect(two.stdout).to.match(/^sent 2, OK 2, FAIL 0, errors 0 /);
+      expect(signedWith).to.deep.equal([0, 1]);
+      const four = await run('node', [CLI, 'send', target, '--token', 'old-token', '--token', TOKEN, '--count', '4']);
+      expect(four.stdout).to.match(/^sent 4, OK 4, /);
+      expect([...signedWith.slice(2)].sort()).to.deep.equal([0, 0, 1, 1]);
+    } finally {
+      await both.close();
+    }
+    // A receiver of the new token only refuses what the old one signed.
+    const { code, stdout } = await run('node', [CLI, 'send', url, '--token', 'old-token', '--token', TOKEN]);
+    expect(code).to.equal(1);
+    expect(stdout).to.match(/^sent 2, OK 1, FAIL 1, errors 0 /);
+  });
+
+  it('should refuse a --count smaller than the number of tokens', async () => {
+    const { code, stderr } = await run('node', [CLI, 'send', url, '--token', 'a', '--token', 'b', '--count', '1']);
+    expect(code).to.equal(2);
+    expect(stderr).to.match(/^--token is given 2 times but --count is 1: each token signs a request of its own\n/);
+    expect(events).to.have.length(0);
+  });
+
   it('should draw a progress bar when stderr is a terminal', async () => {
     const drawn: string[] = [];
     const code = await runCli(

@@ -72,6 +72,26 @@ describe('cli serve: the demo receiver', function () {
     await demo.waitFor(/^refused: SIGNATURE_INVALID: Sign does not match$/m);
   });
 
+  it('should accept callbacks signed with either of two --token, saying which signed each', async () => {
+    demo = start(
+      'node',
+      ['dist/esm/cli/main.js', 'serve', '--port', '0', '--token', 'old-token', '--token', 'new-token'],
+      { TOKEN: 'ignored-token' },
+    );
+    const [hint] = await demo.waitFor(/^Group and Official Account recalls: .*$/m);
+    expect(demo.output()).to.match(/^Authentication on: .*, signed with any of 2 tokens\./m);
+    const url = /send (\S+) --command/.exec(hint)?.[1] ?? '';
+    const send = (token: string, msgKey: string) =>
+      run('node', ['dist/esm/cli/main.js', 'send', url, '--token', token, '--msgkey', msgKey]);
+    expect((await send('old-token', 'k1')).code).to.equal(0);
+    expect((await send('new-token', 'k2')).code).to.equal(0);
+    expect((await send('ignored-token', 'k3')).code).to.equal(1);
+    await demo.waitFor(/^recall: jared recalled k1 sent to Jonh \(SdkAppid 1400000000, RESTAPI, token 1\)$/m);
+    await demo.waitFor(/^recall: jared recalled k2 sent to Jonh \(SdkAppid 1400000000, RESTAPI, token 2\)$/m);
+    await demo.waitFor(/^refused: SIGNATURE_INVALID: Sign does not match$/m);
+    expect(demo.output()).not.to.match(/old-token|new-token/);
+  });
+
   it('should take --port, --sdkappid and --token over the environment', async () => {
     demo = start(
       'node',

@@ -6,7 +6,7 @@ import { SIGN_VECTOR } from '../fixtures/callbacks.js';
 
 const TOLERANCE_MS = 60_000;
 const NOW_MS = SIGN_VECTOR.requestTime * 1000;
-const VERIFY = signatureVerifier(SIGN_VECTOR.token);
+const VERIFY = signatureVerifier([SIGN_VECTOR.token]);
 
 function query(params: Record<string, string>): RawQuery {
   return parseQuery(`/?${new URLSearchParams(params).toString()}`).query;
@@ -23,7 +23,7 @@ function codeOf(result: ReturnType<typeof authenticate>): string {
 describe('auth', () => {
   it('should accept the documented test vector at its own time and return RequestTime in seconds', () => {
     const result = authenticate(VERIFY, TOLERANCE_MS, signedAt(SIGN_VECTOR.requestTime), NOW_MS);
-    expect(result).to.deep.equal({ ok: true, requestTime: SIGN_VECTOR.requestTime });
+    expect(result).to.deep.equal({ ok: true, requestTime: SIGN_VECTOR.requestTime, signedWith: 0 });
   });
 
   it('should accept RequestTime exactly at the edge of the window, either way', () => {
@@ -84,7 +84,7 @@ describe('auth', () => {
   it('should refuse the Sign of another token with SIGNATURE_INVALID', () => {
     const time = String(SIGN_VECTOR.requestTime);
     const result = authenticate(
-      signatureVerifier('another-token'),
+      signatureVerifier(['another-token']),
       TOLERANCE_MS,
       query({ RequestTime: time, Sign: SIGN_VECTOR.sign }),
       NOW_MS,

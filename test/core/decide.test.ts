@@ -51,6 +51,7 @@ const CONTEXT_FIELDS = {
   clientIp: '127.0.0.1',
   optPlatform: 'RESTAPI',
   requestTime: undefined,
+  signedWith: undefined,
 };
 
 /** The decision's kind, or the error code of a refusal. */
@@ -151,6 +152,21 @@ describe('core', () => {
       expect(decision.kind === 'read' && decision.context.requestTime).to.equal(SIGN_VECTOR.requestTime);
     });
 
+    it('should accept a callback signed with any token of a list, and say which signed it', () => {
+      const signedBy = (tokens: readonly string[], token: string): unknown => {
+        const decision = decideQuery(
+          config({ token: tokens }),
+          head('POST', callbackUrl({ token, requestTime: SIGN_VECTOR.requestTime })),
+          NOW.getTime(),
+        );
+        return decision.kind === 'read' ? decision.context.signedWith : outcome(decision);
+      };
+      expect(signedBy([TOKEN], TOKEN)).to.equal(0);
+      expect(signedBy(['old-token', TOKEN], TOKEN)).to.equal(1);
+      expect(signedBy(['old-token', TOKEN], 'old-token')).to.equal(0);
+      expect(signedBy(['old-token', TOKEN], 'another')).to.equal('SIGNATURE_INVALID');
+    });
+
     it('should refuse an unsigned callback with SIGNATURE_MISSING when a token is configured', () => {
       expect(queryOutcome({}, { token: TOKEN })).to.equal('SIGNATURE_MISSING');
     });
@@ -208,6 +224,7 @@ describe('core', () => {
           optPlatform: 'RESTAPI',
           platform: 'RESTAPI',
           requestTime: undefined,
+          signedWith: undefined,
           eventTime: undefined,
           receivedAt: NOW,
         },
@@ -368,21 +385,26 @@ describe('core', () => {
       expect(bodyOutcome(text({ CallbackCommand: RECALL_COMMAND, MsgKey: 'k' }), { schema: {} })).to.equal('recall');
     });
 
-    for (const [what, body] of [
-      ['null', null],
-      ['[]', []],
-      ['{}', {}],
-      ['an object without CallbackCommand', { MsgKey: 'k' }],
-      ['a CallbackCommand that is not a string', { CallbackCommand: 1, MsgKey: 'k' }],
-      ['an object without MsgKey', { CallbackCommand: RECALL_COMMAND }],
-      ['a MsgKey that is not a string', { CallbackCommand: RECALL_COMMAND, MsgKey: 7 }],
-      ['an empty MsgKey', { CallbackCommand: RECALL_COMMAND, MsgKey: '' }],
+    for (const [what, body, field] of [
+      ['null', null, ''],
+      ['[]', [], ''],
+      ['a number', 7, ''],
+      ['a string', 'C2C.CallbackAfterMsgWithDraw', ''],
+      ['{}', {}, '/CallbackCommand'],
+      ['an object without CallbackCommand', { MsgKey: 'k' }, '/CallbackCommand'],
+      ['a CallbackCommand that is not a string', { CallbackCommand: 1, MsgKey: 'k' }, '/CallbackCommand'],
+      ['an object without MsgKey', { CallbackCommand: RECALL_COMMAND }, '/MsgKey'],
+      ['a MsgKey that is not a string', { CallbackCommand: RECALL_COMMAND, MsgKey: 7 }, '/MsgKey'],
+      ['an empty MsgKey', { CallbackCommand: RECALL_COMMAND, MsgKey: '' }, '/MsgKey'],
     ] as const) {
-      it(`should refuse ${what} with BODY_INVALID, saying what the event needs, when a replaced schema allows anything`, () => {
+      it(`should refuse ${what} with BODY_INVALID, saying what the event needs and the field at fault, when a replaced schema allows anything`, () => {
         const decision = decideBody(contextOf(config({ schema: {} })), text(body), NOW);
-        expect(decision.kind === 'reject' && [decision.error.code, decision.error.message]).to.deep.equal([
+        expect(
+          decision.kind === 'reject' && [decision.error.code, decision.error.message, decision.error.field],
+        ).to.deep.equal([
           'BODY_INVALID',
           'body must be a JSON object with a CallbackCommand and a non-empty MsgKey',
+          field,
         ]);
       });
     }

@@ -24,6 +24,7 @@ const EVENT: RecallEvent = {
   optPlatform: undefined,
   platform: undefined,
   requestTime: undefined,
+  signedWith: undefined,
   eventTime: undefined,
   receivedAt: new Date(0),
 };

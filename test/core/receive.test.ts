@@ -6,6 +6,8 @@ import { recallError } from '../../lib/core/errors.js';
 import { captureLog, messagesOf } from '../helpers/log.js';
 import { receive as receiveWith, type IncomingCallback, type Outcome } from '../../lib/core/receive.js';
 import { sign } from '../../lib/protocol/signature.js';
+import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS } from '../../lib/protocol/commands.js';
+import { sampleGroupRecall } from '../../lib/testing/sample.js';
 import {
   callbackUrl,
   nowSeconds,
@@ -141,6 +143,26 @@ describe('receive', () => {
       expect(messagesOf(lines)).to.deep.equal([
         'pass: not a POST',
         'refused SDKAPPID_MISMATCH from an unknown address: SdkAppid is not one this receiver serves',
+      ]);
+    });
+
+    it('should log a body refused after the query passed with its code and the field at fault', async () => {
+      const config = resolveConfig(receiverOptions({ token: TOKEN, commands: [...RECALL_COMMANDS] }));
+      const group = (fields: Record<string, unknown>): string => JSON.stringify(sampleGroupRecall(fields));
+      const bodies = [
+        [RECALL_COMMAND, JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: undefined })],
+        [GROUP_RECALL_COMMAND, group({ Type: 7 })],
+        [GROUP_RECALL_COMMAND, group({ MsgSeqList: [{ MsgSeq: 1 }, { MsgSeq: '2' }] })],
+        [GROUP_RECALL_COMMAND, group({ CallbackCommand: RECALL_COMMAND })],
+      ] as const;
+      for (const [command, body] of bodies) {
+        await receive(config, callback(callbackUrl({ token: TOKEN, command }), { text: body }));
+      }
+      expect(messagesOf(lines)).to.deep.equal([
+        'refused BODY_INVALID from 198.51.100.4, field "/MsgKey": body must have required property \'MsgKey\'',
+        'refused BODY_INVALID from 198.51.100.4, field "/Type": body.Type must be string',
+        'refused BODY_INVALID from 198.51.100.4, field "/MsgSeqList/1/MsgSeq": body.MsgSeqList.1.MsgSeq must be integer',
+        'refused COMMAND_MISMATCH from 198.51.100.4, field "/CallbackCommand": body CallbackCommand differs from the query',
       ]);
     });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,8 +9,8 @@ import { sampleRecall } from '../../lib/testing/sample.js';
 import { deliverRecall, type ProtocolAnswer } from '../../lib/testing/deliver.js';
 import { TOKEN } from '../fixtures/callbacks.js';
 import { freePort } from '../helpers/http.js';
-import { start, type Spawned } from '../helpers/process.js';
-import { blocksOf, guide, writeExample } from '../helpers/readme.js';
+import { run, start, type Spawned } from '../helpers/process.js';
+import { blocksOf, guide, untilListening, writeExample } from '../helpers/readme.js';
 
 // The guides' examples, run as written.
 
@@ -91,6 +92,61 @@ describe('docs/security.md', function () {
       }
     });
   }
+
+  describe('rotating the callback token, step by step as written', () => {
+    const OLD = 'old-callback-token';
+    const NEW = 'new-callback-token';
+
+    /** Runs the guide's receiver with `env`, and what it answers a recall signed with each token. */
+    async function deploy(env: Record<string, string>, accepted: string): Promise<Record<string, string>> {
+      const [code] = blocksOf('Rotating the callback token', 'ts', SECURITY);
+      const file = writeExample('security-rotation.ts', code ?? '');
+      const port = await freePort();
+      const server = start('node', ['--import', 'tsx', file.pathname], { PORT: String(port), ...env });
+      servers.push(server);
+      const url = `http://127.0.0.1:${String(port)}/im/callback`;
+      await untilListening(url, accepted);
+      const answers: Record<string, string> = {};
+      for (const [name, token] of Object.entries({ OLD, NEW })) {
+        const body = { MsgKey: `${name}-${randomUUID()}` };
+        const answer = await deliverRecall(url, { sdkAppId: 1400000000, token, body });
+        answers[name] = answer.ErrorCode === 0 ? 'OK' : (answer.ErrorInfo.split(':')[0] ?? '');
+        if (answer.ErrorCode === 0 && 'IM_CALLBACK_TOKEN_NEXT' in env && token === OLD) {
+          await server.waitFor(new RegExp(`^signed with the old token: ${body.MsgKey}$`, 'm'));
+        }
+      }
+      await server.stop();
+      // Only callbacks signed with the old token, while both are accepted, are logged.
+      expect(server.output().match(/^signed with the old token: /gm)?.length ?? 0).to.equal(
+        'IM_CALLBACK_TOKEN_NEXT' in env && answers.OLD === 'OK' ? 1 : 0,
+      );
+      return answers;
+    }
+
+    it('should accept the old token before, both while the console changes, and the new one after', async () => {
+      expect(await deploy({ IM_CALLBACK_TOKEN: OLD }, OLD)).to.deep.equal({ OLD: 'OK', NEW: 'SIGNATURE_INVALID' });
+      // 1. Deploy both; 2. and 3., the console changes and the change spreads: both pass.
+      expect(await deploy({ IM_CALLBACK_TOKEN: OLD, IM_CALLBACK_TOKEN_NEXT: NEW }, NEW)).to.deep.equal({
+        OLD: 'OK',
+        NEW: 'OK',
+      });
+      // 4. Drop the old.
+      expect(await deploy({ IM_CALLBACK_TOKEN: NEW }, NEW)).to.deep.equal({ OLD: 'SIGNATURE_INVALID', NEW: 'OK' });
+    });
+
+    it('should stop at start-up, naming the token missing, when the current token is unset', async () => {
+      const [code] = blocksOf('Rotating the callback token', 'ts', SECURITY);
+      const file = writeExample('security-rotation-unset.ts', code ?? '');
+      const { code: exit, stderr } = await run('node', ['--import', 'tsx', file.pathname], {
+        IM_CALLBACK_TOKEN: undefined,
+        IM_CALLBACK_TOKEN_NEXT: NEW,
+        PORT: String(await freePort()),
+      });
+      expect(exit).to.not.equal(0);
+      expect(stderr).to.match(/TypeError: tencent-chat-recall-webhook: `token\[0\]` is missing/);
+      expect(stderr).not.to.include(NEW);
+    });
+  });
 
   it('should build the fetch handler as written, taking the address from what the runtime passes', async () => {
     const [code] = blocksOf("`allowFrom`: Tencent's callback addresses", 'ts', SECURITY).slice(1);

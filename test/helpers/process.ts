@@ -13,18 +13,19 @@ export interface Spawned {
 }
 
 /**
- * Starts a command in `cwd` (the project folder by default), with `env` over this process's environment, in a
- * process group of its own so that `stop()` ends what it started too (npm runs a shell that runs node).
+ * Starts a command in `cwd` (the project folder by default), with `env` over this process's environment (a
+ * variable set to `undefined` is left out), in a process group of its own so that `stop()` ends what it started
+ * too (npm runs a shell that runs node).
  */
 export function start(
   command: string,
   args: readonly string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   cwd?: string,
 ): Spawned {
   const child = spawn(command, args, {
     cwd: cwd ?? new URL('../..', import.meta.url),
-    env: { ...process.env, ...env },
+    env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -64,7 +65,7 @@ export function start(
 export async function run(
   command: string,
   args: readonly string[],
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   cwd?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const spawned = start(command, args, env, cwd);

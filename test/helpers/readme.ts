@@ -35,6 +35,20 @@ export function writeExample(name: string, code: string): URL {
   return file;
 }
 
+/**
+ * Imports an example that makes a receiver named `recall` from `process.env.IM_CALLBACK_TOKEN`, with that
+ * variable set to `token` while it loads.
+ */
+export async function importRecall<R>(name: string, code: string, token: string): Promise<R> {
+  const file = writeExample(name, `${code}\nexport { recall };\n`);
+  process.env.IM_CALLBACK_TOKEN = token;
+  try {
+    return ((await import(file.href)) as { recall: R }).recall;
+  } finally {
+    delete process.env.IM_CALLBACK_TOKEN;
+  }
+}
+
 /** Resolves once `url` answers a recall callback (a probe of its own, signed with `token`). */
 export async function untilListening(url: string, token: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {

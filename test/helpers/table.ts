@@ -80,6 +80,9 @@ export function runTable(name: string, rows: readonly Row[]): void {
               expect(result.emitted.map((each) => each.name)).to.deep.equal(emitted);
               expect(result.rejections.map((error) => error.code)).to.deep.equal([row.expected]);
               expect(result.rejections[0]?.command).to.equal(command);
+              // Only a body that fails its checks has a field at fault.
+              const bodyCheck = row.expected === 'BODY_INVALID' || row.expected === 'COMMAND_MISMATCH';
+              expect(result.rejections[0]?.field).to.be.a(bodyCheck ? 'string' : 'undefined');
             }
           }
           row.check?.(result);

@@ -5,6 +5,7 @@ import { resolveConfig } from '../../lib/options/resolve.js';
 import { deepFreeze } from '../../lib/protocol/schemas.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { recallBodySchema } from '../../lib/protocol/schemas.js';
+import { sign } from '../../lib/protocol/signature.js';
 
 /** Calls resolveConfig with whatever a JavaScript caller might pass. */
 function resolveUnchecked(options: unknown): ReturnType<typeof resolveConfig> {
@@ -168,6 +169,51 @@ describe('config', () => {
         expectConfigError({ sdkAppId: 1, token }, /`token` must be .*1 to 128 characters/);
       }
       expect(resolveConfig({ sdkAppId: 1, token: 'x'.repeat(128) }).verifySign).to.be.a('function');
+    });
+
+    it('should take a list of up to 4 tokens, each checked as a single token is', () => {
+      for (const token of [['old-token', 'new-token'], ['a', 'b', 'c', 'x'.repeat(128)], ['only-one']]) {
+        expect(resolveUnchecked({ sdkAppId: 1, token }).verifySign).to.be.a('function');
+      }
+      for (const [token, message] of [
+        [[], /`token` is an empty list\. Pass the callback authentication token .* the old and the new one/],
+        [['a', 'b', 'c', 'd', 'e'], /`token` lists 5 tokens; at most 4/],
+        [['old-token', undefined], /`token\[1\]` is missing \(check that the variable is set\)/],
+        [['old-token', ''], /`token\[1\]` must be the callback authentication token .*1 to 128 characters/],
+        [['x'.repeat(129)], /`token\[0\]` must be the callback authentication token/],
+        [[7], /`token\[0\]` must be/],
+        [['old-token', 'new-token', 'old-token'], /`token\[2\]` is the same as `token\[0\]`: list each token once/],
+      ] as const) {
+        expectConfigError({ sdkAppId: 1, token }, message);
+      }
+      expectConfigError(
+        { sdkAppId: 1, token: ['old-token', 'new-token'], allowUnsigned: true },
+        /`token` and `allowUnsigned: true` contradict/,
+      );
+    });
+
+    it('should keep the tokens it was given, whatever happens to the list later', () => {
+      const token = ['old-token', 'new-token'];
+      const { verifySign } = resolveConfig({ sdkAppId: 1, token: Object.freeze([...token]) });
+      const mutable = resolveConfig({ sdkAppId: 1, token });
+      token[1] = 'changed-token';
+      for (const verify of [verifySign, mutable.verifySign]) {
+        expect(verify?.('1700000000', sign('new-token', 1700000000))).to.equal(1);
+        expect(verify?.('1700000000', sign('changed-token', 1700000000))).to.equal(-1);
+      }
+    });
+
+    it('should never put a token of a list in its error', () => {
+      for (const token of [
+        ['secret-one', 'secret-one'],
+        ['secret-one', ''],
+        ['secret-one', 'secret-two', 'secret-three', 'secret-four', 'secret-five'],
+      ]) {
+        expect(() => resolveUnchecked({ sdkAppId: 1, token }))
+          .to.throw(TypeError)
+          .with.property('message')
+          .that.does.not.match(/secret/);
+      }
     });
 
     it('should throw when toleranceSeconds or a timeout is negative or not a finite number', () => {

@@ -26,6 +26,10 @@ describe('schema/body', () => {
     expect(validate({ ...SAMPLE_WITH_EVENT_TIME, EventTime: '1670574414123' })).to.equal(true);
   });
 
+  it("should accept an EventTime of '', Tencent's way of writing none in a string", () => {
+    expect(validate({ ...SAMPLE_WITH_EVENT_TIME, EventTime: '' })).to.equal(true);
+  });
+
   it('should accept fields it does not know', () => {
     expect(validate({ ...SAMPLE_WITH_UNREAD, CloudCustomData: 'x', Extra: { a: 1 } })).to.equal(true);
   });
@@ -54,7 +58,7 @@ describe('schema/body', () => {
   });
 
   it('should refuse an EventTime that is not whole milliseconds a Date can hold', () => {
-    for (const value of [-1, 1.5, '', '12a', '1e12', 1e16, '1234567890123456', true]) {
+    for (const value of [-1, 1.5, '12a', '1e12', ' 1000', 1e16, '1234567890123456', true, null]) {
       expect(validate({ ...SAMPLE_WITH_EVENT_TIME, EventTime: value }), JSON.stringify(value)).to.equal(false);
     }
   });

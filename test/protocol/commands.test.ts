@@ -7,9 +7,12 @@ import {
   OFFICIAL_ACCOUNT_RECALL,
   RECALL_COMMANDS,
   recallIdentity,
+  type CommandDefinition,
+  type RecallView,
 } from '../../lib/protocol/commands.js';
 import { groupRecallBodySchema, officialAccountRecallBodySchema } from '../../lib/protocol/schemas.js';
 import { sampleGroupRecall, sampleOfficialAccountRecall, sampleRecall } from '../../lib/testing/sample.js';
+import { GROUP_CHINESE, OFFICIAL_ACCOUNT, parsed } from '../fixtures/published.js';
 
 const ajv = new Ajv();
 const validGroup = ajv.compile(groupRecallBodySchema);
@@ -23,18 +26,24 @@ const account = (fields: Record<string, unknown>): Record<string, unknown> => ({
   ...fields,
 });
 
-/** What names the recall of `body`, read by its command's definition. */
-function identityOf(body: Record<string, unknown>): string {
-  const definition = COMMANDS.find(({ command }) => command === body.CallbackCommand);
+/** `body` read by `definition`, which must be able to read it. */
+function viewOf(definition: CommandDefinition | undefined, body: Record<string, unknown>): RecallView {
   const view = definition?.read(body);
-  if (view === undefined) throw new Error(`${JSON.stringify(body)} cannot be read`);
-  return recallIdentity(view);
+  if (view === undefined || 'fault' in view) throw new Error(`${JSON.stringify(body)} cannot be read`);
+  return view;
 }
 
-/** The Chinese page's group sample, as protocol.md quotes it. */
-const CHINESE_GROUP_SAMPLE = JSON.parse(
-  '{"CallbackCommand":"Group.CallbackAfterRecallMsg","Operator_Account":"admin","Type":"Community","GroupId":"1213456","MsgSeqList":[{"MsgSeq":130,"MsgId":"144115213033478435-1739361321-2512805311"}],"TopicId":"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic","EventTime":1670574414123}',
-) as Record<string, unknown>;
+/** What names the recall of `body`, read by its command's definition. */
+function identityOf(body: Record<string, unknown>): string {
+  return recallIdentity(
+    viewOf(
+      COMMANDS.find(({ command }) => command === body.CallbackCommand),
+      body,
+    ),
+  );
+}
+
+const CHINESE_GROUP_SAMPLE = parsed(GROUP_CHINESE);
 
 describe('commands', () => {
   it('should define each recall command once, with its own event', () => {
@@ -60,12 +69,13 @@ describe('commands', () => {
     });
 
     it('should not read a body without a non-empty MsgKey', () => {
-      for (const MsgKey of [undefined, '', 7]) expect(C2C_RECALL.read(c2c({ MsgKey }))).to.equal(undefined);
+      for (const MsgKey of [undefined, '', 7])
+        expect(C2C_RECALL.read(c2c({ MsgKey }))).to.deep.equal({ fault: '/MsgKey' });
     });
 
     it("should give '' for a sender or recipient an app's own schema let be missing or not text", () => {
-      const view = C2C_RECALL.read(c2c({ From_Account: undefined, To_Account: 7 }));
-      expect(view?.conversation).to.deep.equal({ type: 'c2c', from: '', to: '' });
+      const view = viewOf(C2C_RECALL, c2c({ From_Account: undefined, To_Account: 7 }));
+      expect(view.conversation).to.deep.equal({ type: 'c2c', from: '', to: '' });
     });
   });
 
@@ -84,15 +94,15 @@ describe('commands', () => {
     });
 
     it('should read the international form: no topic, no MsgId', () => {
-      const view = GROUP_RECALL.read(sampleGroupRecall({}, 'international-docs'));
-      expect(view?.conversation).to.deep.equal({ type: 'group', groupId: '@TGS#2J4SZEAEL', topicId: undefined });
-      expect(view?.messages).to.deep.equal([{ msgKey: undefined, msgSeq: 130, msgId: undefined }]);
+      const view = viewOf(GROUP_RECALL, sampleGroupRecall({}, 'international-docs'));
+      expect(view.conversation).to.deep.equal({ type: 'group', groupId: '@TGS#2J4SZEAEL', topicId: undefined });
+      expect(view.messages).to.deep.equal([{ msgKey: undefined, msgSeq: 130, msgId: undefined }]);
     });
 
     it('should read every message of a recall of several, in order', () => {
       const MsgSeqList = [{ MsgSeq: 7 }, { MsgSeq: 3, MsgId: 'm3' }, { MsgSeq: 0 }];
-      const view = GROUP_RECALL.read(group({ MsgSeqList }));
-      expect(view?.messages.map((message) => [message.msgSeq, message.msgId])).to.deep.equal([
+      const view = viewOf(GROUP_RECALL, group({ MsgSeqList }));
+      expect(view.messages.map((message) => [message.msgSeq, message.msgId])).to.deep.equal([
         [7, undefined],
         [3, 'm3'],
         [0, undefined],
@@ -119,44 +129,80 @@ describe('commands', () => {
       expect(retry).to.equal(first);
     });
 
-    it('should not read a body without a GroupId or a non-empty list of MsgSeq integers, whatever the schema allowed', () => {
-      const bodies = [
-        group({ GroupId: '' }),
-        group({ GroupId: 1 }),
-        group({ MsgSeqList: [] }),
-        group({ MsgSeqList: {} }),
-        group({ MsgSeqList: [{ MsgSeq: 1 }, null] }),
-        group({ MsgSeqList: [[130]] }),
-        group({ MsgSeqList: [{ MsgSeq: -1 }] }),
-        group({ MsgSeqList: [{ MsgSeq: 1.5 }] }),
-        group({ MsgSeqList: [{ MsgSeq: '130' }] }),
-        group({ MsgSeqList: [{ MsgSeq: 2 ** 53 }] }),
-      ];
-      for (const body of bodies) expect(GROUP_RECALL.read(body), JSON.stringify(body)).to.equal(undefined);
+    it("should name a recall with TopicId '' as the same recall without one", () => {
+      const absent = identityOf(group({ TopicId: undefined }));
+      expect(identityOf(group({ TopicId: '' }))).to.equal(absent);
+      expect(absent).to.equal('["1213456",null,[130]]');
     });
 
-    it('should refuse with its default schema what it cannot read, and more', () => {
+    it("should read '' in TopicId, MsgId and Operator_Account as none", () => {
+      const view = GROUP_RECALL.read(
+        group({ TopicId: '', Operator_Account: '', MsgSeqList: [{ MsgSeq: 1, MsgId: '' }] }),
+      );
+      expect(view).to.deep.equal({
+        conversation: { type: 'group', groupId: '1213456', topicId: undefined },
+        messages: [{ msgKey: undefined, msgSeq: 1, msgId: undefined }],
+        operator: undefined,
+      });
+    });
+
+    it('should not read a body without a GroupId or a non-empty list of MsgSeq integers, naming the field at fault', () => {
+      const bodies = [
+        [group({ GroupId: '' }), '/GroupId'],
+        [group({ GroupId: 1 }), '/GroupId'],
+        [group({ GroupId: undefined, MsgSeqList: [] }), '/GroupId'],
+        [group({ MsgSeqList: [] }), '/MsgSeqList'],
+        [group({ MsgSeqList: {} }), '/MsgSeqList'],
+        [group({ MsgSeqList: [{ MsgSeq: 1 }, null] }), '/MsgSeqList/1'],
+        [group({ MsgSeqList: [[130]] }), '/MsgSeqList/0'],
+        [group({ MsgSeqList: [{ MsgSeq: -1 }] }), '/MsgSeqList/0/MsgSeq'],
+        [group({ MsgSeqList: [{ MsgSeq: 1 }, { MsgSeq: 1.5 }] }), '/MsgSeqList/1/MsgSeq'],
+        [group({ MsgSeqList: [{ MsgSeq: '130' }] }), '/MsgSeqList/0/MsgSeq'],
+        [group({ MsgSeqList: [{ MsgSeq: 2 ** 53 }] }), '/MsgSeqList/0/MsgSeq'],
+      ] as const;
+      for (const [body, fault] of bodies) {
+        expect(GROUP_RECALL.read(body), JSON.stringify(body)).to.deep.equal({ fault });
+      }
+    });
+
+    it('should refuse with its default schema a body that does not name its messages, or is of the wrong type or size', () => {
       const refused: Record<string, unknown>[] = [
         group({ MsgSeqList: [] }),
         group({ MsgSeqList: [{ MsgId: 'x' }] }),
         group({ MsgSeqList: [{ MsgSeq: -1 }] }),
+        group({ MsgSeqList: [{ MsgSeq: '130' }] }),
         group({ MsgSeqList: Array.from({ length: 101 }, (_, MsgSeq) => ({ MsgSeq })) }),
-        group({ MsgSeqList: [{ MsgSeq: 1, MsgId: '' }] }),
-        group({ EventTime: 'yesterday' }),
-        group({ EventTime: '' }),
-        group({ TopicId: 't'.repeat(257) }),
+        group({ GroupId: '' }),
         group({ GroupId: 'g'.repeat(129) }),
+        group({ EventTime: 'yesterday' }),
+        // Informational fields, present: of their type and within their bounds.
         group({ Type: 7 }),
+        group({ Operator_Account: 7 }),
+        group({ TopicId: 7 }),
+        group({ MsgSeqList: [{ MsgSeq: 1, MsgId: 7 }] }),
+        group({ Type: 't'.repeat(129) }),
+        group({ Operator_Account: 'o'.repeat(129) }),
+        group({ MsgSeqList: [{ MsgSeq: 1, MsgId: 'm'.repeat(129) }] }),
+        group({ TopicId: 't'.repeat(257) }),
       ];
-      for (const field of ['Operator_Account', 'Type', 'GroupId', 'MsgSeqList']) {
+      for (const field of ['CallbackCommand', 'GroupId', 'MsgSeqList']) {
         refused.push(group({ [field]: undefined }));
       }
       for (const body of refused)
         expect(validGroup(JSON.parse(JSON.stringify(body))), JSON.stringify(body)).to.equal(false);
-      // Tencent adds group types, and fields.
-      expect(validGroup(group({ Type: 'SomeFutureType', Extra: 1 }))).to.equal(true);
-      const hundred = Array.from({ length: 100 }, (_, MsgSeq) => ({ MsgSeq }));
-      expect(validGroup(group({ MsgSeqList: hundred }))).to.equal(true);
+    });
+
+    it("should accept with its default schema a body without the fields that name nothing, or with '' in them", () => {
+      const accepted: Record<string, unknown>[] = [
+        group({ Operator_Account: undefined, Type: undefined, TopicId: undefined, EventTime: undefined }),
+        group({ Operator_Account: '', Type: '', TopicId: '', EventTime: '', MsgSeqList: [{ MsgSeq: 1, MsgId: '' }] }),
+        // Tencent adds group types, and fields.
+        group({ Type: 'SomeFutureType', Extra: 1 }),
+        group({ MsgSeqList: Array.from({ length: 100 }, (_, MsgSeq) => ({ MsgSeq })) }),
+        group({ Type: 't'.repeat(128), Operator_Account: 'o'.repeat(128), TopicId: 't'.repeat(256) }),
+      ];
+      for (const body of accepted)
+        expect(validGroup(JSON.parse(JSON.stringify(body))), JSON.stringify(body)).to.equal(true);
     });
   });
 
@@ -180,30 +226,38 @@ describe('commands', () => {
       expect(a).not.to.equal(b);
     });
 
-    it('should not read a body without an account or a non-empty list of MsgKeys', () => {
+    it('should not read a body without an account or a non-empty list of MsgKeys, naming the field at fault', () => {
       const bodies = [
-        account({ Official_Account: '' }),
-        account({ WithdrawMsgList: [] }),
-        account({ WithdrawMsgList: [{ MsgKey: '' }] }),
-        account({ WithdrawMsgList: [{ MsgKey: 'k' }, 'k'] }),
-        account({ WithdrawMsgList: [{ MsgKey: 'k' }, null] }),
-        account({ WithdrawMsgList: [[{ MsgKey: 'k' }]] }),
-      ];
-      for (const body of bodies) expect(OFFICIAL_ACCOUNT_RECALL.read(body), JSON.stringify(body)).to.equal(undefined);
+        [account({ Official_Account: '' }), '/Official_Account'],
+        [account({ WithdrawMsgList: [] }), '/WithdrawMsgList'],
+        [account({ WithdrawMsgList: [{ MsgKey: '' }] }), '/WithdrawMsgList/0/MsgKey'],
+        [account({ WithdrawMsgList: [{ MsgKey: 'k' }, 'k'] }), '/WithdrawMsgList/1'],
+        [account({ WithdrawMsgList: [{ MsgKey: 'k' }, null] }), '/WithdrawMsgList/1'],
+        [account({ WithdrawMsgList: [[{ MsgKey: 'k' }]] }), '/WithdrawMsgList/0'],
+      ] as const;
+      for (const [body, fault] of bodies) {
+        expect(OFFICIAL_ACCOUNT_RECALL.read(body), JSON.stringify(body)).to.deep.equal({ fault });
+      }
     });
 
-    it('should refuse with its default schema a body missing a field, an empty list or a bad EventTime', () => {
+    it('should refuse with its default schema a body that does not name its messages, or a bad EventTime', () => {
       const refused: Record<string, unknown>[] = [
         account({ WithdrawMsgList: [] }),
         account({ WithdrawMsgList: [{}] }),
+        account({ WithdrawMsgList: [{ MsgKey: '' }] }),
+        account({ Official_Account: '' }),
         account({ EventTime: '1e12' }),
       ];
-      for (const field of ['Official_Account', 'WithdrawMsgList', 'EventTime']) {
+      for (const field of ['CallbackCommand', 'Official_Account', 'WithdrawMsgList']) {
         refused.push(account({ [field]: undefined }));
       }
       for (const body of refused) {
         expect(validOfficialAccount(JSON.parse(JSON.stringify(body))), JSON.stringify(body)).to.equal(false);
       }
+    });
+
+    it('should accept with its default schema the published fields, without EventTime or with it as a string', () => {
+      expect(validOfficialAccount(parsed(OFFICIAL_ACCOUNT))).to.equal(true);
       expect(validOfficialAccount(account({ EventTime: '1698741698123' }))).to.equal(true);
     });
   });

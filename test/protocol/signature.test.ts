@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { createHash, hash } from 'node:crypto';
+import cryptoModule, { createHash, hash } from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
 import { sha256HexWith, sign, signatureVerifier } from '../../lib/protocol/signature.js';
 import { SIGN_VECTOR } from '../fixtures/callbacks.js';
 
@@ -21,7 +22,7 @@ describe('signature', () => {
   describe('a verifier of one token', () => {
     const time = String(SIGN_VECTOR.requestTime);
     const signatureMatches = (token: string, requestTime: string, given: string): boolean =>
-      signatureVerifier(token)(requestTime, given);
+      signatureVerifier([token])(requestTime, given) === 0;
 
     it('should accept the documented Sign', () => {
       expect(signatureMatches(SIGN_VECTOR.token, time, SIGN_VECTOR.sign)).to.equal(true);
@@ -53,6 +54,52 @@ describe('signature', () => {
     });
   });
 
+  describe('a verifier of several tokens', () => {
+    const time = String(SIGN_VECTOR.requestTime);
+    const tokens = ['old-token', SIGN_VECTOR.token, 'third-token'];
+    const verify = signatureVerifier(tokens);
+
+    it('should accept the Sign of each token, saying which by its position', () => {
+      tokens.forEach((token, index) => {
+        expect(verify(time, sign(token, time))).to.equal(index);
+      });
+      expect(verify(time, SIGN_VECTOR.sign)).to.equal(1);
+    });
+
+    it('should refuse a Sign of none of them, one character off any of them', () => {
+      for (const token of tokens) expect(verify(time, `${sign(token, time).slice(0, -1)}x`)).to.equal(-1);
+      expect(verify(time, sign('another', time))).to.equal(-1);
+    });
+
+    it('should compare the Sign with every token in constant time, whichever it matches or comes close to', () => {
+      const compared: number[] = [];
+      const original = cryptoModule.timingSafeEqual;
+      cryptoModule.timingSafeEqual = (a, b) => {
+        compared.push(a.byteLength);
+        return original(a, b);
+      };
+      syncBuiltinESMExports();
+      try {
+        const calls = (given: string): number => {
+          compared.length = 0;
+          verify(time, given);
+          return compared.length;
+        };
+        const candidates = [
+          ...tokens.map((token) => sign(token, time)),
+          ...tokens.map((token) => `${sign(token, time).slice(0, -1)}x`),
+          '0'.repeat(64),
+        ];
+        for (const given of candidates) expect(calls(given), given).to.equal(tokens.length);
+        // Only a Sign's length, which is public, ends it at once.
+        expect(calls('0'.repeat(63))).to.equal(0);
+      } finally {
+        cryptoModule.timingSafeEqual = original;
+        syncBuiltinESMExports();
+      }
+    });
+  });
+
   describe('sha256HexWith()', () => {
     it('should give the same hex SHA-256 with crypto.hash and, where Node.js has none, with createHash', () => {
       const input = `${SIGN_VECTOR.token}${String(SIGN_VECTOR.requestTime)}`;
@@ -68,32 +115,33 @@ describe('signature', () => {
 
   describe('signatureVerifier()', () => {
     it('should accept the documented Sign, again and again, and refuse others', () => {
-      const verify = signatureVerifier(SIGN_VECTOR.token);
+      const verify = signatureVerifier([SIGN_VECTOR.token]);
       const time = String(SIGN_VECTOR.requestTime);
-      for (let i = 0; i < 3; i++) expect(verify(time, SIGN_VECTOR.sign)).to.equal(true);
-      expect(verify(time, '0'.repeat(64))).to.equal(false);
-      expect(verify(String(SIGN_VECTOR.requestTime + 1), SIGN_VECTOR.sign)).to.equal(false);
+      for (let i = 0; i < 3; i++) expect(verify(time, SIGN_VECTOR.sign)).to.equal(0);
+      expect(verify(time, '0'.repeat(64))).to.equal(-1);
+      expect(verify(String(SIGN_VECTOR.requestTime + 1), SIGN_VECTOR.sign)).to.equal(-1);
     });
 
     it('should keep its memory bounded however many RequestTimes come', () => {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (gc === undefined) throw new Error('run with --expose-gc (.mocharc.json does)');
-      const verify = signatureVerifier('t');
+      const verify = signatureVerifier(['t', 'u']);
       gc();
       const before = process.memoryUsage().heapUsed;
       // 200,000 seconds, about two days of callbacks: kept, they would take tens of MB.
       for (let time = 1700000000; time < 1700200000; time++) verify(String(time), '0'.repeat(64));
       gc();
       const grown = process.memoryUsage().heapUsed - before;
-      expect(verify('1700000000', sign('t', 1700000000))).to.equal(true);
+      expect(verify('1700000000', sign('u', 1700000000))).to.equal(1);
       expect(grown, `${String(grown)} bytes`).to.be.below(4 * 1024 * 1024);
     });
 
     it('should stay right past the 256 RequestTimes it remembers', () => {
-      const verify = signatureVerifier('t');
+      const verify = signatureVerifier(['t', 'u']);
       for (let time = 1700000000; time < 1700000600; time++) {
-        expect(verify(String(time), sign('t', time))).to.equal(true);
-        expect(verify(String(time), sign('t', time + 1))).to.equal(false);
+        expect(verify(String(time), sign('t', time))).to.equal(0);
+        expect(verify(String(time), sign('u', time))).to.equal(1);
+        expect(verify(String(time), sign('t', time + 1))).to.equal(-1);
       }
     });
   });

@@ -216,33 +216,34 @@ const validRecalls = fc
 const validGroupRecalls = fc
   .record(
     {
-      Operator_Account: fc.string({ minLength: 1, maxLength: 32 }),
-      Type: fc.constantFrom('Public', 'Community', 'SomeFutureType'),
+      Operator_Account: fc.string({ maxLength: 32 }),
+      Type: fc.constantFrom('Public', 'Community', 'SomeFutureType', ''),
       GroupId: fc.constantFrom('g1', 'g2', '@TGS#2J4SZEAEL'),
-      TopicId: fc.constantFrom('t1', 't2'),
+      // '' is how Tencent writes no topic: the same recall as one without TopicId.
+      TopicId: fc.constantFrom('t1', 't2', ''),
       MsgSeqList: fc.array(
-        fc.record(
-          { MsgSeq: fc.nat({ max: 20 }), MsgId: fc.string({ minLength: 1, maxLength: 20 }) },
-          { requiredKeys: ['MsgSeq'] },
-        ),
+        fc.record({ MsgSeq: fc.nat({ max: 20 }), MsgId: fc.string({ maxLength: 20 }) }, { requiredKeys: ['MsgSeq'] }),
         { minLength: 1, maxLength: 2 },
       ),
       EventTime: fc.oneof(fc.nat({ max: 2_000_000_000_000 }), fc.stringMatching(/^[0-9]{1,15}$/)),
     },
-    { requiredKeys: ['Operator_Account', 'Type', 'GroupId', 'MsgSeqList'] },
+    { requiredKeys: ['GroupId', 'MsgSeqList'] },
   )
   .map((fields) => JSON.stringify({ CallbackCommand: GROUP, ...fields }));
 
 /** A valid Official Account recall of a few accounts and MsgKeys. */
 const validAccountRecalls = fc
-  .record({
-    Official_Account: fc.constantFrom('#TOA#_1', '#TOA#_2'),
-    WithdrawMsgList: fc.array(
-      fc.record({ MsgKey: fc.constantFrom(...Array.from({ length: 30 }, (_, i) => `71_${String(i)}_1698741698`)) }),
-      { minLength: 1, maxLength: 2 },
-    ),
-    EventTime: fc.oneof(fc.nat({ max: 2_000_000_000_000 }), fc.stringMatching(/^[0-9]{1,15}$/)),
-  })
+  .record(
+    {
+      Official_Account: fc.constantFrom('#TOA#_1', '#TOA#_2'),
+      WithdrawMsgList: fc.array(
+        fc.record({ MsgKey: fc.constantFrom(...Array.from({ length: 30 }, (_, i) => `71_${String(i)}_1698741698`)) }),
+        { minLength: 1, maxLength: 2 },
+      ),
+      EventTime: fc.oneof(fc.nat({ max: 2_000_000_000_000 }), fc.stringMatching(/^[0-9]{0,15}$/)),
+    },
+    { requiredKeys: ['Official_Account', 'WithdrawMsgList'] },
+  )
   .map((fields) => JSON.stringify({ CallbackCommand: ACCOUNT, ...fields }));
 
 const VALID: Readonly<Record<OracleCommand, fc.Arbitrary<string>>> = {

@@ -25,9 +25,9 @@ export const ORACLE_COMMANDS = {
   'Group.CallbackAfterRecallMsg': {
     event: 'groupRecall',
     validate: ajv.compile(schema('group-recall-body.json')),
-    // The same MsgSeq in another group or topic is another recall.
+    // The same MsgSeq in another group or topic is another recall; Tencent writes "" for no topic.
     key: (body: Body) =>
-      `group ${JSON.stringify([body.GroupId, body.TopicId ?? null, (body.MsgSeqList as Body[]).map((m) => m.MsgSeq)])}`,
+      `group ${JSON.stringify([body.GroupId, body.TopicId === '' ? null : (body.TopicId ?? null), (body.MsgSeqList as Body[]).map((m) => m.MsgSeq)])}`,
   },
   'OfficialAccount.CallbackAfterMsgWithDraw': {
     event: 'officialAccountRecall',

@@ -6,6 +6,7 @@ import {
   sampleRecall,
 } from '../../lib/testing/sample.js';
 import { SAMPLE_WITH_UNREAD } from '../fixtures/callbacks.js';
+import { GROUP_CHINESE, OFFICIAL_ACCOUNT, parsed } from '../fixtures/published.js';
 
 describe('testing/sampleRecall()', () => {
   it('should give the documented sample body', () => {
@@ -28,11 +29,7 @@ describe('testing/sampleRecall()', () => {
 
 describe('testing/sampleGroupRecall()', () => {
   it("should give the Chinese docs' sample: a Community topic, MsgId, EventTime as a number", () => {
-    expect(sampleGroupRecall()).to.deep.equal(
-      JSON.parse(
-        '{"CallbackCommand":"Group.CallbackAfterRecallMsg","Operator_Account":"admin","Type":"Community","GroupId":"1213456","MsgSeqList":[{"MsgSeq":130,"MsgId":"144115213033478435-1739361321-2512805311"}],"TopicId":"@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic","EventTime":1670574414123}',
-      ),
-    );
+    expect(sampleGroupRecall()).to.deep.equal(parsed(GROUP_CHINESE));
   });
 
   it("should give the international docs' form: no topic, no MsgId, EventTime as a numeric string", () => {
@@ -51,12 +48,10 @@ describe('testing/sampleGroupRecall()', () => {
 });
 
 describe('testing/sampleOfficialAccountRecall()', () => {
-  it("should give the docs' sample with overrides over it", () => {
-    expect(sampleOfficialAccountRecall()).to.deep.include({
-      CallbackCommand: 'OfficialAccount.CallbackAfterMsgWithDraw',
-      Official_Account: '#TOA#_123',
-      WithdrawMsgList: [{ MsgKey: '71_1_1698741698' }],
-    });
+  it("should give the docs' sample, with an EventTime, and overrides over it", () => {
+    const sample = sampleOfficialAccountRecall();
+    expect(sample).to.deep.include(parsed(OFFICIAL_ACCOUNT));
+    expect(sample.EventTime).to.be.a('number');
     expect(sampleOfficialAccountRecall({ Official_Account: 'x' }).Official_Account).to.equal('x');
   });
 });

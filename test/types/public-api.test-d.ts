@@ -91,6 +91,22 @@ recallWebhook({ sdkAppId: 1, allowUnsigned: true, allowFrom: (address) => addres
 recallWebhook({ sdkAppId: 1, token: 't', allowFrom: [42] });
 export const isTencent: AddressCheck = addressMatcher(['183.192.202.0/25', '2402:4e00::/32']);
 
+// token: one, or a list while it changes, environment variables as they are typed; which signed.
+recallWebhook({
+  sdkAppId: 1,
+  token: [process.env.IM_CALLBACK_TOKEN, process.env.IM_CALLBACK_TOKEN_NEXT],
+}).events.on('recall', (event) => {
+  const signedWith: number | undefined = event.signedWith;
+  return signedWith;
+});
+// @ts-expect-error tokens are strings
+recallWebhook({ sdkAppId: 1, token: [1400000000] });
+// A refusal of the body names the field at fault.
+recall.events.on('rejected', (error) => {
+  const field: string | undefined = error.field;
+  return field;
+});
+
 // A fetch handler is typed by what its runtime passes after the request, as remoteAddress reads it.
 interface ServeInfo {
   readonly remoteAddr: { readonly hostname: string };
