@@ -331,6 +331,27 @@ describe('core', () => {
       expect(decision.kind === 'reject' && decision.error.message).to.equal('body.MsgKey must be string');
     });
 
+    it('should name a missing field of a stricter schema as a JSON Pointer, ~ and / escaped', () => {
+      const strict = config({ schema: (s) => ({ ...s, required: [...(s.required as string[]), 'a/b~c'] }) });
+      const decision = decideBody(contextOf(strict), text(SAMPLE_WITH_UNREAD), NOW);
+      expect(decision.kind === 'reject' && decision.error.field).to.equal('/a~1b~0c');
+    });
+
+    it('should name the body as a whole when a schema refuses it without saying why', () => {
+      const command = contextOf(config()).command;
+      // A validator of the app's Ajv that refuses without errors, as a custom one may.
+      const silent = Object.assign(() => false, { errors: null }) as unknown as typeof command.validateBody;
+      const decision = decideBody(
+        { ...CONTEXT_FIELDS, command: { ...command, validateBody: silent } },
+        text(SAMPLE_WITH_UNREAD),
+        NOW,
+      );
+      expect(decision.kind === 'reject' && [decision.error.field, decision.error.message]).to.deep.equal([
+        '',
+        'body does not match the schema',
+      ]);
+    });
+
     it("should say the field does not match when the app's own Ajv gives no messages", () => {
       const quiet = config({ ajv: new Ajv({ messages: false }) });
       const decision = decideBody(contextOf(quiet), text({ ...SAMPLE_WITH_UNREAD, MsgKey: 7 }), NOW);

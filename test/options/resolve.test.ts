@@ -203,6 +203,20 @@ describe('config', () => {
       }
     });
 
+    it('should say what to pass instead of an empty or too long list of tokens', () => {
+      expect(() => resolveUnchecked({ sdkAppId: 1, token: [] })).to.throw(
+        TypeError,
+        'tencent-chat-recall-webhook: `token` is an empty list. Pass the callback authentication token from the ' +
+          'Chat console (1 to 128 characters), or while it changes the old and the new one, e.g. ' +
+          '{ token: [process.env.IM_CALLBACK_TOKEN, process.env.IM_CALLBACK_TOKEN_NEXT] }.',
+      );
+      expect(() => resolveUnchecked({ sdkAppId: 1, token: ['a', 'b', 'c', 'd', 'e'] })).to.throw(
+        TypeError,
+        "tencent-chat-recall-webhook: `token` lists 5 tokens; at most 4: while the console's token changes, " +
+          'the old and the new one.',
+      );
+    });
+
     it('should never put a token of a list in its error', () => {
       for (const token of [
         ['secret-one', 'secret-one'],

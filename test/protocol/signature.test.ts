@@ -69,6 +69,8 @@ describe('signature', () => {
     it('should refuse a Sign of none of them, one character off any of them', () => {
       for (const token of tokens) expect(verify(time, `${sign(token, time).slice(0, -1)}x`)).to.equal(-1);
       expect(verify(time, sign('another', time))).to.equal(-1);
+      for (const given of ['', '0'.repeat(63), `${sign(tokens[1] ?? '', time)}0`])
+        expect(verify(time, given)).to.equal(-1);
     });
 
     it('should compare the Sign with every token in constant time, whichever it matches or comes close to', () => {
