@@ -11,6 +11,7 @@ import { decideBody, decideQuery } from '../dist/esm/core/decide.js';
 import { resolveConfig } from '../dist/esm/options/resolve.js';
 import { parseQuery } from '../dist/esm/protocol/query.js';
 import { sign, signatureVerifier } from '../dist/esm/protocol/signature.js';
+import { addressMatcher } from '../dist/esm/options/address.js';
 import { callbackQuery, sampleGroupRecall, sampleRecall } from '../dist/esm/testing/index.js';
 import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS, type RecallCommand } from '../dist/esm/index.js';
 import { startRedis } from './redis.js';
@@ -125,6 +126,50 @@ function signCheckNs(): Readonly<Record<string, number>> {
   return Object.fromEntries([...runs].map(([name, of]) => [name, Math.round(median(of))]));
 }
 
+/**
+ * ns per `allowFrom` check of a peer outside lists of 10, 1,000 and 20,000 entries (addresses and
+ * /24 ranges), the median of 9 runs of 100,000: the cost of refusing a peer before authentication.
+ */
+function allowFromNs(): Readonly<Record<string, number>> {
+  const list = (count: number): string[] =>
+    Array.from(
+      { length: count },
+      (_, i) => `10.${String((i >> 8) & 255)}.${String(i & 255)}.${i % 2 === 0 ? '0/24' : '7'}`,
+    );
+  return Object.fromEntries(
+    [10, 1000, 20_000].map((count) => {
+      const check = addressMatcher(list(count));
+      const runs: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        const began = process.hrtime.bigint();
+        for (let i = 0; i < 100_000; i++) check('192.0.2.1');
+        if (round > 0) runs.push(Number(process.hrtime.bigint() - began) / 100_000);
+      }
+      return [String(count), Math.round(median(runs))];
+    }),
+  );
+}
+
+// Queries a client without the token may send, within Node's default 16 KiB of headers: each
+// cost the node:http handler up to 20 times a real callback's before only the protocol's
+// parameters were decoded.
+const HOSTILE_QUERIES: Readonly<Record<string, string>> = {
+  "14 kB of '+'": `CallbackCommand=${RECALL_COMMAND}&SdkAppid=${String(SDK_APP_ID)}&x=${'+'.repeat(14_000)}`,
+  "4.6k '%41'": `CallbackCommand=${RECALL_COMMAND}&SdkAppid=${String(SDK_APP_ID)}&x=${'%41'.repeat(4600)}`,
+  'ClientIP x 100': `CallbackCommand=${RECALL_COMMAND}&SdkAppid=${String(SDK_APP_ID)}&${'ClientIP=1&'.repeat(100)}`,
+};
+
+/** Requests a second to `port` of POSTs with `query` and no body, which a receiver refuses on the query. */
+async function loadQuery(port: number, query: string, seconds: number): Promise<number> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${String(port)}/callback?${query}`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+  });
+  return result.requests.average;
+}
+
 async function start(name: VariantName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(new URL('server.ts', import.meta.url), [name], {
     execArgv: ['--import', 'tsx'],
@@ -218,6 +263,7 @@ try {
   const coreGroupNs = coreDecisionNs(GROUP_RECALL_COMMAND);
   const query = queryParseMicros();
   const signCheck = signCheckNs();
+  const allowFrom = allowFromNs();
   for (const name of NAMES) servers.set(name, await start(name, { REDIS_URL: redis.url }));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order, so no variant always runs on a machine warmed or tired by another.
@@ -245,6 +291,27 @@ try {
     };
   });
   const rate = (variant: number): number => results[variant - 1]?.reqPerSec ?? Number.NaN;
+  // Hostile queries, refused by the node:http handler against raw node:http answering them, in
+  // rounds of their own (both servers already warm), beside the same ratio for valid callbacks.
+  const raw = servers.get('node:http, read + fixed answer');
+  const handler = servers.get('node:http, recallNodeHandler (signed)');
+  if (raw === undefined || handler === undefined) throw new Error('no servers for the hostile queries');
+  const hostile: Record<string, number[]> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [what, query] of Object.entries(HOSTILE_QUERIES)) {
+      const rawRate = await loadQuery(raw.port, query, DURATION);
+      const handlerRate = await loadQuery(handler.port, query, DURATION);
+      (hostile[what] ??= []).push(handlerRate / rawRate);
+      if (!values.json) process.stderr.write(`hostile round ${String(round + 1)}/${String(ROUNDS)}: ${what}\n`);
+    }
+  }
+  const validRatio = rate(6) / rate(1);
+  const hostileQueries = Object.fromEntries(
+    Object.entries(hostile).map(([what, ratios]) => {
+      const ratio = median(ratios);
+      return [what, { ratio: Number(ratio.toFixed(2)), ofValid: Number((ratio / validRatio).toFixed(2)) }];
+    }),
+  );
   // Per round, then the median: the two servers' rounds ran within a minute of each other, so the
   // machine's drift over the whole run cancels out of each round's ratio.
   const cpuRatio = (variant: number, base: number): number => {
@@ -275,6 +342,8 @@ try {
       oneValueMicros: Number(query.oneValueMicros.toFixed(1)),
     },
     signCheckNs: signCheck,
+    allowFromNs: allowFrom,
+    hostileQueries: { validRatio: Number(validRatio.toFixed(2)), target: 0.8, byQuery: hostileQueries },
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   };
   if (values.json) {
@@ -311,6 +380,16 @@ try {
         .join(
           '; ',
         )}; the refusals with two tokens within ${(Math.max(...refusals) / Math.min(...refusals)).toFixed(2)} times each other`,
+    );
+    for (const [what, { ratio, ofValid }] of Object.entries(hostileQueries)) {
+      console.log(
+        `hostile query, ${what}: recallNodeHandler/raw node:http ${ratio.toFixed(2)}, ${ofValid.toFixed(2)} of the ratio for valid callbacks (${validRatio.toFixed(2)}; target at least 0.80: ${ofValid >= 0.8 ? 'met' : 'MISSED'})`,
+      );
+    }
+    console.log(
+      `allowFrom, ns per refused peer: ${Object.entries(allowFrom)
+        .map(([count, ns]) => `${count} entries ${String(ns)}`)
+        .join('; ')}`,
     );
     console.log(`took ${String(report.elapsedSeconds)} s`);
   }

@@ -319,6 +319,19 @@ const ROWS: readonly Row[] = [
       events.on('recall', () => new Promise(() => undefined));
     },
   },
+  {
+    title: 'a synchronous listener that works past timeoutMs',
+    expected: 'LISTENER_TIMEOUT',
+    options: { timeoutMs: 30 },
+    setup: (events) => {
+      events.on('recall', () => {
+        const until = Date.now() + 60;
+        while (Date.now() < until) {
+          // Synchronous work cannot be interrupted, only measured.
+        }
+      });
+    },
+  },
 ];
 
 runTable('behaviour table', ROWS);

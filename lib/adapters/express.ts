@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { createConfig, rejectMisuse } from '../options/factory.js';
+import { createConfig } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
 import { handleNodeRequest, type NodeRequest } from './node-request.js';
 import type { RecallWebhookOptions } from '../options/options.js';
+import { log } from '../log.js';
 
 /**
  * Express middleware (Express 4 and 5; any Connect-style stack) that answers the recall callbacks
@@ -23,9 +24,13 @@ export interface RecallMiddleware {
  * app.use('/im/callback', recall);
  */
 export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
-  rejectMisuse('recallWebhook', options);
   const config = createConfig('recallWebhook', options);
+  let appChecked = config.allowFrom === undefined;
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
+    if (!appChecked) {
+      appChecked = true;
+      warnIfTrustingEveryProxy(req);
+    }
     // Express's req.ip, a getter read once, is the socket's peer unless the app's `trust proxy`
     // setting says which proxies' X-Forwarded-For to believe; outside Express there is only the socket.
     const { ip } = req;
@@ -33,4 +38,26 @@ export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
     handleNodeRequest(config, req, res, remoteAddress, next, next);
   };
   return Object.assign(middleware, { events: config.emitter });
+}
+
+/**
+ * With `trust proxy: true`, Express takes the left-most `X-Forwarded-For` address as `req.ip`,
+ * which any client can write: `allowFrom` then admits whoever claims an allowed address. Said
+ * once, on the first request, when the app is known.
+ */
+function warnIfTrustingEveryProxy(req: NodeRequest): void {
+  const app = (req as { app?: { get?: (setting: string) => unknown } }).app;
+  let trusted: unknown;
+  try {
+    // Express's app.get(name) reads a setting; another framework's `app` may be anything.
+    trusted = typeof app?.get === 'function' ? app.get('trust proxy') : undefined;
+  } catch {
+    return;
+  }
+  if (trusted === true) {
+    log(
+      'WARNING: allowFrom runs in an app with trust proxy set to true, so any client passes it by sending ' +
+        "X-Forwarded-For: set trust proxy to your own proxies' addresses or hop count instead",
+    );
+  }
 }

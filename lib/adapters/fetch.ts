@@ -1,5 +1,5 @@
 import { answerHeaders, NOT_HANDLED_ANSWER } from '../protocol/answer.js';
-import { addressOption, createConfig, functionOption, rejectMisuse } from '../options/factory.js';
+import { addressOption, createConfig, functionOption, ownOption } from '../options/factory.js';
 import { configError } from '../options/checks.js';
 import type { RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions } from '../options/options.js';
@@ -33,6 +33,11 @@ export interface RecallFetchHandlerOptions<Platform extends unknown[] = []> exte
   readonly remoteAddress?: ((request: Request, ...platform: Platform) => string | null | undefined) | undefined;
 }
 
+const ADAPTER_OPTIONS = [
+  'onUnhandled',
+  'remoteAddress',
+] as const satisfies readonly (keyof RecallFetchHandlerOptions)[];
+
 /** A handler of web-standard requests (route handlers, serverless functions) that answers recall callbacks. */
 export interface RecallFetchHandler<Platform extends unknown[] = []> {
   (request: Request, ...platform: Platform): Promise<Response>;
@@ -52,17 +57,17 @@ export interface RecallFetchHandler<Platform extends unknown[] = []> {
 export function recallFetchHandler<Platform extends unknown[] = []>(
   options: RecallFetchHandlerOptions<Platform>,
 ): RecallFetchHandler<Platform> {
-  rejectMisuse('recallFetchHandler', options);
-  const { onUnhandled, remoteAddress, ...shared } = options;
-  const unhandled = functionOption('onUnhandled', onUnhandled, () => respond(NOT_HANDLED_ANSWER, 404));
-  const addressOf = addressOption(remoteAddress);
-  if (shared.allowFrom !== undefined && addressOf === undefined) {
+  const config = createConfig('recallFetchHandler', options, ADAPTER_OPTIONS);
+  const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), () =>
+    respond(NOT_HANDLED_ANSWER, 404),
+  );
+  const addressOf = addressOption(ownOption(options, 'remoteAddress'));
+  if (config.allowFrom !== undefined && addressOf === undefined) {
     throw configError(
       "recallFetchHandler needs `remoteAddress` with `allowFrom`: a Request does not carry the peer's address. " +
         'Pass a function that reads it from your runtime, e.g. (request, info) => info.remoteAddr.hostname on Deno.',
     );
   }
-  const config = createConfig('recallFetchHandler', shared);
   const handler = async (request: Request, ...platform: Platform): Promise<Response> => {
     const outcome = await new Promise<Outcome>((resolve) => {
       const readBody: IncomingCallback['readBody'] = (limit, timeout, done) => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { NOT_HANDLED_ANSWER } from '../protocol/answer.js';
-import { addressOption, createConfig, functionOption, rejectMisuse } from '../options/factory.js';
+import { addressOption, createConfig, functionOption, ownOption } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
 import { handleNodeRequest, writeAnswer, type NodeRequest } from './node-request.js';
 import type { RecallWebhookOptions } from '../options/options.js';
@@ -25,6 +25,8 @@ export interface RecallNodeHandlerOptions extends RecallWebhookOptions {
   readonly remoteAddress?: ((req: NodeRequest) => string | null | undefined) | undefined;
 }
 
+const ADAPTER_OPTIONS = ['onUnhandled', 'remoteAddress'] as const satisfies readonly (keyof RecallNodeHandlerOptions)[];
+
 /** A `node:http` request listener that answers recall callbacks. */
 export interface RecallNodeHandler {
   (req: NodeRequest, res: ServerResponse): void;
@@ -42,11 +44,9 @@ export interface RecallNodeHandler {
  * http.createServer(handler).listen(3000);
  */
 export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNodeHandler {
-  rejectMisuse('recallNodeHandler', options);
-  const { onUnhandled, remoteAddress, ...shared } = options;
-  const unhandled = functionOption('onUnhandled', onUnhandled, answerNotHandled);
-  const addressOf = addressOption(remoteAddress) ?? socketPeer;
-  const config = createConfig('recallNodeHandler', shared);
+  const config = createConfig('recallNodeHandler', options, ADAPTER_OPTIONS);
+  const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), answerNotHandled);
+  const addressOf = addressOption(ownOption(options, 'remoteAddress')) ?? socketPeer;
   const handler = (req: NodeRequest, res: ServerResponse): void => {
     handleNodeRequest(
       config,

@@ -5,10 +5,18 @@ import { callbackQuery } from '../testing/query.js';
 import { sampleRecall } from '../testing/sample.js';
 import type { AnyRecallEvent } from '../core/events.js';
 import { RECALL_COMMANDS } from '../protocol/commands.js';
+import { printable } from '../log.js';
+
+// Every value that came in a request is printed as the debug log writes it: escaped and cut short,
+// so that a MsgKey holding a terminal escape, a clear-screen or a line break cannot change the
+// operator's terminal or forge a line of its own.
+const shown = printable;
 
 /** The recalled messages, by the identifiers their command gives. */
 function recalled({ messages }: AnyRecallEvent): string {
-  return messages.map(({ msgKey, msgSeq }) => msgKey ?? `MsgSeq ${String(msgSeq)}`).join(', ');
+  return messages
+    .map(({ msgKey, msgSeq }) => (msgKey === undefined ? `MsgSeq ${String(msgSeq)}` : shown(msgKey)))
+    .join(', ');
 }
 
 /**
@@ -27,26 +35,27 @@ export function createDemoApp(settings: DemoSettings, print: (line: string) => v
   const signer = (signedWith: number | undefined): string =>
     settings.tokens.length > 1 && signedWith !== undefined ? `, token ${String(signedWith + 1)}` : '';
   const from = ({ sdkAppId, optPlatform, signedWith }: AnyRecallEvent): string =>
-    `(SdkAppid ${String(sdkAppId)}, ${optPlatform ?? 'no platform'}${signer(signedWith)})`;
+    `(SdkAppid ${String(sdkAppId)}, ${optPlatform === undefined ? 'no platform' : shown(optPlatform)}${signer(signedWith)})`;
   recall.events.on('recall', (event) => {
-    const { body } = event;
-    print(`recall: ${body.From_Account} recalled ${body.MsgKey} sent to ${body.To_Account} ${from(event)}`);
+    const { from: sender, to } = event.conversation;
+    print(`recall: ${shown(sender)} recalled ${recalled(event)} sent to ${shown(to)} ${from(event)}`);
   });
   recall.events.on('groupRecall', (event) => {
     const { operator, conversation } = event;
-    const where = conversation.topicId === undefined ? '' : `, topic ${conversation.topicId}`;
+    const where = conversation.topicId === undefined ? '' : `, topic ${shown(conversation.topicId)}`;
+    const who = operator === undefined ? 'someone' : shown(operator);
     print(
-      `groupRecall: ${operator ?? 'someone'} recalled ${recalled(event)} in group ${conversation.groupId}${where} ${from(event)}`,
+      `groupRecall: ${who} recalled ${recalled(event)} in group ${shown(conversation.groupId)}${where} ${from(event)}`,
     );
   });
   recall.events.on('officialAccountRecall', (event) => {
-    print(`officialAccountRecall: ${event.conversation.account} recalled ${recalled(event)} ${from(event)}`);
+    print(`officialAccountRecall: ${shown(event.conversation.account)} recalled ${recalled(event)} ${from(event)}`);
   });
   recall.events.on('duplicate', (event) => {
     print(`duplicate: ${recalled(event)} was already handled; answered OK without a second recall event`);
   });
   recall.events.on('rejected', (error) => {
-    print(`refused: ${error.code}: ${error.message}`);
+    print(`refused: ${error.code}: ${shown(error.message)}`);
   });
   const app = express();
   app.use('/callback', recall);

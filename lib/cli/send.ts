@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { parseArgs } from 'node:util';
-import { callbackUrl, postCallback } from '../testing/post.js';
+import { callbackUrl, DEFAULT_POST_TIMEOUT_MS, postCallback } from '../testing/post.js';
 import { callbackQuery } from '../testing/query.js';
 import { sampleCallback } from '../testing/sample.js';
 import { closest } from '../options/checks.js';
@@ -44,6 +44,7 @@ Options:
   --body <file.json>     the body from a JSON file; the flags above override its fields
   --count <n>            send n distinct recalls and print a summary (default 1)
   --concurrency <c>      requests in flight at once with --count (default 10)
+  --timeout <ms>         how long each request waits for its answer (default 5000)
   -h, --help             show this help`;
 
 const OPTIONS = {
@@ -63,6 +64,7 @@ const OPTIONS = {
   body: { type: 'string' },
   count: { type: 'string' },
   concurrency: { type: 'string' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -95,6 +97,7 @@ export async function send(
     );
   }
   const concurrency = wholeNumber('--concurrency', values.concurrency ?? '10', 1);
+  const limits = { timeoutMs: wholeNumber('--timeout', values.timeout ?? String(DEFAULT_POST_TIMEOUT_MS), 1) };
   const command = commandNamed(values.command ?? RECALL_COMMAND);
   const body = { ...sampleCallback(command), ...bodyFile(values.body), ...bodyFlags(command, values) };
   const query = { callbackCommand: command, sdkAppId: values.sdkappid ?? '1400000000', optPlatform: values.platform };
@@ -105,7 +108,7 @@ export async function send(
 
   if (count === 1) {
     try {
-      const answer = await postCallback(urlNow(0), JSON.stringify(body));
+      const answer = await postCallback(urlNow(0), JSON.stringify(body), undefined, limits);
       output.out(JSON.stringify(answer));
       return answer.ErrorCode === 0 ? 0 : 1;
     } catch (error) {
@@ -118,7 +121,7 @@ export async function send(
   const report = await runLoad(
     count,
     concurrency,
-    (index) => postCallback(urlNow(index), JSON.stringify(nthRecall(command, body, index)), agent),
+    (index) => postCallback(urlNow(index), JSON.stringify(nthRecall(command, body, index)), agent, limits),
     (done) => {
       if (output.status !== undefined && (done === count || Date.now() - lastDrawn > 100)) {
         lastDrawn = Date.now();

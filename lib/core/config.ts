@@ -18,7 +18,11 @@ export interface ResolvedConfig {
   readonly timeoutMs: number;
   readonly bodyTimeoutMs: number;
   readonly limitBytes: number;
-  readonly validateQuery: ValidateFunction;
+  /**
+   * The app's own query schema, checked on the whole query once a callback is authentic; undefined
+   * without one: the default schema's checks run on the protocol's parameters before anything else.
+   */
+  readonly validateQuery: ValidateFunction | undefined;
   /** The commands this receiver answers, by `CallbackCommand`; every other command is passed on. */
   readonly commands: ReadonlyMap<string, ResolvedCommand>;
   readonly emitter: RecallEmitter;

@@ -3,7 +3,14 @@ import type { ResolvedCommand, ResolvedConfig } from './config.js';
 import { recallError, type RecallWebhookError } from './errors.js';
 import type { AnyRecallEvent } from './events.js';
 import { findUnsafeText, parseJson } from '../protocol/json.js';
-import { canonicalPlatform, MAX_PARAMETERS, parseQuery, single, type RawQuery } from '../protocol/query.js';
+import {
+  canonicalPlatform,
+  namedProblem,
+  parseQuery,
+  readCallbackQuery,
+  single,
+  type RawQuery,
+} from '../protocol/query.js';
 import type { SignatureVerifier } from '../protocol/signature.js';
 
 // The protocol's decisions, as pure functions of the request's parts and the time: no streams, no
@@ -55,7 +62,8 @@ export interface RequestHead {
 export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: number): QueryDecision {
   // The Chat backend always POSTs (protocol page, "Request parameters").
   if (head.method !== 'POST') return { kind: 'pass', reason: 'not a POST' };
-  const { query, complete } = parseQuery(head.url);
+  // Before authentication only what the protocol names is decoded: the sender chooses every byte.
+  const { named: query, unread } = readCallbackQuery(head.url);
   // One callback URL receives every command the app enables, told apart by CallbackCommand; the
   // others are handed on whoever sent them, so allowFrom guards this receiver, not the path.
   const command = commandOf(config, query);
@@ -63,12 +71,9 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
     return refused(command, recallError('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom'));
   }
-  if (!complete) {
-    return refused(command, recallError('QUERY_INVALID', `query has more than ${String(MAX_PARAMETERS)} parameters`));
-  }
-  if (!config.validateQuery(query)) {
-    return refused(command, recallError('QUERY_INVALID', describeFirstError('query', config.validateQuery.errors)));
-  }
+  if (unread !== undefined) return refused(command, recallError('QUERY_INVALID', `query has ${unread}`));
+  const problem = namedProblem(query);
+  if (problem !== undefined) return refused(command, recallError('QUERY_INVALID', problem));
   // The protocol page: the app backend must check that SdkAppid is its own.
   const sdkAppid = single(query, 'SdkAppid');
   if (sdkAppid === undefined || !config.sdkAppIds.has(sdkAppid)) {
@@ -80,6 +85,11 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
     const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
     if (!auth.ok) return refused(command, auth.error);
     ({ requestTime, signedWith } = auth);
+  }
+  // The app's own query schema sees the whole query, decoded, once the callback is authentic.
+  const { validateQuery } = config;
+  if (validateQuery !== undefined && !validateQuery(parseQuery(head.url).query)) {
+    return refused(command, recallError('QUERY_INVALID', describeFirstError('query', validateQuery.errors)));
   }
   return {
     kind: 'read',

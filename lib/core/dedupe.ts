@@ -8,10 +8,11 @@ import type { RecallEmitter } from './events.js';
 import { attempt, callListeners, Failure, report, TIMED_OUT, withDeadline, type Done } from './listeners.js';
 
 /**
- * Delivers a recall at most once per claim: claims its key in the store, emits `'recall'` only
- * when this delivery took the claim, and releases the claim when the listeners fail or time out,
- * so that a retry is handled. A delivery that finds the key claimed emits `'duplicate'` and
- * succeeds. Calls `done` as `callListeners` does, within `timeoutMs` of being called; never throws.
+ * Calls a recall's listeners at most once per claim: claims its key in the store, emits the
+ * recall's event only when this callback took the claim, and releases the claim when the
+ * listeners fail or time out, so that a retry is handled. A callback that finds the key claimed
+ * emits `'duplicate'` and succeeds. Calls `done` as `callListeners` does, within `timeoutMs` of
+ * being called; never throws.
  */
 export function callListenersOnce(
   config: ResolvedConfig,
@@ -24,10 +25,11 @@ export function callListenersOnce(
   });
 }
 
-// The longest identity kept in a store key as it is. Tencent's MsgKeys look like
-// `48374_2837546_1557481126`; the default schema stops at 128 characters, but an app's own schema
-// may allow any length, and a group recall's identity holds its group, topic and every MsgSeq.
-const MAX_KEPT_KEY = 128;
+// The longest identity kept in a store key as it is, in UTF-8 bytes, which is what a claim holds
+// in Redis (a CJK character is 3 of them). Tencent's MsgKeys look like `48374_2837546_1557481126`;
+// the default schema stops at 128 characters, but an app's own schema may allow any length, and a
+// group recall's identity holds its group, topic and every MsgSeq.
+const MAX_KEPT_KEY_BYTES = 128;
 
 // Where each kind of conversation's claims live: the SdkAppid is digits, so the character after
 // it tells them apart, and a one-to-one MsgKey, whatever it holds, never names a group recall. The
@@ -47,7 +49,7 @@ const KEY_SPACES: Readonly<Record<Conversation['type'], string>> = {
 function dedupeKey({ event }: Recall): string {
   const identity = recallIdentity(event);
   const space = `${String(event.sdkAppId)}${KEY_SPACES[event.conversation.type]}`;
-  return identity.length <= MAX_KEPT_KEY
+  return Buffer.byteLength(identity) <= MAX_KEPT_KEY_BYTES
     ? `${space}:${identity}`
     : `${space}#${createHash('sha256').update(identity).digest('base64url')}`;
 }

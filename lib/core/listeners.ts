@@ -24,23 +24,26 @@ export function callListeners(
   // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
   const name = command.definition.event;
   const listeners = emitter.rawListeners(name);
+  const started = Date.now();
   // Each listener of this event takes this command's event, as decideBody built it.
   const results = listeners.map((listener) =>
     settle(() => (listener as (value: unknown) => unknown).call(emitter, event)),
   );
   const pending = results.filter((result): result is Promise<unknown> => result instanceof Promise);
   const failures = results.filter(isFailure);
+  // Synchronous work cannot be interrupted, only measured: a listener that blocked past the
+  // deadline answers as late as one that awaited past it, and the sender has given up either way.
+  const late = (): boolean => Date.now() - started > waitMs;
+  const timedOut = (): RecallWebhookError => {
+    log('listeners still running after %d ms', timeoutMs);
+    return recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
+  };
   if (pending.length === 0) {
-    done(outcome(name, failures));
+    done(late() ? timedOut() : outcome(name, failures));
     return;
   }
-  void withDeadline(Promise.all(pending), waitMs).then((settled) => {
-    if (settled === TIMED_OUT) {
-      log('listeners still running after %d ms', timeoutMs);
-      done(recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`));
-    } else {
-      done(outcome(name, [...failures, ...settled.filter(isFailure)]));
-    }
+  void withDeadline(Promise.all(pending), Math.max(0, waitMs - (Date.now() - started))).then((settled) => {
+    done(settled === TIMED_OUT || late() ? timedOut() : outcome(name, [...failures, ...settled.filter(isFailure)]));
   });
 }
 

@@ -1,6 +1,7 @@
 import { failAnswer, OK_ANSWER } from '../protocol/answer.js';
 import type { ResolvedConfig } from './config.js';
 import { decideBody, decideQuery, type BodyInput, type CallbackContext, type RequestHead } from './decide.js';
+import { isIP } from 'node:net';
 import { callListenersOnce } from './dedupe.js';
 import { callListeners, report, type Done } from './listeners.js';
 import { recallError, RecallWebhookError } from './errors.js';
@@ -33,12 +34,18 @@ const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
  * becomes a FAIL answer and a `'rejected'` event.
  */
 export function receive(config: ResolvedConfig, request: IncomingCallback, respond: Done<Outcome>): void {
+  // Only an IP address is a peer's address. What an adapter was told (a header that the app's
+  // `trust proxy` believed, the app's own remoteAddress function) may be any text, which must
+  // reach neither allowFrom, which then refuses, nor an event.
+  const given = request.remoteAddress;
+  const remoteAddress = given !== undefined && isIP(given) !== 0 ? given : undefined;
+  const head: RequestHead = { method: request.method, url: request.url, remoteAddress };
   // The command, once the query named one of ours: every refusal after that is of that command.
   let command: RecallCommand | undefined;
   const refuse = (error: RecallWebhookError): Outcome => {
-    error.remoteAddress = request.remoteAddress;
+    error.remoteAddress = remoteAddress;
     error.command = command;
-    const from = request.remoteAddress ?? 'an unknown address';
+    const from = remoteAddress ?? 'an unknown address';
     // A body refused after the query's checks names its field: the sign of what Tencent sends new.
     if (error.field === undefined) log('refused %s from %s: %s', error.code, from, error.message);
     else log('refused %s from %s, field %s: %s', error.code, from, JSON.stringify(error.field), error.message);
@@ -48,7 +55,7 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
   };
   guarded(respond, refuse, (reply) => {
     const receivedAt = new Date();
-    const first = decideQuery(config, request, receivedAt.getTime());
+    const first = decideQuery(config, head, receivedAt.getTime());
     if (first.kind === 'pass') {
       log('pass: %s', first.reason);
       reply(PASS);

@@ -4,14 +4,29 @@
 /** How long the Chat backend waits for an answer (protocol page, cloud.tencent.com/document/product/269/1522). */
 export const SENDER_WAIT_MS = 2000;
 
-/** Throws for a key that is not one of `known`, suggesting the closest (`where` prefixes the name). */
-export function rejectUnknownOptions(options: object, known: readonly string[], where = ''): void {
+/**
+ * An options object as a receiver reads it: its own enumerable properties only, copied into an
+ * object without a prototype, so that a property some other code put on `Object.prototype`
+ * (`allowUnsigned`, say) is never read as an option; each name one of `known`, else a `TypeError`
+ * suggesting the closest. `notObject` is the message for anything but an object; `of` names the
+ * factory whose options these are, and `where` prefixes the names (`dedupe.`).
+ */
+export function ownOptions<T extends object>(
+  given: T,
+  known: readonly string[],
+  { notObject, of, where = '' }: { readonly notObject: string; readonly of?: string; readonly where?: string },
+): T {
+  // Checked as unknown: JavaScript callers get no help from the types.
+  const value: unknown = given;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError(notObject);
+  const options = Object.assign(Object.create(null) as T, given);
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;
     const guess = closest(name, known);
     const hint = guess === undefined ? `Known options: ${known.join(', ')}.` : `Did you mean \`${where}${guess}\`?`;
-    throw configError(`unknown option \`${where}${name}\`. ${hint}`);
+    throw configError(`unknown option \`${where}${name}\`${of === undefined ? '' : ` of ${of}`}. ${hint}`);
   }
+  return options;
 }
 
 export function nonNegative(name: string, value: unknown): number {

@@ -8,7 +8,7 @@ import type { RecallWebhookOptions } from './options.js';
  * Refuses a factory used as a handler itself: `app.use(recallWebhook)` or
  * `http.createServer(recallNodeHandler)` calls it with a request, on the first request.
  */
-export function rejectMisuse(factory: string, options: unknown): void {
+function rejectMisuse(factory: string, options: unknown): void {
   const request =
     typeof options === 'object' &&
     options !== null &&
@@ -21,11 +21,18 @@ export function rejectMisuse(factory: string, options: unknown): void {
 }
 
 /**
- * Resolves the options every adapter shares, once, when its factory runs (after `rejectMisuse`,
- * which must see the options as given, before a factory takes its own out of them).
+ * Checks a factory's options alike for every factory, once, when it runs: not a request (the
+ * factory passed uncalled), an object, every name known (the shared options and `adapterOptions`,
+ * the factory's own), read as own properties only; and resolves the shared ones. The adapter then
+ * reads its own with `ownOption`.
  */
-export function createConfig(factory: string, options: RecallWebhookOptions): ResolvedConfig {
-  const config = resolveConfig(options);
+export function createConfig(
+  factory: string,
+  options: RecallWebhookOptions,
+  adapterOptions: readonly string[] = [],
+): ResolvedConfig {
+  rejectMisuse(factory, options);
+  const config = resolveConfig(options, factory, adapterOptions);
   log(
     '%s created for SdkAppid %s; %s',
     factory,
@@ -35,6 +42,11 @@ export function createConfig(factory: string, options: RecallWebhookOptions): Re
       : 'Sign and RequestTime required',
   );
   return config;
+}
+
+/** An adapter's own option, as an own property of the options (`createConfig` checked they are an object). */
+export function ownOption<O extends object, K extends keyof O>(options: O, name: K): O[K] | undefined {
+  return Object.hasOwn(options, name) ? options[name] : undefined;
 }
 
 /** An adapter's own function option, checked at creation. */

@@ -70,9 +70,10 @@ export interface RecallWebhookOptions {
   readonly toleranceSeconds?: number | undefined;
 
   /**
-   * How long the answer waits for the `'recall'` listeners, in milliseconds, before answering FAIL
-   * (`LISTENER_TIMEOUT`); with `dedupe`, the store's claim counts within it. The Chat backend gives
-   * up after 2 seconds, so it is at most 2000, and best kept well below.
+   * How long the answer waits for the listeners of a recall's event, in milliseconds, before
+   * answering FAIL (`LISTENER_TIMEOUT`); with `dedupe`, the store's claim counts within it. A
+   * synchronous listener cannot be interrupted: one that returns after it is a `LISTENER_TIMEOUT`
+   * too. The Chat backend gives up after 2 seconds, so it is at most 2000, and best kept well below.
    * @default 1500
    */
   readonly timeoutMs?: number | undefined;
@@ -120,8 +121,13 @@ export interface RecallWebhookOptions {
   readonly schemas?: Readonly<Partial<Record<RecallCommand, SchemaOverride | undefined>>> | undefined;
 
   /**
-   * Replaces the query schema (`recallQuerySchema`). Pass a function to extend the default.
-   * @default recallQuerySchema
+   * A query schema of your own (a function gets a copy of `recallQuerySchema` to extend), checked
+   * on the whole query, decoded, once the callback is authentic. The default schema's rules are
+   * always checked first, before authentication, on the protocol's parameters alone: an
+   * unauthenticated request gets nothing else of its query decoded, and a schema of yours can add
+   * checks but not remove those.
+   * @example (s) => ({ ...s, required: [...(s.required as string[]), 'RequestTime'] })
+   * @default undefined (the default schema's rules only)
    */
   readonly querySchema?: SchemaOverride | undefined;
 
@@ -146,7 +152,7 @@ export interface RecallWebhookOptions {
    * `MsgKey` list of an Official Account recall. A duplicate is answered OK and emitted as
    * `'duplicate'`, not under its own name.
    * @example { store: redisStore(client) }
-   * @default undefined (every delivery is emitted as `'recall'`)
+   * @default undefined (every delivery is emitted as its command's event)
    */
   readonly dedupe?: DedupeOptions | undefined;
 }
@@ -166,7 +172,7 @@ export interface DedupeOptions {
   /**
    * What happens when the store fails or does not answer within `storeTimeoutMs`: `false` answers
    * FAIL (`DEDUPE_UNAVAILABLE`) and emits nothing, so a recall is never handled twice; `true`
-   * emits `'recall'` anyway, so a recall is never missed while the store is down.
+   * emits the recall's event anyway, so a recall is never missed while the store is down.
    * @default false
    */
   readonly failOpen?: boolean | undefined;

@@ -1,6 +1,6 @@
 import type { Ajv } from 'ajv';
 import { addressMatcher } from './address.js';
-import { configError, describe, hasMethods, nonNegative, rejectUnknownOptions, resolveTimeout } from './checks.js';
+import { configError, describe, hasMethods, nonNegative, ownOptions, resolveTimeout } from './checks.js';
 import { describeCause, log } from '../log.js';
 import { createEmitter, type RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions, DedupeOptions } from './options.js';
@@ -40,14 +40,21 @@ const MAX_TOKEN_LENGTH = 128;
 // Tencent's window is one minute either way; ten times that still refuses a URL captured long ago.
 const MAX_TOLERANCE_SECONDS = 600;
 
-/** Checks the options and turns them into a `ResolvedConfig`. Throws a `TypeError` that says how to fix a mistake. */
-export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
-  // Checked as unknown: JavaScript callers get no help from the types.
-  const given: unknown = options;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw configError('recallWebhook(options) needs an options object, e.g. recallWebhook({ sdkAppId: 1400000000 }).');
-  }
-  rejectUnknownOptions(options, OPTION_NAMES);
+/**
+ * Checks the options a factory was given and turns them into a `ResolvedConfig`. They are read as
+ * own properties only, and each name must be a shared option or one of `adapterOptions`, the
+ * factory's own (which its adapter reads). Throws a `TypeError` that says how to fix a mistake,
+ * naming `factory`.
+ */
+export function resolveConfig(
+  given: RecallWebhookOptions,
+  factory = 'recallWebhook',
+  adapterOptions: readonly string[] = [],
+): ResolvedConfig {
+  const options = ownOptions(given, [...OPTION_NAMES, ...adapterOptions], {
+    notObject: `${factory}(options) needs an options object, e.g. ${factory}({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN }).`,
+    of: factory,
+  });
   const ajv: unknown = options.ajv ?? defaultAjv();
   if (!hasMethods(ajv, ['compile'])) {
     throw configError('`ajv` must be an Ajv instance, e.g. new Ajv().');
@@ -61,11 +68,10 @@ export function resolveConfig(options: RecallWebhookOptions): ResolvedConfig {
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
     bodyTimeoutMs: resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs),
     limitBytes: resolveLimit(options.limit ?? DEFAULTS.limit),
-    validateQuery: compileSchema(
-      compiler,
-      'querySchema',
-      resolveSchema('querySchema', options.querySchema, recallQuerySchema),
-    ),
+    validateQuery:
+      options.querySchema === undefined
+        ? undefined
+        : compileSchema(compiler, 'querySchema', resolveSchema('querySchema', options.querySchema, recallQuerySchema)),
     commands: resolveCommands(options, compiler),
     emitter: resolveEmitter(options.emitter),
     dedupe: resolveDedupe(options.dedupe),
@@ -219,6 +225,7 @@ function resolveEmitter(emitter: unknown): RecallEmitter {
 }
 
 const DEDUPE_DEFAULTS = { ttlSeconds: 3600, failOpen: false, storeTimeoutMs: 500 } as const;
+const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
 const DEDUPE_OPTION_NAMES = [
   'store',
@@ -227,15 +234,21 @@ const DEDUPE_OPTION_NAMES = [
   'storeTimeoutMs',
 ] as const satisfies readonly (keyof DedupeOptions)[];
 
-export function resolveDedupe(option: DedupeOptions | undefined): ResolvedDedupe | undefined {
-  if (option === undefined) return undefined;
-  const given: unknown = option;
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    throw configError('`dedupe` must be an object such as { store: memoryStore() }.');
-  }
-  rejectUnknownOptions(option, DEDUPE_OPTION_NAMES, 'dedupe.');
+export function resolveDedupe(given: DedupeOptions | undefined): ResolvedDedupe | undefined {
+  if (given === undefined) return undefined;
+  const option = ownOptions(given, DEDUPE_OPTION_NAMES, {
+    notObject: '`dedupe` must be an object such as { store: memoryStore() }.',
+    where: 'dedupe.',
+  });
   const ttlSeconds = nonNegative('dedupe.ttlSeconds', option.ttlSeconds ?? DEDUPE_DEFAULTS.ttlSeconds);
   if (ttlSeconds === 0) throw configError('`dedupe.ttlSeconds` must be more than 0.');
+  if (ttlSeconds > MAX_TTL_SECONDS) {
+    throw configError(
+      `\`dedupe.ttlSeconds\` is at most ${String(MAX_TTL_SECONDS)} (30 days), got ${describe(option.ttlSeconds)}: ` +
+        'a retry follows its timeout within seconds, so a longer claim only holds memory, and past ' +
+        'its range Redis refuses every claim.',
+    );
+  }
   const failOpen: unknown = option.failOpen ?? DEDUPE_DEFAULTS.failOpen;
   if (typeof failOpen !== 'boolean') throw configError('`dedupe.failOpen` must be true or false.');
   return {

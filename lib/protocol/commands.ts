@@ -230,8 +230,10 @@ export const COMMANDS: readonly CommandDefinition[] = [C2C_RECALL, GROUP_RECALL,
 /**
  * What names a recall within its app, for the log and for dedupe: a message is recalled only
  * once. The same `MsgSeq` in two groups or two topics is two recalls; the parts are written as
- * JSON so that no two lists of parts give one text. Worked out only when needed: most receivers
- * neither deduplicate nor log.
+ * JSON so that no two lists of parts give one text. A callback of several messages names the set
+ * of them: their order in the list, or one listed twice, does not make another recall
+ * (`[1, 2]` is `[2, 1]`, `[5, 5]` is `[5]`). Worked out only when needed: most receivers neither
+ * deduplicate nor log.
  */
 export function recallIdentity({ conversation, messages }: RecallView): string {
   switch (conversation.type) {
@@ -240,10 +242,19 @@ export function recallIdentity({ conversation, messages }: RecallView): string {
       return messages[0]?.msgKey ?? '';
     case 'group':
       // Whether MsgSeq counts per topic is not documented, so the topic is part of the identity.
-      return JSON.stringify([conversation.groupId, conversation.topicId ?? null, messages.map(({ msgSeq }) => msgSeq)]);
+      return JSON.stringify([
+        conversation.groupId,
+        conversation.topicId ?? null,
+        setOf(messages.map(({ msgSeq }) => msgSeq)),
+      ]);
     case 'officialAccount':
-      return JSON.stringify([conversation.account, messages.map(({ msgKey }) => msgKey)]);
+      return JSON.stringify([conversation.account, setOf(messages.map(({ msgKey }) => msgKey))]);
   }
+}
+
+/** Each of `values` once, in a fixed order: any fixed order names a set, and sort()'s own compares as text. */
+function setOf<T>(values: readonly T[]): readonly T[] {
+  return [...new Set(values)].sort();
 }
 
 function nonEmpty(value: unknown): string | undefined {

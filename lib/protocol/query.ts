@@ -76,10 +76,161 @@ function decode(text: string): string {
   }
 }
 
+/**
+ * The parameters the protocol names (protocol.md, "URL query parameters"), with the most
+ * characters each may hold: `SdkAppid` is digits, the longest recall command is 40 characters,
+ * `Sign` is 64 hex digits; the rest are bounds of the default query schema.
+ */
+export const NAMED_PARAMETERS = {
+  SdkAppid: 20,
+  CallbackCommand: 64,
+  contenttype: 32,
+  ClientIP: 64,
+  OptPlatform: 64,
+  Sign: 64,
+  RequestTime: 32,
+} as const satisfies Readonly<Record<string, number>>;
+
+export type NamedParameter = keyof typeof NAMED_PARAMETERS;
+
+const NAMES: ReadonlyMap<string, number> = new Map(Object.entries(NAMED_PARAMETERS));
+
+// A named parameter's name written with escapes is at most three characters a character.
+const LONGEST_NAME = 3 * Math.max(...[...NAMES.keys()].map((name) => name.length));
+
+// The named parameters' values are ASCII (digits, addresses, hex, names), where an escape takes 3
+// characters a character: a value longer than 3 times its bound is over it, and is kept as it
+// came, undecoded, to be refused by the bound.
+const MOST_ESCAPED = 3;
+
+/**
+ * The longest query read before a callback is authenticated. A callback's query is about 250
+ * characters (seven parameters, a 64-digit Sign); 2 KiB, eight times that, leaves room for
+ * parameters Tencent may add and for the callback URL's own, and bounds the work that an
+ * unauthenticated request costs to a few times a real callback's.
+ */
+export const MAX_QUERY_LENGTH = 2048;
+
+/** What a callback's query says before it is authenticated: the named parameters only. */
+export interface CallbackQuery {
+  /**
+   * Each named parameter given, and no other, decoded (unless over its bound): once as a string,
+   * or its first two values when it was repeated (every value of `CallbackCommand`).
+   */
+  readonly named: RawQuery;
+  /** Why the query was not read to its end, if it was not: too many parameters, or too long. */
+  readonly unread: string | undefined;
+}
+
+/**
+ * Reads a request URL's query for what the protocol names, decoding nothing else: before
+ * authentication, whoever sends the request chooses every byte of it, so its cost must not grow
+ * with what it holds. At most `MAX_QUERY_LENGTH` characters and `MAX_PARAMETERS` parameters are
+ * looked at; each named parameter's value is decoded once, and only when it can be within its
+ * bound. Decoding is that of `parseQuery`.
+ */
+export function readCallbackQuery(url: string): CallbackQuery {
+  const named: Record<string, string | string[]> = {};
+  const start = url.indexOf('?');
+  if (start === -1) return { named, unread: undefined };
+  const tooLong = url.length - start - 1 > MAX_QUERY_LENGTH;
+  // Only so much is searched, whatever follows.
+  const text = tooLong ? url.slice(0, start + 1 + MAX_QUERY_LENGTH) : url;
+  let count = 0;
+  // The next '=' and '%' at or after the segment, each looked for again only once passed:
+  // searching from each segment on is quadratic for `a&a&a...` without one.
+  let equals = -1;
+  let percent = -1;
+  for (let from = start + 1; from < text.length;) {
+    // Empty segments are no parameters: a run of them is skipped at once.
+    if (text.charCodeAt(from) === AMPERSAND) {
+      NOT_AMPERSAND.lastIndex = from;
+      from = NOT_AMPERSAND.exec(text)?.index ?? text.length;
+      continue;
+    }
+    let end = text.indexOf('&', from);
+    if (end === -1) end = text.length;
+    if (count === MAX_PARAMETERS) return { named, unread: `more than ${String(MAX_PARAMETERS)} parameters` };
+    count++;
+    if (equals < from) {
+      equals = text.indexOf('=', from);
+      if (equals === -1) equals = text.length;
+    }
+    const nameEnd = Math.min(equals, end);
+    let name: NamedParameter | undefined;
+    if (nameEnd - from <= LONGEST_NAME) {
+      if (percent < from) {
+        percent = text.indexOf('%', from);
+        if (percent === -1) percent = text.length;
+      }
+      // A name is decoded only when it holds an escape; `+`, a space, is in none of them.
+      name = percent < nameEnd ? namedParameter(decode(text.slice(from, nameEnd))) : plainName(text, from, nameEnd);
+    }
+    const seen = name === undefined ? undefined : named[name];
+    // A parameter given twice makes the query invalid, and the values after the second are of no
+    // use; but every CallbackCommand is read, to tell whether any of them is ours (decide.ts). Of
+    // a query too long, which is refused whatever it holds, only that is read.
+    const wanted = name === 'CallbackCommand' || (!tooLong && (seen === undefined || typeof seen === 'string'));
+    if (name !== undefined && wanted) {
+      const raw = text.slice(nameEnd + 1, end);
+      addValue(named, name, raw.length > MOST_ESCAPED * NAMED_PARAMETERS[name] ? raw : decode(raw));
+    }
+    from = end + 1;
+  }
+  return { named, unread: tooLong ? `more than ${String(MAX_QUERY_LENGTH)} characters` : undefined };
+}
+
+const AMPERSAND = 38;
+const NOT_AMPERSAND = /[^&]/g;
+
+// The named parameters by the length of their names.
+const BY_LENGTH = new Map<number, NamedParameter[]>();
+for (const name of Object.keys(NAMED_PARAMETERS) as NamedParameter[]) {
+  BY_LENGTH.set(name.length, [...(BY_LENGTH.get(name.length) ?? []), name]);
+}
+
+/** The named parameter written plainly from `from` to `end`, matched without taking it out of the URL. */
+function plainName(text: string, from: number, end: number): NamedParameter | undefined {
+  for (const name of BY_LENGTH.get(end - from) ?? []) if (text.startsWith(name, from)) return name;
+  return undefined;
+}
+
+function namedParameter(name: string): NamedParameter | undefined {
+  return NAMES.has(name) ? (name as NamedParameter) : undefined;
+}
+
+function addValue(named: Record<string, string | string[]>, name: NamedParameter, value: string): void {
+  const seen = named[name];
+  if (seen === undefined) named[name] = value;
+  else if (typeof seen === 'string') named[name] = [seen, value];
+  else seen.push(value);
+}
+
 /** The parameter's value when it was given exactly once. */
 export function single(query: RawQuery, name: string): string | undefined {
   const value = Object.hasOwn(query, name) ? query[name] : undefined;
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * Why a callback's named parameters fail the default query schema (`recallQuerySchema`), checked
+ * without Ajv: each at most once, `SdkAppid` given and digits, each within its bound. `undefined`
+ * when they pass. A test holds the two to the same verdicts.
+ */
+export function namedProblem(named: CallbackQuery['named']): string | undefined {
+  for (const [name, most] of NAMES) {
+    const value = Object.hasOwn(named, name) ? named[name] : undefined;
+    if (value === undefined) continue;
+    if (typeof value !== 'string') return `query.${name} is given more than once`;
+    // Sign and CallbackCommand are bounded by the steps that compare them.
+    if (value.length > most && name !== 'Sign' && name !== 'CallbackCommand') {
+      return `query.${name} must NOT have more than ${String(most)} characters`;
+    }
+  }
+  const sdkAppid = single(named, 'SdkAppid');
+  if (sdkAppid === undefined) return "query must have required property 'SdkAppid'";
+  if (!/^[0-9]{1,20}$/.test(sdkAppid)) return 'query.SdkAppid must be digits, at most 20';
+  return undefined;
 }
 
 /** The client platforms the protocol documents for `OptPlatform`, in canonical spelling. */

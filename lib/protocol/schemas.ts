@@ -133,7 +133,9 @@ export const officialAccountRecallBodySchema = deepFreeze({
 /**
  * The default JSON Schema of the callback URL's query, as an object of strings (a parameter given
  * twice becomes an array, which no property here allows). Frozen; pass a function as the
- * `querySchema` option to build a stricter one from a mutable copy.
+ * `querySchema` option to build a stricter one from a mutable copy. The receiver checks these
+ * rules without Ajv, before authentication, on the named parameters alone (`namedProblem` in
+ * query.ts, which a test holds to this schema's verdicts); an app's own schema runs after.
  *
  * Every callback carries `SdkAppid` and `CallbackCommand`; `contenttype`, `ClientIP` and
  * `OptPlatform` are documented but treated as optional; `Sign` and `RequestTime` come only when

@@ -1,14 +1,14 @@
 import { createServer, Server, type RequestListener } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { callbackUrl, postCallback, type ProtocolAnswer } from './post.js';
+import { callbackUrl, postCallback, type PostLimits, type ProtocolAnswer } from './post.js';
 import { callbackQuery, type CallbackQueryOptions } from './query.js';
 import { sampleCallback } from './sample.js';
 import { RECALL_COMMAND, type RecallCommand } from '../protocol/commands.js';
 
 export type { ProtocolAnswer };
 
-export interface DeliverOptions extends CallbackQueryOptions {
+export interface DeliverOptions extends CallbackQueryOptions, PostLimits {
   /**
    * The path the receiver is mounted at. For a URL target, resolved against the URL.
    * @default '/' for an app or a server; the URL's own path for a URL
@@ -31,7 +31,7 @@ export type DeliveryTarget = RequestListener | Server | string | URL;
  * Sends a complete recall callback of any command, signed when `token` is given, as the Chat backend would, and
  * resolves to the receiver's answer. An app or a server that is not listening is served on a free
  * loopback port for the one request. Rejects when the answer is not the protocol's (not HTTP 200
- * with its JSON), e.g. when nothing handled the request.
+ * with its JSON), e.g. when nothing handled the request, or does not come within `timeoutMs`.
  *
  * @example
  * const answer = await deliverRecall(app, { path: '/im/callback', sdkAppId: 1400000000, token });
@@ -42,7 +42,7 @@ export async function deliverRecall(target: DeliveryTarget, options: DeliverOpti
   const body = JSON.stringify(sampleCallback(command, options.body));
   const query = `?${callbackQuery({ ...options, callbackCommand: options.callbackCommand ?? command })}`;
   if (typeof target === 'string' || target instanceof URL) {
-    return postCallback(callbackUrl(target, options.path, query), body);
+    return postCallback(callbackUrl(target, options.path, query), body, undefined, options);
   }
   const pathAndQuery = `${options.path ?? '/'}${query}`;
   const server = target instanceof Server ? target : createServer(target);
@@ -55,7 +55,7 @@ export async function deliverRecall(target: DeliveryTarget, options: DeliverOpti
     const { address, family, port } = server.address() as AddressInfo;
     const host =
       family === 'IPv6' ? `[${address === '::' ? '::1' : address}]` : address === '0.0.0.0' ? '127.0.0.1' : address;
-    return await postCallback(new URL(pathAndQuery, `http://${host}:${String(port)}`), body);
+    return await postCallback(new URL(pathAndQuery, `http://${host}:${String(port)}`), body, undefined, options);
   } finally {
     if (started) {
       server.close();

@@ -20,31 +20,70 @@ export function callbackUrl(base: string | URL, path: string | undefined, query:
   return url;
 }
 
+/** How long a callback may wait for its answer, and how much of an answer is read. */
+export interface PostLimits {
+  /**
+   * How long to wait for the whole answer, in milliseconds; then the request is abandoned. The Chat
+   * backend itself waits 2 s.
+   * @default 5000
+   */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** The default of `timeoutMs`: more than the Chat backend waits, so a slow receiver shows as slow, not lost. */
+export const DEFAULT_POST_TIMEOUT_MS = 5000;
+
+// A protocol answer is under 200 bytes; 64 KiB is room for any error page worth an excerpt, and no
+// more is read of an answer that is neither.
+const MAX_ANSWER_BYTES = 64 * 1024;
+
 /**
  * POSTs a callback body and resolves to the protocol answer; rejects when the receiver cannot be
- * reached or its answer is not the protocol's (HTTP 200 with its JSON). Without an `agent`, the
+ * reached, does not answer within `timeoutMs`, or answers with something that is not the
+ * protocol's (HTTP 200 with its JSON), of which at most 64 KiB is read. Without an `agent`, the
  * connection is closed after the answer.
  */
-export async function postCallback(url: URL, body: string, agent?: Agent): Promise<ProtocolAnswer> {
+export async function postCallback(
+  url: URL,
+  body: string,
+  agent?: Agent,
+  { timeoutMs = DEFAULT_POST_TIMEOUT_MS }: PostLimits = {},
+): Promise<ProtocolAnswer> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
     'Content-Length': Buffer.byteLength(body),
   };
   if (agent === undefined) headers.Connection = 'close';
-  const req = send(url, { method: 'POST', headers, ...(agent === undefined ? {} : { agent }) });
+  const where = `${url.origin}${url.pathname}`;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const req = send(url, { method: 'POST', headers, signal, ...(agent === undefined ? {} : { agent }) });
   req.end(body);
-  const [res] = (await once(req, 'response')) as [IncomingMessage];
-  let text = '';
-  res.setEncoding('utf8');
-  for await (const chunk of res) text += chunk as string;
-  const answer = parseAnswer(text);
-  if (res.statusCode !== 200 || answer === undefined) {
-    throw new Error(
-      `expected a protocol answer from ${url.origin}${url.pathname}, got HTTP ${String(res.statusCode)}: ${excerpt(text)}`,
-    );
+  try {
+    const [res] = (await once(req, 'response')) as [IncomingMessage];
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).byteLength;
+      if (size > MAX_ANSWER_BYTES) {
+        res.destroy();
+        throw new Error(
+          `expected a protocol answer from ${where}, got HTTP ${String(res.statusCode)} with more than ` +
+            `${String(MAX_ANSWER_BYTES)} bytes: ${excerpt(Buffer.concat(chunks).toString('utf8'))}`,
+        );
+      }
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    const answer = parseAnswer(text);
+    if (res.statusCode !== 200 || answer === undefined) {
+      throw new Error(`expected a protocol answer from ${where}, got HTTP ${String(res.statusCode)}: ${excerpt(text)}`);
+    }
+    return answer;
+  } catch (error) {
+    if (signal.aborted) throw new Error(`no answer from ${where} within ${String(timeoutMs)} ms`, { cause: error });
+    throw error;
   }
-  return answer;
 }
 
 // Enough of an answer that is not the protocol's to tell what answered (an HTML error page, a

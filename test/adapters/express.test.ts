@@ -65,6 +65,66 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       );
     });
 
+    describe('with trust proxy', () => {
+      const lines = captureLog();
+      const TENCENT = '183.192.202.7';
+      const appTrusting = (trust: unknown, allowFrom?: readonly string[]) => {
+        const app = express();
+        app.set('trust proxy', trust);
+        const recall = recallWebhook(receiverOptions(allowFrom === undefined ? {} : { allowFrom }));
+        const seen: { recalled: (string | undefined)[] } = { recalled: [] };
+        recall.events.on('recall', (event) => seen.recalled.push(event.remoteAddress));
+        app.use('/callback', recall);
+        return { app, seen };
+      };
+      const post = (app: ReturnType<typeof express>, forwarded: string) =>
+        request(app).post(callbackUrl()).set('X-Forwarded-For', forwarded).type('json').send(SAMPLE_BODY_TEXT);
+
+      it('should let a forged X-Forwarded-For through allowFrom when the app trusts every proxy, and warn once', async () => {
+        const { app, seen } = appTrusting(true, [`${TENCENT}/32`]);
+        for (let i = 0; i < 3; i++) expect((await post(app, TENCENT)).body).to.deep.equal(OK);
+        expect(seen.recalled).to.deep.equal([TENCENT, TENCENT, TENCENT]);
+        expect(lines.filter((line) => line.includes('trust proxy set to true'))).to.have.length(1);
+      });
+
+      it('should not warn when the app trusts only its own proxies, or allowFrom is not set', async () => {
+        for (const [trust, allowFrom] of [
+          ['loopback', [`${TENCENT}/32`]],
+          [true, undefined],
+          [false, ['127.0.0.1']],
+        ] as const) {
+          const { app } = appTrusting(trust, allowFrom);
+          await post(app, TENCENT);
+        }
+        expect(lines.filter((line) => line.includes('trust proxy'))).to.deep.equal([]);
+      });
+
+      it('should refuse, before allowFrom sees it, an address that is not an IP address, and keep it out of events', async () => {
+        for (const forged of ['not-an-address', '183.192.202.7:443', '<script>', 'unknown']) {
+          const guarded = appTrusting(true, undefined);
+          // With an allowFrom function, it is refused without being called.
+          const app = express();
+          app.set('trust proxy', true);
+          const checked: string[] = [];
+          const recall = recallWebhook(
+            receiverOptions({
+              allowFrom: (address) => {
+                checked.push(address);
+                return true;
+              },
+            }),
+          );
+          app.use('/callback', recall);
+          const refused = await post(app, forged);
+          expect((refused.body as { ErrorInfo: string }).ErrorInfo, forged).to.match(/^ADDRESS_FORBIDDEN: /);
+          expect(checked).to.deep.equal([]);
+          // Without allowFrom, the callback is handled, from no known address.
+          expect((await post(guarded.app, forged)).body).to.deep.equal(OK);
+          expect(guarded.seen.recalled).to.deep.equal([undefined]);
+        }
+      });
+    });
+
     it('should throw at creation on a bad option', () => {
       expect(() => recallWebhook({ sdkAppId: 'my-app' })).to.throw(
         TypeError,

@@ -271,6 +271,18 @@ describe('cli send', function () {
     expect(stdout).to.match(/^sent 2, OK 1, FAIL 1, errors 0 /);
   });
 
+  it('should give up on a receiver that never answers after --timeout, and exit 1', async () => {
+    const silent = await listen(() => undefined);
+    try {
+      const target = `http://127.0.0.1:${String(silent.port)}/callback`;
+      const { code, stderr } = await run('node', [CLI, 'send', target, '--timeout', '200']);
+      expect(code).to.equal(1);
+      expect(stderr).to.equal(`cannot deliver to ${target}: no answer from ${target} within 200 ms\n`);
+    } finally {
+      await silent.close();
+    }
+  });
+
   it('should refuse a --count smaller than the number of tokens', async () => {
     const { code, stderr } = await run('node', [CLI, 'send', url, '--token', 'a', '--token', 'b', '--count', '1']);
     expect(code).to.equal(2);

@@ -11,6 +11,7 @@ import {
 import type { ResolvedConfig } from '../../lib/core/config.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { RECALL_COMMAND } from '../../lib/protocol/commands.js';
+import { MAX_QUERY_LENGTH } from '../../lib/protocol/query.js';
 import { sampleGroupRecall } from '../../lib/testing/sample.js';
 import {
   callbackUrl,
@@ -111,7 +112,7 @@ describe('core', () => {
       const url = `${callbackUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
       const decision = decideQuery(config(), head('POST', url), NOW.getTime());
       expect(outcome(decision)).to.equal('QUERY_INVALID');
-      expect(decision.kind === 'reject' && decision.error.message).to.equal('query.SdkAppid must be string');
+      expect(decision.kind === 'reject' && decision.error.message).to.equal('query.SdkAppid is given more than once');
     });
 
     it('should refuse a query without SdkAppid with QUERY_INVALID', () => {
@@ -193,6 +194,46 @@ describe('core', () => {
 
     it('should check the SdkAppid before the signature', () => {
       expect(queryOutcome({ sdkAppId: 1, token: 'another' }, { token: TOKEN })).to.equal('SDKAPPID_MISMATCH');
+    });
+
+    it(`should refuse a query longer than ${String(MAX_QUERY_LENGTH)} characters without reading it, and take one that long`, () => {
+      const padded = (length: number): string => {
+        const url = callbackUrl();
+        return `${url}&pad=${'x'.repeat(length - (url.length - url.indexOf('?') - 1) - 5)}`;
+      };
+      expect(outcome(decideQuery(config(), head('POST', padded(MAX_QUERY_LENGTH)), NOW.getTime()))).to.equal('read');
+      const decision = decideQuery(config(), head('POST', padded(MAX_QUERY_LENGTH + 1)), NOW.getTime());
+      expect(decision.kind === 'reject' && [decision.error.code, decision.error.message]).to.deep.equal([
+        'QUERY_INVALID',
+        `query has more than ${String(MAX_QUERY_LENGTH)} characters`,
+      ]);
+    });
+
+    it("should check the app's own query schema on the whole query, once the callback is authentic", () => {
+      const strict = {
+        token: TOKEN,
+        querySchema: (s: Record<string, unknown>) => ({
+          ...s,
+          required: ['SdkAppid', 'CallbackCommand', 'tenant'],
+          properties: { ...(s.properties as object), tenant: { type: 'string', pattern: '^[a-z]+$' } },
+        }),
+      };
+      const signed = callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime });
+      const at = (url: string): string => outcome(decideQuery(config(strict), head('POST', url), NOW.getTime()));
+      expect(at(`${signed}&tenant=acme`)).to.equal('read');
+      expect(at(`${signed}&tenant=ACME`)).to.equal('QUERY_INVALID');
+      expect(at(`${signed}&tenant=a%63me`)).to.equal('read');
+      // Not authentic: refused for that first, whatever the app's schema would say.
+      expect(at(`${callbackUrl({ token: 'another', requestTime: SIGN_VECTOR.requestTime })}&tenant=ACME`)).to.equal(
+        'SIGNATURE_INVALID',
+      );
+      expect(at(`${callbackUrl()}&tenant=ACME`)).to.equal('SIGNATURE_MISSING');
+    });
+
+    it("should keep the default query checks under the app's own schema, however loose", () => {
+      const loose = { querySchema: {} };
+      const twice = `${callbackUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
+      expect(outcome(decideQuery(config(loose), head('POST', twice), NOW.getTime()))).to.equal('QUERY_INVALID');
     });
 
     it('should apply a stricter query schema', () => {

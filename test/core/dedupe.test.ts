@@ -132,6 +132,22 @@ describe('dedupe', () => {
     await slow;
   });
 
+  it('should handle the retry of a recall whose synchronous listener worked past timeoutMs', async () => {
+    const target = dedupeApp({ store: memoryStore() }, { timeoutMs: 50 });
+    let calls = 0;
+    target.recall.events.on('recall', () => {
+      calls += 1;
+      if (calls > 1) return;
+      const until = Date.now() + 120;
+      while (Date.now() < until) {
+        // Synchronous work that cannot be interrupted.
+      }
+    });
+    expect((await post(target)).body).to.deep.equal(fail('LISTENER_TIMEOUT', 'listeners did not finish within 50 ms'));
+    expect((await post(target)).body).to.deep.equal(OK);
+    expect(calls).to.equal(2);
+  });
+
   it('should give async listeners what is left of timeoutMs after the claim, not less', async () => {
     // The claim takes 30 ms of the 300; a listener that takes 100 ms more is on time.
     const memory = memoryStore();
@@ -287,6 +303,24 @@ describe('dedupe', () => {
       [`${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`, 90_000],
       [`${String(SDK_APP_ID)}:${SAMPLE_WITH_UNREAD.MsgKey}`, 3_600_000],
     ]);
+  });
+
+  it('should key a MsgKey over 128 bytes of UTF-8 by its SHA-256, whatever its characters', async () => {
+    const keys: string[] = [];
+    const { store } = scriptedStore((key) => {
+      keys.push(key);
+      return Promise.resolve(true);
+    });
+    const target = dedupeApp({ store });
+    // 42 three-byte characters are 126 bytes, 43 are 129: the default schema takes both.
+    for (const MsgKey of ['你'.repeat(42), '你'.repeat(43), `${'你'.repeat(42)}ab`, `${'你'.repeat(42)}abc`]) {
+      expect((await post(target, JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey }))).body).to.deep.equal(OK);
+    }
+    const app = String(SDK_APP_ID);
+    expect(keys[0]).to.equal(`${app}:${'你'.repeat(42)}`);
+    expect(keys[1]).to.match(new RegExp(`^${app}#[A-Za-z0-9_-]{43}$`));
+    expect(keys[2]).to.equal(`${app}:${'你'.repeat(42)}ab`);
+    expect(keys[3]).to.match(new RegExp(`^${app}#[A-Za-z0-9_-]{43}$`));
   });
 
   it('should key a MsgKey over 128 characters by its SHA-256, so a claim stays small whatever a schema lets through', async () => {

@@ -190,6 +190,40 @@ describe('listeners', () => {
       expect(elapsedMs).to.be.at.least(45);
     });
 
+    it('should report LISTENER_TIMEOUT when a synchronous listener works past timeoutMs, though it returned', async () => {
+      for (const returned of [undefined, Promise.resolve(), null]) {
+        const emitter = createEmitter();
+        emitter.on('recall', () => {
+          busyFor(60);
+          return returned;
+        });
+        const failure = await call(emitter, RECALL, 30);
+        expect([failure?.code, failure?.message]).to.deep.equal([
+          'LISTENER_TIMEOUT',
+          'listeners did not finish within 30 ms',
+        ]);
+      }
+    });
+
+    it('should count the time synchronous listeners took against what async ones are given', async () => {
+      const emitter = createEmitter();
+      let slept: Promise<unknown> = Promise.resolve();
+      emitter.on('recall', () => {
+        busyFor(40);
+      });
+      emitter.on('recall', () => (slept = sleep(40)));
+      const failure = await call(emitter, RECALL, 60);
+      expect(failure?.code).to.equal('LISTENER_TIMEOUT');
+      // Its timer must not outlive the test, where later tests count timers.
+      await slept;
+      const quick = createEmitter();
+      quick.on('recall', () => {
+        busyFor(5);
+      });
+      quick.on('recall', () => sleep(5));
+      expect(await call(quick, RECALL, 500)).to.equal(undefined);
+    });
+
     it('should leave no timer behind once delivered, on time or late', async () => {
       // Mocha arms its own test timer once the test function has returned its promise.
       await Promise.resolve();
@@ -352,3 +386,11 @@ describe('listeners', () => {
     });
   });
 });
+
+/** Keeps the thread busy for `ms`, as synchronous work in a listener does. */
+function busyFor(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // Busy on purpose.
+  }
+}

@@ -78,6 +78,39 @@ describe('receive', () => {
     expect(outcome.kind === 'answer' && outcome.error?.code).to.equal('BODY_ABORTED');
   });
 
+  it('should take an address that is not an IP address as none: refused by allowFrom unseen, kept out of events', async () => {
+    for (const given of ['not-an-address', '198.51.100.4:8080', '198.51.100.4, 10.0.0.1', '', ' 198.51.100.4']) {
+      const checked: string[] = [];
+      const guarded = resolveConfig(
+        receiverOptions({
+          allowFrom: (address) => {
+            checked.push(address);
+            return true;
+          },
+        }),
+      );
+      const refusals: (string | undefined)[] = [];
+      guarded.emitter.on('rejected', (error) => refusals.push(error.remoteAddress));
+      const refused = await receive(guarded, { ...callback(callbackUrl()), remoteAddress: given });
+      expect(refused.kind === 'answer' && refused.error?.code, given).to.equal('ADDRESS_FORBIDDEN');
+      expect(checked).to.deep.equal([]);
+      expect(refusals).to.deep.equal([undefined]);
+      const open = resolveConfig(receiverOptions());
+      const recalled: (string | undefined)[] = [];
+      open.emitter.on('recall', (event) => recalled.push(event.remoteAddress));
+      await receive(open, { ...callback(callbackUrl()), remoteAddress: given });
+      expect(recalled).to.deep.equal([undefined]);
+    }
+    // Addresses, IPv4-mapped and with a zone, are kept as they are.
+    for (const address of ['198.51.100.4', '::ffff:198.51.100.4', 'fe80::1%eth0', '2001:db8::1']) {
+      const open = resolveConfig(receiverOptions());
+      const recalled: (string | undefined)[] = [];
+      open.emitter.on('recall', (event) => recalled.push(event.remoteAddress));
+      await receive(open, { ...callback(callbackUrl()), remoteAddress: address });
+      expect(recalled).to.deep.equal([address]);
+    }
+  });
+
   it('should answer a refused query in the same turn, without reading the body', () => {
     const request = callback(callbackUrl({ sdkAppId: 1 }));
     const outcomes: Outcome[] = [];

@@ -43,6 +43,11 @@ describe('dedupe config', () => {
     expectConfigError({ store, ttlSeconds: 0 }, /`dedupe.ttlSeconds` must be more than 0/);
     expectConfigError({ store, ttlSeconds: -1 }, /`dedupe.ttlSeconds` must be a finite number/);
     expectConfigError({ store, failOpen: 'yes' }, /`dedupe.failOpen` must be true or false/);
+    expectConfigError(
+      { store, ttlSeconds: 1e16 },
+      /^tencent-chat-recall-webhook: `dedupe.ttlSeconds` is at most 2592000 \(30 days\), got 10000000000000000: /,
+    );
+    expect(resolveDedupe({ store, ttlSeconds: 2592000 })?.ttlMs).to.equal(2_592_000_000);
     expectConfigError({ store, storeTimeoutMs: 0 }, /`dedupe.storeTimeoutMs` must be more than 0/);
   });
 

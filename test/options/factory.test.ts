@@ -26,6 +26,58 @@ describe('every factory', () => {
   }
 });
 
+describe('every factory checks its options alike', () => {
+  for (const [name, factory] of Object.entries(FACTORIES)) {
+    const call = factory as (options?: unknown) => unknown;
+
+    it(`${name} should say it needs an options object, naming itself, when given none or not an object`, () => {
+      for (const options of [undefined, null, 1400000000, 'options', []]) {
+        expect(() => call(options), String(options)).to.throw(
+          TypeError,
+          `tencent-chat-recall-webhook: ${name}(options) needs an options object, e.g. ${name}({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN }).`,
+        );
+      }
+    });
+
+    it(`${name} should name itself and suggest the option meant for a misspelt one`, () => {
+      expect(() => call({ sdkAppId: 1400000000, token: 't', tokn: 'x' })).to.throw(
+        TypeError,
+        `tencent-chat-recall-webhook: unknown option \`tokn\` of ${name}. Did you mean \`token\`?`,
+      );
+    });
+  }
+
+  for (const [name, factory] of Object.entries({ recallNodeHandler, recallFetchHandler })) {
+    const call = factory as (options?: unknown) => unknown;
+
+    it(`${name} should suggest its own options too, and take them as own properties only`, () => {
+      for (const [typo, meant] of [
+        ['remoteAdress', 'remoteAddress'],
+        ['onUnhandeld', 'onUnhandled'],
+      ] as const) {
+        expect(() => call({ sdkAppId: 1400000000, token: 't', [typo]: () => undefined })).to.throw(
+          TypeError,
+          `tencent-chat-recall-webhook: unknown option \`${typo}\` of ${name}. Did you mean \`${meant}\`?`,
+        );
+      }
+      const proto = Object.prototype as Record<string, unknown>;
+      proto.onUnhandled = 'not a function';
+      try {
+        expect(call({ sdkAppId: 1400000000, token: 't' })).to.be.a('function');
+      } finally {
+        delete proto.onUnhandled;
+      }
+    });
+  }
+
+  it("recallWebhook should not take the node and fetch handlers' own options", () => {
+    expect(() => recallWebhook({ sdkAppId: 1400000000, token: 't', onUnhandled: () => undefined } as never)).to.throw(
+      TypeError,
+      /unknown option `onUnhandled` of recallWebhook\./,
+    );
+  });
+});
+
 describe('creating a receiver', () => {
   const lines = captureLog();
 

@@ -6,6 +6,7 @@ import { deepFreeze } from '../../lib/protocol/schemas.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { recallBodySchema } from '../../lib/protocol/schemas.js';
 import { sign } from '../../lib/protocol/signature.js';
+import { memoryStore } from '../../lib/stores/memory.js';
 
 /** Calls resolveConfig with whatever a JavaScript caller might pass. */
 function resolveUnchecked(options: unknown): ReturnType<typeof resolveConfig> {
@@ -267,12 +268,32 @@ describe('config', () => {
     });
 
     it('should throw on an unknown option and suggest the likely one', () => {
-      expectConfigError(base({ tolerance: 30 }), /unknown option `tolerance`\. Did you mean `toleranceSeconds`\?/);
-      expectConfigError({ sdkAppID: 1 }, /unknown option `sdkAppID`\. Did you mean `sdkAppId`\?/);
+      expectConfigError(
+        base({ tolerance: 30 }),
+        /unknown option `tolerance` of recallWebhook\. Did you mean `toleranceSeconds`\?/,
+      );
+      expectConfigError({ sdkAppID: 1 }, /unknown option `sdkAppID` of recallWebhook\. Did you mean `sdkAppId`\?/);
       expectConfigError(
         base({ secret: 'x' }),
-        /unknown option `secret`\. Known options: sdkAppId, token, allowUnsigned/,
+        /unknown option `secret` of recallWebhook\. Known options: sdkAppId, token, allowUnsigned/,
       );
+    });
+
+    it('should read options as own properties only, whatever Object.prototype holds', () => {
+      const proto = Object.prototype as Record<string, unknown>;
+      proto.allowUnsigned = true;
+      proto.toleranceSeconds = 600;
+      proto.failOpen = true;
+      try {
+        expectConfigError({ sdkAppId: 1 }, /`token` is missing/);
+        const config = resolveConfig({ sdkAppId: 1, token: 'secret', dedupe: { store: memoryStore() } });
+        expect(config.toleranceMs).to.equal(60_000);
+        expect(config.dedupe?.failOpen).to.equal(false);
+      } finally {
+        delete proto.allowUnsigned;
+        delete proto.toleranceSeconds;
+        delete proto.failOpen;
+      }
     });
 
     it('should throw when ajv or emitter is not what it should be', () => {

@@ -129,6 +129,17 @@ describe('commands', () => {
       expect(retry).to.equal(first);
     });
 
+    it('should name a recall by the set of its MsgSeqs: their order, or one listed twice, is no other recall', () => {
+      const of = (...msgSeqs: number[]): string =>
+        identityOf(group({ MsgSeqList: msgSeqs.map((MsgSeq) => ({ MsgSeq })) }));
+      expect(of(1, 2)).to.equal(of(2, 1));
+      expect(of(5, 5)).to.equal(of(5));
+      expect(of(2, 10, 2)).to.equal(of(10, 2));
+      expect(of(1, 2)).not.to.equal(of(1));
+      expect(of(1, 2)).not.to.equal(of(1, 3));
+      expect(of(130)).to.equal('["1213456","@TGS#_@TGS#cQVLVHIM62CJ@TOPIC#_TestTopic",[130]]');
+    });
+
     it("should name a recall with TopicId '' as the same recall without one", () => {
       const absent = identityOf(group({ TopicId: undefined }));
       expect(identityOf(group({ TopicId: '' }))).to.equal(absent);
@@ -217,6 +228,14 @@ describe('commands', () => {
         messages: [{ msgKey: '71_1_1698741698', msgSeq: undefined, msgId: undefined }],
         operator: undefined,
       });
+    });
+
+    it('should name a recall by the set of its MsgKeys, whatever their order or repetition', () => {
+      const of = (...keys: string[]): string =>
+        identityOf(account({ WithdrawMsgList: keys.map((MsgKey) => ({ MsgKey })) }));
+      expect(of('b', 'a')).to.equal(of('a', 'b'));
+      expect(of('a', 'a')).to.equal(of('a'));
+      expect(of('a', 'b')).not.to.equal(of('a'));
     });
 
     it('should name the same MsgKey of two accounts as different recalls', () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
-import { parseQuery } from '../../lib/protocol/query.js';
+import fc from 'fast-check';
+import { NAMED_PARAMETERS, namedProblem, parseQuery, readCallbackQuery } from '../../lib/protocol/query.js';
 import { recallQuerySchema } from '../../lib/protocol/schemas.js';
 import { callbackQuery, TOKEN } from '../fixtures/callbacks.js';
 
@@ -57,5 +58,33 @@ describe('schema/query', () => {
       expect(valid(query(most)), name).to.equal(true);
       expect(valid(query(most + 1)), name).to.equal(false);
     }
+  });
+});
+
+describe('schema/query, checked without Ajv', () => {
+  // Values as a sender might put them: ours, near the bounds, escaped, empty, repeated.
+  const value = fc.oneof(
+    fc.constantFrom('1400000000', '', '12a', '1'.repeat(20), '1'.repeat(21), 'json', '127.0.0.1', 'RESTAPI'),
+    fc.string({ maxLength: 70 }),
+    fc.nat({ max: 70 }).map((length) => 'x'.repeat(length)),
+  );
+  const names = [...Object.keys(NAMED_PARAMETERS), 'tenant', 'RequestId'];
+  const query = fc
+    .array(fc.tuple(fc.constantFrom(...names), value), { maxLength: 12 })
+    .map((pairs) =>
+      [['CallbackCommand', 'C2C.CallbackAfterMsgWithDraw'] as const, ...pairs]
+        .map(([name, v]) => `${name}=${encodeURIComponent(v)}`)
+        .join('&'),
+    );
+
+  it('should refuse exactly the named parameters the default query schema refuses, over 2,000 random queries', () => {
+    fc.assert(
+      fc.property(query, (text) => {
+        const { named, unread } = readCallbackQuery(`/?${text}`);
+        expect(unread).to.equal(undefined);
+        expect(namedProblem(named) === undefined, text).to.equal(valid(text));
+      }),
+      { numRuns: 2000, seed: 20261202 },
+    );
   });
 });

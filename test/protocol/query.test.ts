@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { MAX_PARAMETERS, parseQuery, single } from '../../lib/protocol/query.js';
+import {
+  MAX_PARAMETERS,
+  MAX_QUERY_LENGTH,
+  NAMED_PARAMETERS,
+  parseQuery,
+  readCallbackQuery,
+  single,
+} from '../../lib/protocol/query.js';
+import { callbackQuery } from '../fixtures/callbacks.js';
 
 /** The median time of `runs` parses of `url`, in ms. */
 function parseMs(url: string, runs = 7): number {
@@ -92,5 +100,80 @@ describe('query', () => {
   it('should keep the first "=" of each parameter only, however the separators fall', () => {
     const { query } = parseQuery('/?a&b=1&c&d=2=3&=&e');
     expect({ ...query }).to.deep.equal({ a: '', b: '1', c: '', d: '2=3', '': '', e: '' });
+  });
+});
+
+describe('readCallbackQuery()', () => {
+  it('should give the named parameters only, decoded, and each repeated one with every value', () => {
+    const { named, unread } = readCallbackQuery(
+      '/cb?SdkAppid=1400000000&tenant=a%20b&CallbackCommand=C2C.CallbackAfterMsgWithDraw&OptPlatform=i+OS&Sign=a&Sign=b',
+    );
+    expect({ ...named }).to.deep.equal({
+      SdkAppid: '1400000000',
+      CallbackCommand: 'C2C.CallbackAfterMsgWithDraw',
+      OptPlatform: 'i OS',
+      Sign: ['a', 'b'],
+    });
+    expect(unread).to.equal(undefined);
+  });
+
+  it('should know a named parameter by its name written with escapes, as URLSearchParams would', () => {
+    const { named } = readCallbackQuery('/?%53dkAppid=1&Client%49P=%31.2&Callback+Command=x&Sign');
+    expect({ ...named }).to.deep.equal({ SdkAppid: '1', ClientIP: '1.2', Sign: '' });
+  });
+
+  it('should keep as it came, undecoded, a value longer than 3 times its bound, which is over it written in ASCII', () => {
+    // ClientIP's bound is 64: 64 escaped characters are decoded, one more is not.
+    expect(readCallbackQuery(`/?ClientIP=${'%41'.repeat(64)}`).named.ClientIP).to.equal('A'.repeat(64));
+    expect(readCallbackQuery(`/?ClientIP=${'%41'.repeat(65)}`).named.ClientIP).to.equal('%41'.repeat(65));
+    expect(readCallbackQuery(`/?Sign=${'%41'.repeat(64)}`).named.Sign).to.equal('A'.repeat(64));
+    expect(readCallbackQuery(`/?Sign=${'a'.repeat(193)}`).named.Sign).to.equal('a'.repeat(193));
+  });
+
+  it(`should read ${String(MAX_PARAMETERS)} parameters and no more, and ${String(MAX_QUERY_LENGTH)} characters and no more`, () => {
+    const parameters = (count: number): string =>
+      `/?${Array.from({ length: count }, (_, i) => `p${String(i)}=1`).join('&')}`;
+    expect(readCallbackQuery(parameters(MAX_PARAMETERS)).unread).to.equal(undefined);
+    expect(readCallbackQuery(parameters(MAX_PARAMETERS + 1)).unread).to.equal('more than 100 parameters');
+    const long = (length: number): string => `/?SdkAppid=1&a=${'b'.repeat(length - 13)}`;
+    expect(readCallbackQuery(long(MAX_QUERY_LENGTH))).to.deep.equal({ named: { SdkAppid: '1' }, unread: undefined });
+    expect(readCallbackQuery(long(MAX_QUERY_LENGTH + 1)).unread).to.equal('more than 2048 characters');
+    // Empty segments are no parameters; of a query too long, only CallbackCommand is read.
+    expect(readCallbackQuery(`/?${'&'.repeat(2000)}SdkAppid=1`).named).to.deep.equal({ SdkAppid: '1' });
+    expect(readCallbackQuery(`/?CallbackCommand=c&SdkAppid=1&${'&'.repeat(3000)}`).named).to.deep.equal({
+      CallbackCommand: 'c',
+    });
+    expect(readCallbackQuery(`/?${'&'.repeat(3000)}CallbackCommand=c`).named).to.deep.equal({});
+  });
+
+  it('should cost a hostile query a small multiple of a real callback query (under 8 times), whatever it holds', () => {
+    const real = `/callback?${callbackQuery({ token: 'token' })}`;
+    const time = (url: string): number => {
+      const runs: number[] = [];
+      for (let round = 0; round < 7; round++) {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < 2000; i++) readCallbackQuery(url);
+        runs.push(Number(process.hrtime.bigint() - started));
+      }
+      return runs.sort((a, b) => a - b)[3] ?? 0;
+    };
+    const base = time(real);
+    // Within Node's default 16 KiB of headers: + and %41 floods, each named parameter at its
+    // longest decoded value, parameters without '=', and empty segments.
+    for (const [what, url] of [
+      ['+', `/?${'+'.repeat(14_000)}`],
+      ['%41', `/?a=${'%41'.repeat(4600)}`],
+      [
+        'named',
+        `/?${Object.keys(NAMED_PARAMETERS)
+          .map((name) => `${name}=${'%41'.repeat(190)}`)
+          .join('&')}`,
+      ],
+      ['names', `/?${'ClientIP&'.repeat(1500)}`],
+      ['&', `/?${'&'.repeat(14_000)}`],
+    ] as const) {
+      const ratio = time(url) / base;
+      expect(ratio, `${what}: ${ratio.toFixed(2)} times a real query`).to.be.below(8);
+    }
   });
 });

@@ -158,14 +158,15 @@ describe('load and faults', function () {
       return percentile(report.latenciesMs, 0.5);
     };
     await medianOf();
-    const before = await medianOf();
+    // The better of two runs each side: a shared machine's pauses would otherwise decide it.
+    const before = Math.min(await medianOf(), await medianOf());
     const burst = await runLoad(
       LOAD.rejectedBurst,
       10,
       (i) => send(url, i + 1, 'wrong-token'),
       () => undefined,
     );
-    const after = await medianOf();
+    const after = Math.min(await medianOf(), await medianOf());
     console.log(
       `      median latency ${before.toFixed(2)} ms before, ${after.toFixed(2)} ms after ${String(LOAD.rejectedBurst)} refusals`,
     );

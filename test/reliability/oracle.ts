@@ -26,16 +26,22 @@ export const ORACLE_COMMANDS = {
     event: 'groupRecall',
     validate: ajv.compile(schema('group-recall-body.json')),
     // The same MsgSeq in another group or topic is another recall; Tencent writes "" for no topic.
+    // A recall of several messages is the set of them.
     key: (body: Body) =>
-      `group ${JSON.stringify([body.GroupId, body.TopicId === '' ? null : (body.TopicId ?? null), (body.MsgSeqList as Body[]).map((m) => m.MsgSeq)])}`,
+      `group ${JSON.stringify([body.GroupId, body.TopicId === '' ? null : (body.TopicId ?? null), setOf((body.MsgSeqList as Body[]).map((m) => m.MsgSeq))])}`,
   },
   'OfficialAccount.CallbackAfterMsgWithDraw': {
     event: 'officialAccountRecall',
     validate: ajv.compile(schema('official-account-recall-body.json')),
     key: (body: Body) =>
-      `account ${JSON.stringify([body.Official_Account, (body.WithdrawMsgList as Body[]).map((m) => m.MsgKey)])}`,
+      `account ${JSON.stringify([body.Official_Account, setOf((body.WithdrawMsgList as Body[]).map((m) => m.MsgKey))])}`,
   },
 } as const;
+
+/** The distinct values, ordered as JSON texts are. */
+function setOf(values: readonly unknown[]): string[] {
+  return [...new Set(values.map((value) => JSON.stringify(value)))].sort();
+}
 
 export type OracleCommand = keyof typeof ORACLE_COMMANDS;
 type Body = Readonly<Record<string, unknown>>;

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { redisStore, type RedisClientLike } from '../../lib/stores/redis.js';
+import { memoryStore } from '../../lib/stores/memory.js';
+import { resolveDedupe } from '../../lib/options/resolve.js';
 import { ioredisClient, nodeRedisClient, sharedRedisUrl } from '../helpers/redis.js';
 
 interface Client {
@@ -82,6 +84,13 @@ for (const { name, open } of CLIENTS) {
       const key = `${randomUUID()}:msg`;
       await redisStore(c.raw).claim(key, 'owner', 60_000);
       expect(await c.get(`tcrw:recall:${key}`)).to.equal('owner');
+    });
+
+    it('should take a claim for the longest dedupe.ttlSeconds a receiver accepts', async () => {
+      const c = await client();
+      const longest = resolveDedupe({ store: memoryStore(), ttlSeconds: 30 * 24 * 3600 })?.ttlMs ?? 0;
+      expect(await redisStore(c.raw, { prefix }).claim('k', 'one', longest)).to.equal(true);
+      expect(await c.pttl(`${prefix}k`)).to.be.within(longest - 1000, longest);
     });
 
     it('should grant a claim again once Redis expired it', async () => {

@@ -126,6 +126,55 @@ describe('testing/deliverRecall()', () => {
     );
   });
 
+  it('should give up on a receiver that never answers, after timeoutMs or 5 s by default', async () => {
+    const silent = createServer(() => undefined);
+    try {
+      for (const [options, ms] of [
+        [{ timeoutMs: 100 }, 100],
+        [{}, 5000],
+      ] as const) {
+        const started = Date.now();
+        const error = await deliverRecall(silent, { sdkAppId: SDK_APP_ID, ...options }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        const took = Date.now() - started;
+        expect((error as Error).message).to.match(
+          new RegExp(`^no answer from http://127\\.0\\.0\\.1:\\d+/ within ${String(ms)} ms$`),
+        );
+        expect(took).to.be.within(ms - 5, ms + 2000);
+      }
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  }).timeout(15_000);
+
+  it('should read no more than 64 KiB of an answer, saying so', async () => {
+    let written = 0;
+    const flood = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const more = (): void => {
+        while (written < 256 * 1024 * 1024 && res.write(`{"ActionStatus":"OK"}${' '.repeat(65_536)}`))
+          written += 65_558;
+      };
+      res.on('drain', more);
+      more();
+    });
+    try {
+      const error = await deliverRecall(flood, { sdkAppId: SDK_APP_ID }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((error as Error).message).to.match(/, got HTTP 200 with more than 65536 bytes: \{"ActionStatus":"OK"\}$/);
+      expect(written).to.be.below(16 * 1024 * 1024);
+    } finally {
+      flood.closeAllConnections();
+      flood.close();
+    }
+  });
+
   it('should reject when the URL is unreachable', async () => {
     const server = createServer().listen(0, '127.0.0.1');
     await once(server, 'listening');
