@@ -3,6 +3,13 @@ export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOption
 export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './adapters/fetch.js';
 export type { RecallWebhookOptions, DedupeOptions, SdkAppId, JsonSchema, SchemaOverride } from './options/options.js';
 export { addressMatcher, type AddressCheck } from './options/address.js';
+export {
+  tencentCallbackAddresses,
+  TENCENT_REGIONS,
+  type TencentCallbackAddresses,
+  type TencentCallbackAddressesOptions,
+  type TencentRegion,
+} from './rest/callback-addresses.js';
 export type { DedupeStore } from './core/config.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export {

@@ -1,3 +1,4 @@
+import { addresses } from './addresses.js';
 import { send } from './send.js';
 import { serve } from './serve.js';
 import { USAGE_ERROR, UsageError, type CommandResult, type Output } from './output.js';
@@ -17,6 +18,7 @@ export const HELP = `Usage: tencent-chat-recall-webhook <command> [options]
 Commands:
   serve         run a demo receiver of recall callbacks (one-to-one, group, Official Account)
   send <url>    play the Chat backend: send a recall callback to a receiver (--count for load)
+  addresses     print Tencent's callback addresses for an app, for allowFrom (GetIPList)
 
 Options:
   -v, --version  print this package's version
@@ -24,7 +26,7 @@ Options:
 
 Run 'tencent-chat-recall-webhook <command> --help' for a command's options.`;
 
-const COMMANDS = { serve, send } as const;
+const COMMANDS = { serve, send, addresses } as const;
 
 /** Runs the command line `args` (without node and the script). */
 export async function runCli(

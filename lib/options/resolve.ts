@@ -87,7 +87,7 @@ function resolveSdkAppIds(option: unknown): ReadonlySet<string> {
 }
 
 // The query carries SdkAppid as digits; events give it as a number, so it must be a safe integer.
-function canonicalSdkAppId(id: unknown, hint: string): string {
+export function canonicalSdkAppId(id: unknown, hint: string): string {
   const why = sdkAppIdProblem(id);
   if (why !== undefined) throw configError(`\`sdkAppId\` ${describe(id)} ${why}. ${hint}`);
   return String(id);

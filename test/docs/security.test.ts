@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callbackQuery } from '../../lib/testing/query.js';
 import { sampleRecall } from '../../lib/testing/sample.js';
 import { deliverRecall, type ProtocolAnswer } from '../../lib/testing/deliver.js';
 import { TOKEN } from '../fixtures/callbacks.js';
+import { GET_IP_LIST_ANSWER, parsed } from '../fixtures/published.js';
+import { ADMIN, fakeTencentApi, SECRET_KEY } from '../helpers/tencent-api.js';
 import { freePort } from '../helpers/http.js';
 import { run, start, type Spawned } from '../helpers/process.js';
 import { blocksOf, guide, untilListening, writeExample } from '../helpers/readme.js';
@@ -15,23 +14,6 @@ import { blocksOf, guide, untilListening, writeExample } from '../helpers/readme
 // The guides' examples, run as written.
 
 const SECURITY = guide('security.md');
-
-/** A stand-in for Tencent's REST API, which this machine cannot reach: answers GetIPList with `list`. */
-async function tencentApi(
-  list: readonly string[],
-): Promise<{ url: string; requests: IncomingMessage[]; close: () => void }> {
-  const requests: IncomingMessage[] = [];
-  const server = createServer((req, res) => {
-    requests.push(req);
-    req.resume();
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify({ ActionStatus: 'OK', ErrorCode: 0, IPList: list }));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${String(port)}`, requests, close: () => server.close() };
-}
 
 describe('docs/security.md', function () {
   this.timeout(30_000);
@@ -42,20 +24,15 @@ describe('docs/security.md', function () {
 
   for (const [list, expected] of [
     [['127.0.0.2', '127.0.0.1/32'], 'OK'],
-    [['183.192.202.0/25'], 'ADDRESS_FORBIDDEN'],
+    [parsed(GET_IP_LIST_ANSWER).IPList as string[], 'ADDRESS_FORBIDDEN'],
   ] as const) {
-    it(`should fetch Tencent's addresses as written and answer a peer ${expected === 'OK' ? 'in' : 'outside'} them ${expected}`, async () => {
+    it(`should keep Tencent's addresses as written and answer a peer ${expected === 'OK' ? 'in' : 'outside'} them ${expected}`, async () => {
       const [code] = blocksOf("`allowFrom`: Tencent's callback addresses", 'ts', SECURITY);
       const file = writeExample('security-allow-from.ts', code ?? '');
-      const api = await tencentApi(list);
+      const api = await fakeTencentApi({ list });
       try {
         const port = await freePort();
-        const env = {
-          PORT: String(port),
-          IM_CALLBACK_TOKEN: TOKEN,
-          IM_API_URL: api.url,
-          IM_ADMIN_USERSIG: 'admin-sig',
-        };
+        const env = { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN, IM_API_URL: api.url, IM_SECRET_KEY: SECRET_KEY };
         const server = start('node', ['--import', 'tsx', file.pathname], env);
         servers.push(server);
         const url = `http://127.0.0.1:${String(port)}/im/callback`;
@@ -65,14 +42,15 @@ describe('docs/security.md', function () {
             sleep(100).then(() => undefined),
           );
         }
-        const [request] = api.requests;
-        expect(request?.method).to.equal('POST');
-        const query = new URL(request?.url ?? '', api.url);
-        expect(query.pathname).to.equal('/v4/ConfigSvc/GetIPList');
-        expect(Object.fromEntries(query.searchParams)).to.deep.include({
+        const [call] = api.calls;
+        expect([call?.method, call?.path, call?.userSigProblem]).to.deep.equal([
+          'POST',
+          '/v4/ConfigSvc/GetIPList',
+          undefined,
+        ]);
+        expect(Object.fromEntries(call?.query ?? [])).to.deep.include({
           sdkappid: '1400000000',
-          identifier: 'admin',
-          usersig: 'admin-sig',
+          identifier: ADMIN,
           contenttype: 'json',
           nettype: '6',
         });
@@ -88,10 +66,37 @@ describe('docs/security.md', function () {
           expect(server.errors()).to.match(/^refused ADDRESS_FORBIDDEN from ::ffff:127\.0\.0\.1$/m);
         }
       } finally {
-        api.close();
+        await api.close();
       }
     });
   }
+
+  it('should log, as written, a refresh that failed, and keep answering', async () => {
+    const [code] = blocksOf("`allowFrom`: Tencent's callback addresses", 'ts', SECURITY);
+    // The guide's refresh is hourly; the test's, every second.
+    const file = writeExample(
+      'security-allow-from-refresh.ts',
+      (code ?? '').replace('nettype: 6,', 'nettype: 6,\n  refreshSeconds: 1,'),
+    );
+    const api = await fakeTencentApi({ list: ['127.0.0.1'] });
+    try {
+      const port = await freePort();
+      const env = { PORT: String(port), IM_CALLBACK_TOKEN: TOKEN, IM_API_URL: api.url, IM_SECRET_KEY: SECRET_KEY };
+      const server = start('node', ['--import', 'tsx', file.pathname], env);
+      servers.push(server);
+      const url = `http://127.0.0.1:${String(port)}/im/callback`;
+      await untilListening(url, TOKEN);
+      api.serve({ errorCode: 70001, errorInfo: 'UserSig expired' });
+      for (let wait = 0; wait < 250 && !server.errors().includes('keeping the callback allowlist'); wait++)
+        await sleep(20);
+      expect(server.errors()).to.match(
+        /^keeping the callback allowlist: tencent-chat-recall-webhook: GetIPList answered ErrorCode 70001: UserSig expired$/m,
+      );
+      expect(await deliverRecall(url, { sdkAppId: 1400000000, token: TOKEN })).to.deep.include({ ErrorCode: 0 });
+    } finally {
+      await api.close();
+    }
+  });
 
   describe('rotating the callback token, step by step as written', () => {
     const OLD = 'old-callback-token';

@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { userSig } from '../../lib/protocol/usersig.js';
+import { verifyUserSig } from '../helpers/tencent-api.js';
+
+describe('protocol/userSig()', () => {
+  const claims = {
+    identifier: 'administrator',
+    sdkAppId: 1400000000,
+    time: Math.floor(Date.now() / 1000),
+    expire: 300,
+  };
+
+  it('should sign a UserSig that the algorithm, worked out apart, reads as signed with the key', () => {
+    const sig = userSig('the-key', claims);
+    expect(sig).to.match(/^[A-Za-z0-9*_-]+$/);
+    const { problem, claims: read } = verifyUserSig(sig, {
+      identifier: 'administrator',
+      sdkAppId: 1400000000,
+      secretKey: 'the-key',
+    });
+    expect(problem).to.equal(undefined);
+    expect(read).to.deep.include({
+      'TLS.ver': '2.0',
+      'TLS.identifier': 'administrator',
+      'TLS.sdkappid': 1400000000,
+      'TLS.time': claims.time,
+      'TLS.expire': 300,
+    });
+  });
+
+  it('should not verify with another key, for another admin or app, or once expired', () => {
+    const sig = userSig('the-key', claims);
+    const expected = { identifier: 'administrator', sdkAppId: 1400000000, secretKey: 'the-key' };
+    expect(verifyUserSig(sig, { ...expected, secretKey: 'another-key' }).problem).to.equal('HMAC does not match');
+    expect(verifyUserSig(sig, { ...expected, identifier: 'someone' }).problem).to.equal('another identifier');
+    expect(verifyUserSig(sig, { ...expected, sdkAppId: 1400000001 }).problem).to.equal('another app');
+    const old = userSig('the-key', { ...claims, time: claims.time - 3600 });
+    expect(verifyUserSig(old, expected).problem).to.equal('not signed now');
+  });
+});
