@@ -332,7 +332,14 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
     contenttype: 'json',
     nettype: String(config.nettype),
   }).toString();
-  const signal = AbortSignal.any([closing, AbortSignal.timeout(config.timeoutMs)]);
+  // The deadline is a timer holding its own controller, not AbortSignal.timeout(): a timeout
+  // signal is held only weakly, by its timer and by AbortSignal.any(), so once the collector runs
+  // Node 20 drops it and a call that hangs is never ended, nor is the next refresh scheduled.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    deadline.abort();
+  }, config.timeoutMs);
+  const signal = AbortSignal.any([closing, deadline.signal]);
   let text: string;
   try {
     const response = await fetch(url, {
@@ -352,6 +359,8 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
     const why = typeof cause?.code === 'string' ? cause.code : describeCause(cause ?? error);
     throw failure(`${where} could not be reached: ${why}`);
+  } finally {
+    clearTimeout(timer);
   }
   let answer: unknown;
   try {

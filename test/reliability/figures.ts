@@ -6,7 +6,7 @@ export const LOAD = {
   mixedRequests: 6_000,
   heapGrowthMiB: 8,
   rejectedBurst: 5_000,
-  slowdownAtMost: 1.5,
+  slowdownAtMost: 2,
   listenerTimeoutMs: 100,
   propertyCasesFetch: 3_000,
   propertyCasesExpress: 500,

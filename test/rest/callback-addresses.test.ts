@@ -189,6 +189,23 @@ describe('tencentCallbackAddresses()', function () {
     for (const gap of gaps) expect(gap).to.be.at.least(990);
   });
 
+  it('should end a call that hangs by timeoutMs while the collector runs, and go on refreshing', async () => {
+    expect(typeof globalThis.gc, 'mocha runs with --expose-gc').to.equal('function');
+    const tencent = await open({ timeoutMs: 300 });
+    api.serve({ hang: true });
+    // Garbage made and collected all along: a deadline held only weakly would be dropped.
+    const collecting = setInterval(() => {
+      void Array.from({ length: 100_000 }, () => ({}));
+      globalThis.gc?.();
+    }, 20);
+    try {
+      await until(() => tencent.failures >= 2, 'two calls ended by timeoutMs');
+    } finally {
+      clearInterval(collecting);
+    }
+    expect(tencent.lastError?.message).to.match(/did not answer within 300 ms$/);
+  });
+
   it("should reject when the first load fails, naming Tencent's ErrorCode and ErrorInfo or the HTTP failure", async () => {
     for (const [answer, message] of [
       [
