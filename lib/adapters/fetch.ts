@@ -6,7 +6,7 @@ import type { RecallWebhookOptions } from '../options/options.js';
 import { recallError, bodyAborted, bodyTimedOut, bodyTooLarge, type RecallWebhookError } from '../core/errors.js';
 import { receive, type IncomingCallback, type Outcome } from '../core/receive.js';
 import type { BodyInput } from '../core/decide.js';
-import { TIMED_OUT, withDeadline } from '../core/listeners.js';
+import type { TimerQueue } from '../core/timer-queue.js';
 
 /**
  * Options of `recallFetchHandler`: the shared ones, what to do with other requests, and where the
@@ -70,8 +70,8 @@ export function recallFetchHandler<Platform extends unknown[] = []>(
   }
   const handler = async (request: Request, ...platform: Platform): Promise<Response> => {
     const outcome = await new Promise<Outcome>((resolve) => {
-      const readBody: IncomingCallback['readBody'] = (limit, timeout, done) => {
-        readWebBody(request, limit, timeout).then(done, () => {
+      const readBody: IncomingCallback['readBody'] = (limit, deadlines, done) => {
+        readWebBody(request, limit, deadlines).then(done, () => {
           done(recallError('BODY_UNREADABLE', 'the body could not be read'));
         });
       };
@@ -90,19 +90,26 @@ function respond(answer: string, status: number): Response {
 /**
  * The body of a web-standard `Request`, read chunk by chunk so that the limit holds while it
  * streams (a declared `Content-Length` over the limit is refused before reading anything), and
- * within `timeoutMs` as a whole.
+ * within the deadlines' time as a whole.
  */
 export async function readWebBody(
   request: Request,
   limitBytes: number,
-  timeoutMs: number,
+  deadlines: TimerQueue,
 ): Promise<BodyInput | RecallWebhookError> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limitBytes) return bodyTooLarge(limitBytes);
   if (request.body === null) return { bytes: new Uint8Array(0) };
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
-  const read = await withDeadline(readAll(reader, limitBytes), timeoutMs);
-  const result = read === TIMED_OUT ? bodyTimedOut(timeoutMs) : read;
+  const result = await new Promise<BodyInput | RecallWebhookError>((resolve) => {
+    const deadline = deadlines.start(() => {
+      resolve(bodyTimedOut(deadlines.ms));
+    });
+    void readAll(reader, limitBytes).then((read) => {
+      deadline.cancel();
+      resolve(read);
+    });
+  });
   // Cancelling tells the runtime the rest is unwanted; its rejection, if any, changes nothing.
   if (!('bytes' in result)) reader.cancel().catch(() => undefined);
   return result;

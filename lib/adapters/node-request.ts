@@ -1,7 +1,8 @@
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import type { ResolvedConfig } from '../core/config.js';
 import type { Done } from '../core/listeners.js';
-import { receive } from '../core/receive.js';
+import { receive, type IncomingCallback } from '../core/receive.js';
+import type { TimerQueue } from '../core/timer-queue.js';
 import type { BodyInput } from '../core/decide.js';
 import { bodyAborted, bodyTimedOut, bodyTooLarge, recallError, type RecallWebhookError } from '../core/errors.js';
 import { answerHeaders } from '../protocol/answer.js';
@@ -20,8 +21,8 @@ export function handleNodeRequest(
   pass: () => void,
   onError: (error: unknown) => void,
 ): void {
-  const readBody = (limit: number, timeout: number, done: Parameters<typeof readNodeBody>[3]): void => {
-    readNodeBody(req, limit, timeout, done);
+  const readBody: IncomingCallback['readBody'] = (limit, deadlines, done) => {
+    readNodeBody(req, limit, deadlines, done);
   };
   receive(config, { method: req.method, url: req.url ?? '/', remoteAddress, readBody }, (outcome) => {
     try {
@@ -46,12 +47,12 @@ export type NodeRequest = IncomingMessage & { body?: unknown; ip?: string | unde
  * `{}` or `undefined` and the stream unread): the Chat backend's Content-Type is not documented.
  *
  * The limit holds as the bytes arrive (and at once for a `Content-Length` over it), and the whole
- * body must arrive within `timeoutMs`, so a client that trickles bytes cannot hold the request.
+ * body must arrive within the deadlines' time, so a client that trickles bytes cannot hold the request.
  */
 export function readNodeBody(
   req: NodeRequest,
   limitBytes: number,
-  timeoutMs: number,
+  deadlines: TimerQueue,
   done: Done<BodyInput | RecallWebhookError>,
 ): void {
   if (req.readableEnded) {
@@ -65,30 +66,38 @@ export function readNodeBody(
   }
   const chunks: Buffer[] = [];
   let size = 0;
+  let finished = false;
+  // The listeners stay on the request once it is finished, doing nothing: taking them off again
+  // cost as much as adding them, on every callback.
   const finish = (result: BodyInput | RecallWebhookError): void => {
-    clearTimeout(timer);
-    req.off('data', onData).off('end', onEnd).off('error', onAborted).off('close', onAborted);
+    if (finished) return;
+    finished = true;
+    deadline.cancel();
     // What is left unread stays unread: the answer closes the connection (see writeAnswer).
     if (!req.readableEnded) req.pause();
     done(result);
   };
-  const onData = (chunk: Buffer): void => {
-    size += chunk.length;
-    if (size > limitBytes) finish(bodyTooLarge(limitBytes));
-    else chunks.push(chunk);
-  };
-  const onEnd = (): void => {
-    const [only] = chunks;
-    finish({ bytes: chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size) });
-  };
-  // An 'error' here is the client going away (ECONNRESET, 'aborted'); 'close' before 'end' too.
-  const onAborted = (): void => {
-    finish(bodyAborted());
-  };
-  const timer = setTimeout(() => {
-    finish(bodyTimedOut(timeoutMs));
-  }, timeoutMs);
-  req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
+  const deadline = deadlines.start(() => {
+    finish(bodyTimedOut(deadlines.ms));
+  });
+  req
+    .on('data', (chunk: Buffer) => {
+      if (finished) return;
+      size += chunk.length;
+      if (size > limitBytes) finish(bodyTooLarge(limitBytes));
+      else chunks.push(chunk);
+    })
+    .on('end', () => {
+      const [only] = chunks;
+      finish({ bytes: chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size) });
+    })
+    // A client that goes away mid-body (ECONNRESET, 'aborted') closes the request before 'end'.
+    // No 'error' listener is needed for it: a request with none drops its error (Node's
+    // IncomingMessage), and 'close' follows either way.
+    .on('close', () => {
+      // 'close' follows every request, read or not: an error is made only for one cut short.
+      if (!finished) finish(bodyAborted());
+    });
 }
 
 // A parser's own limit (100kb by default) is usually larger than this one, so its result is held

@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { CommandDefinition } from '../protocol/commands.js';
 import type { SignatureVerifier } from '../protocol/signature.js';
 import type { RecallEmitter } from './events.js';
+import type { TimerQueue } from './timer-queue.js';
 
 // What one callback's path runs on: options/ checks the public options and resolves them into
 // these, once, when a receiver is created; the store is the app's, behind the interface below.
@@ -16,7 +17,8 @@ export interface ResolvedConfig {
   readonly allowFrom: ((address: string | undefined) => boolean) | undefined;
   readonly toleranceMs: number;
   readonly timeoutMs: number;
-  readonly bodyTimeoutMs: number;
+  /** The deadlines of body reads, `bodyTimeoutMs` each, on one timer for all of the receiver's requests. */
+  readonly bodyDeadlines: TimerQueue;
   readonly limitBytes: number;
   /**
    * The app's own query schema, checked on the whole query once a callback is authentic; undefined

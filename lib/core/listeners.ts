@@ -70,7 +70,7 @@ export function report<E extends 'rejected' | 'duplicate'>(
   const failed = (cause: unknown): void => {
     log('a %s listener failed: %s', event, describeCause(cause));
   };
-  const outcome = settle(() => {
+  try {
     // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
     for (const listener of emitter.rawListeners(event)) {
       const result = settle(() => (listener as (...values: unknown[]) => unknown).apply(emitter, args));
@@ -80,9 +80,10 @@ export function report<E extends 'rejected' | 'duplicate'>(
         });
       } else if (isFailure(result)) failed(result.cause);
     }
-  });
-  // Only an emitter of the app's own whose rawListeners is broken gets here.
-  if (isFailure(outcome)) failed(outcome.cause);
+  } catch (cause) {
+    // Only an emitter of the app's own whose rawListeners is broken gets here.
+    failed(cause);
+  }
 }
 
 // A call's outcome as a value: code the app supplies (listeners, a dedupe store) may throw,

@@ -1,5 +1,6 @@
 import { failAnswer, OK_ANSWER } from '../protocol/answer.js';
 import type { ResolvedConfig } from './config.js';
+import type { TimerQueue } from './timer-queue.js';
 import { decideBody, decideQuery, type BodyInput, type CallbackContext, type RequestHead } from './decide.js';
 import { isIP } from 'node:net';
 import { callListenersOnce } from './dedupe.js';
@@ -15,8 +16,11 @@ import { recallIdentity, type RecallCommand } from '../protocol/commands.js';
 
 /** A request as an adapter hands it over: method, URL, peer address, and a way to read the body when asked. */
 export interface IncomingCallback extends RequestHead {
-  /** Reads the body within the limit and the deadline, then calls `done` once with it or with why it could not be read. */
-  readonly readBody: (limitBytes: number, timeoutMs: number, done: Done<BodyInput | RecallWebhookError>) => void;
+  /**
+   * Reads the body within the limit and a deadline taken from `deadlines`, then calls `done` once
+   * with it or with why it could not be read.
+   */
+  readonly readBody: (limitBytes: number, deadlines: TimerQueue, done: Done<BodyInput | RecallWebhookError>) => void;
 }
 
 export type Outcome =
@@ -64,7 +68,7 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
       reply(refuse(first.error));
     } else {
       command = first.context.command.definition.command;
-      request.readBody(config.limitBytes, config.bodyTimeoutMs, (body) => {
+      request.readBody(config.limitBytes, config.bodyDeadlines, (body) => {
         guarded(respond, refuse, (replyAfterBody) => {
           afterBody(config, first.context, body, receivedAt, replyAfterBody, refuse);
         });

@@ -9,6 +9,7 @@ import { recallQuerySchema } from '../protocol/schemas.js';
 import { compileSchema, defaultAjv, resolveSchema } from './schemas.js';
 import { signatureVerifier, type SignatureVerifier } from '../protocol/signature.js';
 import type { DedupeStore, ResolvedConfig, ResolvedDedupe } from '../core/config.js';
+import { TimerQueue } from '../core/timer-queue.js';
 
 const DEFAULTS = {
   toleranceSeconds: 60,
@@ -66,7 +67,7 @@ export function resolveConfig(
     allowFrom: resolveAllowFrom(options.allowFrom),
     toleranceMs: resolveTolerance(options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
     timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
-    bodyTimeoutMs: resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs),
+    bodyDeadlines: new TimerQueue(resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs)),
     limitBytes: resolveLimit(options.limit ?? DEFAULTS.limit),
     validateQuery:
       options.querySchema === undefined

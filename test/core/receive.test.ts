@@ -5,6 +5,7 @@ import type { BodyInput } from '../../lib/core/decide.js';
 import { recallError } from '../../lib/core/errors.js';
 import { captureLog, messagesOf } from '../helpers/log.js';
 import { receive as receiveWith, type IncomingCallback, type Outcome } from '../../lib/core/receive.js';
+import type { TimerQueue } from '../../lib/core/timer-queue.js';
 import { sign } from '../../lib/protocol/signature.js';
 import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { sampleGroupRecall } from '../../lib/testing/sample.js';
@@ -28,7 +29,7 @@ function callback(
     url,
     remoteAddress: '198.51.100.4',
     reads: 0,
-    readBody: (_limit: number, _timeout: number, done: (read: Read) => void) => {
+    readBody: (_limit: number, _deadlines: TimerQueue, done: (read: Read) => void) => {
       request.reads += 1;
       setImmediate(() => {
         done(body instanceof Error ? recallError('BODY_ABORTED', body.message) : body);

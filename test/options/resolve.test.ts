@@ -24,7 +24,7 @@ describe('config', () => {
   describe('defaults', () => {
     it('should resolve the documented defaults: 60 s tolerance, 1500 ms timeout, 1000 ms body timeout, 16 KiB limit, any address', () => {
       const config = resolveConfig({ sdkAppId: 1400000000, token: 'secret' });
-      expect(config.bodyTimeoutMs).to.equal(1000);
+      expect(config.bodyDeadlines.ms).to.equal(1000);
       expect(config.toleranceMs).to.equal(60_000);
       expect(config.timeoutMs).to.equal(1500);
       expect(config.limitBytes).to.equal(16 * 1024);

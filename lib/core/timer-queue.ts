@@ -1,0 +1,83 @@
+import { performance } from 'node:perf_hooks';
+import { describeCause, log } from '../log.js';
+
+// Every body a receiver reads has the same deadline, `bodyTimeoutMs` from its start, so the
+// deadlines end in the order they began: a queue with one timer, armed for the oldest, serves
+// them all. A timer per request cost a Timeout set and cleared on each callback, where almost none
+// ever fires. Time is read from the monotonic clock, so a change of the wall clock moves nothing.
+
+/** A deadline held in a `TimerQueue`. */
+export interface QueuedDeadline {
+  /** Ends the deadline without calling its function; calling it again does nothing. */
+  cancel(): void;
+}
+
+/** Deadlines of one length, `ms`, on one timer. */
+export class TimerQueue {
+  private oldest: Entry | undefined;
+  private newest: Entry | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly ms: number) {}
+
+  /** Calls `onExpire` once `ms` has passed, unless cancelled first. `onExpire` must not throw. */
+  start(onExpire: () => void): QueuedDeadline {
+    const entry = new Entry(performance.now() + this.ms, onExpire, this);
+    if (this.newest === undefined) this.oldest = entry;
+    else this.newest.next = entry;
+    this.newest = entry;
+    this.timer ??= setTimeout(this.expire, this.ms);
+    return entry;
+  }
+
+  /** Drops the ended deadlines at the old end; with none left, the timer goes too. */
+  dropEnded(): void {
+    let entry = this.oldest;
+    while (entry?.ended === true) entry = entry.next;
+    this.oldest = entry;
+    if (entry === undefined) {
+      this.newest = undefined;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private readonly expire = (): void => {
+    const now = performance.now();
+    const expired: Entry[] = [];
+    let entry = this.oldest;
+    for (; entry !== undefined && (entry.ended || entry.at <= now); entry = entry.next) {
+      if (!entry.ended) expired.push(entry);
+      entry.ended = true;
+    }
+    this.oldest = entry;
+    if (entry === undefined) this.newest = undefined;
+    // A timer may run a fraction of a millisecond before the clock reads its end.
+    this.timer = entry === undefined ? undefined : setTimeout(this.expire, Math.max(1, Math.ceil(entry.at - now)));
+    // The queue is whole again before any function runs, so one may start or cancel deadlines.
+    for (const each of expired) {
+      try {
+        each.onExpire();
+      } catch (error) {
+        log('a deadline failed: %s', describeCause(error));
+      }
+    }
+  };
+}
+
+class Entry implements QueuedDeadline {
+  next: Entry | undefined = undefined;
+  ended = false;
+
+  constructor(
+    readonly at: number,
+    readonly onExpire: () => void,
+    private readonly queue: TimerQueue,
+  ) {}
+
+  cancel(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.queue.dropEnded();
+  }
+}
