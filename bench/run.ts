@@ -3,7 +3,11 @@
 // the ratios the project targets, and micro-benchmarks of the core decision and of the query parser
 // on hostile input.
 import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,7 +19,16 @@ import { addressMatcher } from '../dist/esm/options/address.js';
 import { callbackQuery, sampleGroupRecall, sampleRecall } from '../dist/esm/testing/index.js';
 import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS, type RecallCommand } from '../dist/esm/index.js';
 import { startRedis } from './redis.js';
-import { DISTINCT_RECALLS, GROUP_RECALLS, OK, SDK_APP_ID, TOKEN, VARIANTS, type VariantName } from './variants.js';
+import {
+  AGAINST,
+  DISTINCT_RECALLS,
+  GROUP_RECALLS,
+  OK,
+  SDK_APP_ID,
+  TOKEN,
+  VARIANTS,
+  type VariantName,
+} from './variants.js';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +36,9 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
+    // A git ref (a commit, a tag, `main`) built beside the working tree: its servers run in the
+    // same rounds, and each ratio to it shows a regression or a gain without the machine's drift.
+    against: { type: 'string' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -170,6 +186,22 @@ async function loadQuery(port: number, query: string, seconds: number): Promise<
   return result.requests.average;
 }
 
+/**
+ * Builds `ref` of this repository in a directory of its own (its files as git holds them, this
+ * tree's node_modules) and gives the URL of its ES module entry, for BENCH_PACKAGE.
+ */
+function buildRef(ref: string): string {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), 'tcrw-bench-'));
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+  const commit = git('rev-parse', '--verify', `${ref}^{commit}`);
+  execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C "$1"`, 'archive', dir], { cwd: root });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { cwd: dir, stdio: 'inherit' });
+  process.stderr.write(`built ${ref} (${commit.slice(0, 12)}) in ${dir}\n`);
+  return pathToFileURL(join(dir, 'dist', 'esm', 'index.js')).href;
+}
+
 async function start(name: VariantName, env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(new URL('server.ts', import.meta.url), [name], {
     execArgv: ['--import', 'tsx'],
@@ -254,8 +286,22 @@ async function load(
   };
 }
 
-const servers = new Map<VariantName, { child: ChildProcess; port: number }>();
-const runs = new Map<VariantName, Run[]>(NAMES.map((name) => [name, []]));
+/** A server of the run: a variant, of the working tree's build or of `--against`'s. */
+interface Entry {
+  readonly key: string;
+  readonly name: VariantName;
+  readonly env: Record<string, string>;
+}
+const AGAINST_SUFFIX = ` @ ${values.against ?? ''}`;
+const against = values.against === undefined ? undefined : buildRef(values.against);
+const entries: Entry[] = [
+  ...NAMES.map((name) => ({ key: name, name, env: {} })),
+  ...(against === undefined
+    ? []
+    : AGAINST.map((name) => ({ key: `${name}${AGAINST_SUFFIX}`, name, env: { BENCH_PACKAGE: against } }))),
+];
+const servers = new Map<string, { child: ChildProcess; port: number }>();
+const runs = new Map<string, Run[]>(entries.map(({ key }) => [key, []]));
 const started = Date.now();
 const redis = await startRedis();
 try {
@@ -264,24 +310,26 @@ try {
   const query = queryParseMicros();
   const signCheck = signCheckNs();
   const allowFrom = allowFromNs();
-  for (const name of NAMES) servers.set(name, await start(name, { REDIS_URL: redis.url }));
+  for (const { key, name, env } of entries) servers.set(key, await start(name, { REDIS_URL: redis.url, ...env }));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate the order, so no variant always runs on a machine warmed or tired by another.
-    const order = round % 2 === 0 ? NAMES : [...NAMES].reverse();
-    for (const name of order) {
-      const server = servers.get(name);
-      if (server === undefined) throw new Error(`no server for ${name}`);
+    const order = round % 2 === 0 ? entries : [...entries].reverse();
+    for (const { key, name } of order) {
+      const server = servers.get(key);
+      if (server === undefined) throw new Error(`no server for ${key}`);
       const distinct = DISTINCT_RECALLS.has(name);
       const command = GROUP_RECALLS.has(name) ? GROUP_RECALL_COMMAND : RECALL_COMMAND;
       await load(server.port, 1, distinct, command);
-      runs.get(name)?.push(await measure(server, DURATION, distinct, command));
-      if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${name}\n`);
+      runs.get(key)?.push(await measure(server, DURATION, distinct, command));
+      if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${key}\n`);
     }
   }
-  const results = NAMES.map((name, index) => {
-    const of = runs.get(name) ?? [];
+  // The working tree's variants are numbered 1 to 11 (bench/variants.ts); --against's take the
+  // number of the variant they repeat, with the ref.
+  const results = entries.map(({ key, name }, index) => {
+    const of = runs.get(key) ?? [];
     return {
-      variant: index + 1,
+      variant: key === name ? String(index + 1) : `${String(NAMES.indexOf(name) + 1)}${AGAINST_SUFFIX}`,
       name,
       reqPerSec: Math.round(median(of.map((r) => r.reqPerSec))),
       cpuMicrosPerRequest: Number(median(of.map((r) => r.cpuMicrosPerRequest)).toFixed(1)),
@@ -327,13 +375,29 @@ try {
   const ratios = [
     { ratio: '4/3', meaning: 'recallWebhook vs the hand-written handler', value: rate(4) / rate(3), target: 1.25 },
     { ratio: '4/2', meaning: "recallWebhook vs Express's floor", value: rate(4) / rate(2), target: 0.9 },
-    { ratio: '6/1', meaning: 'recallNodeHandler vs raw node:http', value: rate(6) / rate(1), target: 0.8 },
+    { ratio: '6/1', meaning: 'recallNodeHandler vs raw node:http', value: rate(6) / rate(1), target: 0.9 },
   ];
+  // Measured, with no target yet: the fetch handler against a bare fetch handler behind the same bridge.
+  const fetchRatio = rate(11) / rate(10);
+  // Each of --against's servers against the same variant of the working tree, per round.
+  const againstRatios = AGAINST.filter(() => against !== undefined).map((name) => {
+    const mine = runs.get(name) ?? [];
+    const theirs = runs.get(`${name}${AGAINST_SUFFIX}`) ?? [];
+    return {
+      variant: name,
+      reqPerSec: median(mine.map((run, round) => run.reqPerSec / (theirs[round]?.reqPerSec ?? Number.NaN))),
+      cpuMicrosPerRequest: median(
+        mine.map((run, round) => run.cpuMicrosPerRequest / (theirs[round]?.cpuMicrosPerRequest ?? Number.NaN)),
+      ),
+    };
+  });
   const report = {
     machine: { cores: availableParallelism(), node: process.version },
     settings: { rounds: ROUNDS, seconds: DURATION, connections: CONNECTIONS },
     results,
     ratios,
+    fetchRatio: Number(fetchRatio.toFixed(2)),
+    against: values.against === undefined ? undefined : { ref: values.against, ratios: againstRatios },
     coreDecision: { nsPerCall: Math.round(coreNs), groupNsPerCall: Math.round(coreGroupNs), targetNs: 5000 },
     // A group recall's CPU per request against a one-to-one recall's: at most 1.10.
     groupCpu: { ratio: cpuRatio(9, 4), target: 1.1 },
@@ -354,7 +418,7 @@ try {
     );
     for (const r of results) {
       console.log(
-        `${String(r.variant)}. ${r.name.padEnd(52)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request${r.badAnswers > 0 ? `  ${String(r.badAnswers)} bad answers` : ''}`,
+        `${`${r.variant}. ${r.name}`.padEnd(64)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(1)} ms  p99 ${r.p99Ms.toFixed(1)} ms  ${r.cpuMicrosPerRequest.toFixed(1)} µs CPU/request${r.badAnswers > 0 ? `  ${String(r.badAnswers)} bad answers` : ''}`,
       );
     }
     console.log('');
@@ -362,6 +426,12 @@ try {
       console.log(
         `${r.ratio} ${r.value.toFixed(2)} (target at least ${r.target.toFixed(2)}: ${r.value >= r.target ? 'met' : 'MISSED'}), ${r.meaning}`,
       );
+    console.log(`11/10 ${fetchRatio.toFixed(2)} (measured, no target), recallFetchHandler vs the fetch floor`);
+    for (const r of againstRatios) {
+      console.log(
+        `against ${values.against ?? ''}: ${r.variant} ${r.reqPerSec.toFixed(3)} times its req/s, ${r.cpuMicrosPerRequest.toFixed(3)} times its CPU per request (median of each round's ratio)`,
+      );
+    }
     const { groupCpu } = report;
     console.log(
       `9/4 CPU per request ${groupCpu.ratio.toFixed(2)} (median of each round's ratio; target at most ${groupCpu.target.toFixed(2)}: ${groupCpu.ratio <= groupCpu.target ? 'met' : 'MISSED'}), a group recall vs a one-to-one recall`,

@@ -1,5 +1,6 @@
-// One benchmark server: `node --import tsx bench/server.ts <variant>`. It sends its port when
-// ready, and on request its CPU time and request count so far, for CPU time per request.
+// One benchmark server: `node --import tsx bench/server.ts <variant>`, of this working tree's
+// build or of the one BENCH_PACKAGE names. It sends its port when ready, and on request its CPU
+// time and request count so far, for CPU time per request.
 import type { AddressInfo } from 'node:net';
 import { serve, VARIANTS, type VariantName } from './variants.js';
 

@@ -2,7 +2,12 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { Redis } from 'ioredis';
-import { memoryStore, RECALL_COMMANDS, recallNodeHandler, recallWebhook, redisStore } from '../dist/esm/index.js';
+import type * as Package from '../dist/esm/index.js';
+
+// The package under test: this working tree's build, or, with BENCH_PACKAGE, another build of it
+// (`npm run bench -- --against <ref>` builds a git ref and starts its servers so).
+const { memoryStore, RECALL_COMMANDS, recallFetchHandler, recallNodeHandler, recallWebhook, redisStore } =
+  (await import(process.env.BENCH_PACKAGE ?? '../dist/esm/index.js')) as typeof Package;
 
 export const SDK_APP_ID = 1400000000;
 export const TOKEN = 'bench-token';
@@ -18,6 +23,29 @@ function readThenOk(req: IncomingMessage, res: ServerResponse): void {
     res.writeHead(200, HEADERS);
     res.end(OK);
   });
+}
+
+/**
+ * Serves a fetch handler from node:http the same way for every fetch variant: the body read whole,
+ * a `Request` made of it, the `Response` written back. The bridge's cost is in both variants.
+ */
+function fetchBridge(handler: (request: globalThis.Request) => Promise<globalThis.Response>): RequestListener {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request = new globalThis.Request(`http://127.0.0.1${req.url ?? '/'}`, {
+        method: req.method ?? 'GET',
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        body: Buffer.concat(chunks),
+      });
+      void handler(request).then(async (response) => {
+        const text = await response.text();
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(text);
+      });
+    });
+  };
 }
 
 export const VARIANTS = {
@@ -77,7 +105,26 @@ export const VARIANTS = {
     recall.events.on('groupRecall', (event) => event.conversation.groupId);
     return express().use('/callback', recall);
   },
+  /** 10. The fetch floor: a handler that reads the body and answers the fixed OK, behind the bridge. */
+  'fetch, read + fixed answer': (): RequestListener =>
+    fetchBridge(async (request) => {
+      await request.arrayBuffer();
+      return new globalThis.Response(OK, { headers: HEADERS });
+    }),
+  /** 11. The package's fetch handler, signed, behind the same bridge. */
+  'fetch, recallFetchHandler (signed)': (): RequestListener => {
+    const handler = recallFetchHandler({ sdkAppId: SDK_APP_ID, token: TOKEN });
+    handler.events.on('recall', (event) => event.body.MsgKey);
+    return fetchBridge(handler);
+  },
 } as const;
+
+/** The variants run again on the build of `--against <ref>`, each beside its own. */
+export const AGAINST: readonly VariantName[] = [
+  'Express, recallWebhook (signed)',
+  'node:http, recallNodeHandler (signed)',
+  'fetch, recallFetchHandler (signed)',
+];
 
 export type VariantName = keyof typeof VARIANTS;
 
