@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deliverRecall } from '../lib/testing/deliver.js';
 import { installedVersion, writeConsumer } from './helpers/consumer.js';
@@ -22,9 +22,19 @@ interface PackInfo {
   files: { path: string }[];
 }
 
-// What the tarball may hold: built code and its types, the schemas, README, licence, manifests.
+// What the tarball may hold: built code and its types, the schemas, README, the guides and
+// CONTRIBUTING.md (which the README links to), licence, manifests.
 const ALLOWED =
-  /^(dist\/(esm|cjs)\/[\w/-]+\.(js|d\.ts)|dist\/cjs\/package\.json|schemas\/[\w-]+\.json|testing\/package\.json|README\.md|LICENSE|package\.json)$/;
+  /^(dist\/(esm|cjs)\/[\w/-]+\.(js|d\.ts)|dist\/cjs\/package\.json|schemas\/[\w-]+\.json|testing\/package\.json|docs\/[\w-]+\.md|README\.md|CONTRIBUTING\.md|LICENSE|package\.json)$/;
+
+/** A heading's anchor as GitHub and npm make it: lower case, punctuation dropped, spaces as hyphens. */
+function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
 
 describe('the packed package, installed in a fresh project', function () {
   // Packing, an offline `npm ci` and three TypeScript compilations.
@@ -87,6 +97,32 @@ describe('the packed package, installed in a fresh project', function () {
       'schemas/official-account-recall-body.json',
       'LICENSE',
     ]);
+  });
+
+  it('should ship every file, and every heading, that the installed README and guides link to', () => {
+    const root = join(consumer, 'node_modules/tencent-chat-recall-webhook');
+    const pages = ['README.md', ...readdirSync(join(root, 'docs')).map((name) => `docs/${name}`)];
+    const broken: string[] = [];
+    let links = 0;
+    for (const page of pages) {
+      const text = readFileSync(join(root, page), 'utf8');
+      for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target)) continue;
+        links += 1;
+        const [path = '', anchor] = target.split('#');
+        const file = path === '' ? join(root, page) : join(root, dirname(page), path);
+        if (!existsSync(file)) {
+          broken.push(`${page}: ${target}`);
+          continue;
+        }
+        const anchors = [...readFileSync(file, 'utf8').matchAll(/^#+ (.+)$/gm)].map(([, heading = '']) =>
+          anchorOf(heading),
+        );
+        if (anchor !== undefined && !anchors.includes(anchor)) broken.push(`${page}: ${target} (no such heading)`);
+      }
+    }
+    expect(broken).to.deep.equal([]);
+    expect(links).to.be.above(20);
   });
 
   it('should pass publint', async () => {

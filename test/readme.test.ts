@@ -103,9 +103,9 @@ describe('README', function () {
   });
 
   describe('testing your handler', () => {
-    it('should pass as written under node --test', async () => {
-      const [code] = blocksOf('Testing your handler', 'ts', guide('testing.md'));
-      const file = writeExample('handler.test.ts', code ?? '');
+    /** Runs `code` under `node --test` and expects its one test to pass. */
+    const passesUnderNodeTest = async (name: string, code: string | undefined): Promise<void> => {
+      const file = writeExample(name, code ?? '');
       const { code: exit, stdout } = await run('node', [
         '--import',
         'tsx',
@@ -117,6 +117,17 @@ describe('README', function () {
       expect(exit, stdout).to.equal(0);
       expect(stdout).to.match(/^# pass 1$/m);
       expect(stdout).to.match(/^# fail 0$/m);
+    };
+
+    it('should pass as written under node --test', async () => {
+      const [code] = blocksOf('Testing your handler', 'ts', guide('testing.md'));
+      await passesUnderNodeTest('handler.test.ts', code);
+    });
+
+    it('should pass the group and Official Account example as written under node --test', async () => {
+      const [, code] = blocksOf('Testing your handler', 'ts', guide('testing.md'));
+      expect(code).to.include('sampleOfficialAccountRecall');
+      await passesUnderNodeTest('handler-commands.test.ts', code);
     });
   });
 

@@ -83,11 +83,12 @@ export interface DemoEnvironment {
 /**
  * Reads PORT, HOST, SDKAPPID and TOKEN. Without them the demo listens on 127.0.0.1:3000 only, for
  * the documented sample SDKAppID 1400000000, and accepts unsigned callbacks. An empty token is none.
+ * `portFrom` names where the port came from in a message about it: the variable, or a flag.
  */
-export function demoSettings(env: DemoEnvironment): DemoSettings {
+export function demoSettings(env: DemoEnvironment, portFrom = 'PORT'): DemoSettings {
   const port = Number(env.PORT ?? '3000');
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`PORT must be a port number from 0 to 65535, got ${JSON.stringify(env.PORT)}.`);
+    throw new RangeError(`${portFrom} must be a port number from 0 to 65535, got ${JSON.stringify(env.PORT)}.`);
   }
   const tokens = (typeof env.TOKEN === 'string' ? [env.TOKEN] : (env.TOKEN ?? [])).filter((token) => token !== '');
   return { host: env.HOST ?? '127.0.0.1', port, sdkAppId: env.SDKAPPID ?? '1400000000', tokens };

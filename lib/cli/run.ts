@@ -3,6 +3,7 @@ import { send } from './send.js';
 import { serve } from './serve.js';
 import { USAGE_ERROR, UsageError, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
+import { closest } from '../options/checks.js';
 import { readFileSync } from 'node:fs';
 
 /** The version in the package's own package.json: the command line runs from dist/esm/cli/. */
@@ -44,7 +45,8 @@ export async function runCli(
     return 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    output.err(`Unknown command '${name}'.\n\n${HELP}`);
+    const guess = closest(name, [...Object.keys(COMMANDS), '--version', '--help']);
+    output.err(`Unknown command '${name}'.${guess === undefined ? '' : ` Did you mean '${guess}'?`}\n\n${HELP}`);
     return USAGE_ERROR;
   }
   try {

@@ -1,3 +1,4 @@
+import { basename, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { createDemoApp } from './demo.js';
@@ -47,12 +48,15 @@ export async function serve(
   let settings;
   let app;
   try {
-    settings = demoSettings({
-      PORT: values.port ?? env.PORT,
-      HOST: values.host ?? env.HOST,
-      SDKAPPID: values.sdkappid ?? env.SDKAPPID,
-      TOKEN: values.token ?? env.TOKEN,
-    });
+    settings = demoSettings(
+      {
+        PORT: values.port ?? env.PORT,
+        HOST: values.host ?? env.HOST,
+        SDKAPPID: values.sdkappid ?? env.SDKAPPID,
+        TOKEN: values.token ?? env.TOKEN,
+      },
+      values.port === undefined ? 'PORT' : '--port',
+    );
     app = createDemoApp(settings, output.out);
   } catch (error) {
     output.err(describeCause(error));
@@ -82,7 +86,22 @@ export async function serve(
   output.out('Send a recall (send it again to see it deduplicated):');
   output.out(curlCommand(settings, port));
   output.out(
-    `Group and Official Account recalls: tencent-chat-recall-webhook send ${demoUrl(settings, port)} --command group (or official-account)`,
+    `Group and Official Account recalls: ${selfCommand()} send ${demoUrl(settings, port)} --command group (or official-account)`,
   );
   return undefined;
+}
+
+/**
+ * This command line as the shell that started it can run it again: through npx where it runs from
+ * a project's installed package, by its name from a global install, or as the file it is from
+ * where it was started (a clone, after `npm start`), where the package's name is no command.
+ */
+function selfCommand(): string {
+  const script = process.argv[1] ?? '';
+  if (script === '' || script.split(sep).includes('node_modules')) return 'npx tencent-chat-recall-webhook';
+  // A global install's link, on the PATH by its name.
+  const name = basename(script);
+  if (name === 'tencent-chat-recall-webhook' || name === 'tcrw') return name;
+  const path = relative(process.cwd(), script);
+  return `node ${path.includes(' ') ? JSON.stringify(path) : path}`;
 }

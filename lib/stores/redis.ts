@@ -26,7 +26,11 @@ export type RedisClientLike = NodeRedisClientLike | NodeRedisClusterLike | IORed
 export interface RedisStoreOptions {
   /**
    * Put before every key, so that the claims are easy to find and do not collide with the app's
-   * own keys. A key is the prefix, the `SdkAppid`, a colon and the `MsgKey`.
+   * own keys. A key is the prefix and the recall's key: for a one-to-one recall the `SdkAppid`,
+   * a colon and the `MsgKey`; for a group recall `<SdkAppid>/group:` and a JSON list of its group,
+   * topic and MsgSeqs; for an Official Account recall `<SdkAppid>/officialAccount:` and a JSON
+   * list of its account and MsgKeys. Past 128 bytes, `#` and the SHA-256 of what follows the colon
+   * take the place of the colon and it.
    * @default 'tcrw:recall:'
    */
   readonly prefix?: string | undefined;

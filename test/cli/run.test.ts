@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { runCli } from '../../lib/cli/run.js';
 import { run } from '../helpers/process.js';
 
@@ -44,6 +44,33 @@ describe('cli', () => {
     const { code, err } = await cli('deploy');
     expect(code).to.equal(2);
     expect(err).to.match(/^Unknown command 'deploy'\./);
+  });
+
+  it('should suggest the command or flag meant by a misspelt one', async () => {
+    for (const [given, meant] of [
+      ['--verison', '--version'],
+      ['sned', 'send'],
+      ['adresses', 'addresses'],
+    ] as const) {
+      const { code, err } = await cli(given);
+      expect([code, err.split('\n')[0]], given).to.deep.equal([
+        2,
+        `Unknown command '${given}'. Did you mean '${meant}'?`,
+      ]);
+    }
+  });
+
+  it('should name the --port flag, not the variable, in the error for a bad --port', async () => {
+    const { code, err } = await cli('serve', '--port', '99999');
+    expect([code, err]).to.deep.equal([2, '--port must be a port number from 0 to 65535, got "99999".']);
+  });
+
+  it('should run as the built bin itself, which the build makes executable', async () => {
+    const bin = new URL('../../dist/esm/cli/main.js', import.meta.url);
+    expect(statSync(bin).mode & 0o111).to.equal(0o111);
+    const { code, stdout } = await run(bin.pathname, ['--version']);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^\d+\.\d+\.\d+/);
   });
 
   it('should exit 2 naming an unknown flag', async () => {

@@ -38,9 +38,14 @@ describe('cli serve: the demo receiver', function () {
   it('should log group and Official Account recalls, as the line it prints says to send them', async () => {
     demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0' });
     const [hint] = await demo.waitFor(/^Group and Official Account recalls: .*$/m);
+    // Run as printed, by a shell in the directory the demo started in.
+    const printed = /^Group and Official Account recalls: (.+ --command) group \(or official-account\)$/.exec(
+      hint,
+    )?.[1];
+    expect(printed).to.match(/^node dist\/esm\/cli\/main\.js send http:\/\/127\.0\.0\.1:\d+\/callback --command$/);
     const url = /send (\S+) --command/.exec(hint)?.[1] ?? '';
     for (const command of ['group', 'official-account']) {
-      const { code, stdout } = await run('node', ['dist/esm/cli/main.js', 'send', url, '--command', command]);
+      const { code, stdout } = await run('sh', ['-c', `${printed ?? ''} ${command}`]);
       expect(code, stdout).to.equal(0);
     }
     await demo.waitFor(
