@@ -19,6 +19,8 @@ const DATABASE = `
 import { Redis } from 'ioredis';
 import type { Conversation, RecalledMessage } from 'tencent-chat-recall-webhook';
 const redis = new Redis(process.env.REDIS_URL ?? '');
+// Quiet while Redis is away: the failures show in the worker's own lines.
+redis.on('error', () => undefined);
 export async function markRecalled(conversation: Conversation, message: RecalledMessage): Promise<void> {
   if ((await redis.exists('test-db:down')) === 1) throw new Error('database down');
   await redis.hincrby('test-db:recalled', JSON.stringify([conversation, message]), 1);
@@ -36,13 +38,20 @@ describe('docs/durable-processing.md', function () {
     await redis?.kill();
   });
 
-  it('should answer OK while the database is down, then process every recall exactly once when it is back', async () => {
+  /** The guide's receiver and worker, written out to run. */
+  const programFiles = (): { receiver: URL; worker: URL } => {
     const [receiverCode, workerCode] = blocksOf('The receiver', 'ts', GUIDE).concat(
       blocksOf('The worker', 'ts', GUIDE),
     );
-    const receiver = writeExample('bullmq-receiver.ts', receiverCode ?? '');
-    const worker = writeExample('bullmq-worker.ts', workerCode ?? '');
     writeExample('db.ts', DATABASE);
+    return {
+      receiver: writeExample('bullmq-receiver.ts', receiverCode ?? ''),
+      worker: writeExample('bullmq-worker.ts', workerCode ?? ''),
+    };
+  };
+
+  it('should answer OK while the database is down, then process every recall exactly once when it is back', async () => {
+    const { receiver, worker } = programFiles();
     // A Redis of this test's own: the queue's name is the guide's, and must start empty.
     redis = await startRedisServer();
     client = new Redis(redis.url);
@@ -103,5 +112,54 @@ describe('docs/durable-processing.md', function () {
         .map((program) => program.errors())
         .join(''),
     ).to.match(/failed \(attempt 1\): database down/);
+  });
+
+  it('should answer FAIL while Redis is down, and still add and process the job once Redis is back', async () => {
+    const { receiver, worker } = programFiles();
+    const own = await startRedisServer();
+    const env = { REDIS_URL: own.url, IM_CALLBACK_TOKEN: TOKEN };
+    const port = await freePort();
+    const running = [
+      start('node', ['--import', 'tsx', receiver.pathname], { ...env, PORT: String(port) }),
+      start('node', ['--import', 'tsx', worker.pathname], env),
+    ];
+    programs.push(...running);
+    const url = `http://127.0.0.1:${String(port)}/im/callback`;
+    try {
+      await untilListening(url, TOKEN);
+      // The probe that found the receiver listening is a recall too: processed before Redis goes.
+      const before = new Redis(own.url);
+      try {
+        for (let waited = 0; (await before.hlen('test-db:recalled')) === 0 && waited < 20_000; waited += 100)
+          await sleep(100);
+      } finally {
+        before.disconnect();
+      }
+      await own.kill();
+      const answer = await deliverRecall(url, { sdkAppId: 1400000000, token: TOKEN, body: { MsgKey: 'held' } });
+      expect(answer).to.deep.include({ ActionStatus: 'FAIL', ErrorCode: 1 });
+      expect(answer.ErrorInfo).to.match(/^LISTENER_TIMEOUT: /);
+      await own.restart();
+      const back = new Redis(own.url);
+      try {
+        let recalled: Record<string, string> = {};
+        for (let waited = 0; Object.keys(recalled).length === 0 && waited < 20_000; waited += 100) {
+          await sleep(100);
+          recalled = await back.hgetall('test-db:recalled');
+        }
+        // The one recall the restarted, empty Redis saw: the held one, its job added on reconnect.
+        expect(
+          Object.keys(recalled).map((row) => (JSON.parse(row) as [unknown, { msgKey: string }])[1].msgKey),
+        ).to.deep.equal(['held']);
+      } finally {
+        back.disconnect();
+      }
+      // The guide's 'error' listeners said what happened in one line each, without a stack.
+      const said = running.map((program) => program.errors()).join('');
+      expect(said, said).not.to.match(/^\s+at /m);
+    } finally {
+      await Promise.all(running.map((program) => program.stop()));
+      await own.kill();
+    }
   });
 });
