@@ -112,7 +112,7 @@ export async function send(
       output.out(JSON.stringify(answer));
       return answer.ErrorCode === 0 ? 0 : 1;
     } catch (error) {
-      output.err(`cannot deliver to ${url.href}: ${reasonOf(error)}`);
+      output.err(`cannot deliver to ${url.href}: ${reasonOf(error)}${notFoundHint(error, command)}`);
       return 1;
     }
   }
@@ -162,6 +162,15 @@ const SHORT_NAMES: Readonly<Record<string, RecallCommand>> = {
   group: GROUP_RECALL_COMMAND,
   'official-account': OFFICIAL_ACCOUNT_RECALL_COMMAND,
 };
+
+/**
+ * A receiver hands on, to the app's 404, a callback of a command that is not in its `commands`,
+ * just as a request to a path it is not mounted on: a 404 says which to check.
+ */
+function notFoundHint(error: unknown, command: RecallCommand): string {
+  if (!/ got HTTP 404[:, ]/.test(reasonOf(error))) return '';
+  return ` (HTTP 404: check the URL's path, and that the receiver's \`commands\` include ${command})`;
+}
 
 function commandNamed(name: string): RecallCommand {
   const command = SHORT_NAMES[name] ?? RECALL_COMMANDS.find((each) => each === name);

@@ -172,7 +172,19 @@ describe('cli send', function () {
     expect(code).to.equal(1);
     // Express's HTML 404 page, as its status and a short excerpt on one line, not as the page.
     expect(stderr).to.equal(
-      `cannot deliver to ${url.replace('/callback', '/nothing-here')}: expected a protocol answer from ${new URL(url).origin}/nothing-here, got HTTP 404: Error Cannot POST /nothing-here\n`,
+      `cannot deliver to ${url.replace('/callback', '/nothing-here')}: expected a protocol answer from ${new URL(url).origin}/nothing-here, got HTTP 404: Error Cannot POST /nothing-here (HTTP 404: check the URL's path, and that the receiver's \`commands\` include C2C.CallbackAfterMsgWithDraw)\n`,
+    );
+  });
+
+  it('should say, for a 404, to check that the receiver answers the command sent', async () => {
+    const oneToOne = await listen(express().use('/callback', recallWebhook({ sdkAppId: SDK_APP_ID, token: TOKEN })));
+    const target = `http://127.0.0.1:${String(oneToOne.port)}/callback`;
+    const { code, stderr } = await run('node', [CLI, 'send', target, '--command', 'group', '--token', TOKEN]).finally(
+      () => oneToOne.close(),
+    );
+    expect(code).to.equal(1);
+    expect(stderr).to.match(
+      /got HTTP 404: .* \(HTTP 404: check the URL's path, and that the receiver's `commands` include Group\.CallbackAfterRecallMsg\)\n$/,
     );
   });
 
