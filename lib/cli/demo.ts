@@ -26,7 +26,7 @@ function recalled({ messages }: AnyRecallEvent): string {
 export function createDemoApp(settings: DemoSettings, print: (line: string) => void): Express {
   const recall = recallWebhook({
     sdkAppId: settings.sdkAppId,
-    // The demo runs unsigned only without TOKEN, and says so when it starts (see serve).
+    // The demo runs unsigned only without IM_CALLBACK_TOKEN, and says so when it starts (see serve).
     ...(settings.tokens.length === 0 ? { allowUnsigned: true } : { token: settings.tokens }),
     commands: [...RECALL_COMMANDS],
     dedupe: { store: memoryStore() },
@@ -77,11 +77,11 @@ export interface DemoEnvironment {
   readonly HOST?: string | undefined;
   readonly SDKAPPID?: string | undefined;
   /** One token, or the tokens of `--token` given more than once. */
-  readonly TOKEN?: string | readonly string[] | undefined;
+  readonly IM_CALLBACK_TOKEN?: string | readonly string[] | undefined;
 }
 
 /**
- * Reads PORT, HOST, SDKAPPID and TOKEN. Without them the demo listens on 127.0.0.1:3000 only, for
+ * Reads PORT, HOST, SDKAPPID and IM_CALLBACK_TOKEN. Without them the demo listens on 127.0.0.1:3000 only, for
  * the documented sample SDKAppID 1400000000, and accepts unsigned callbacks. An empty token is none.
  * `portFrom` names where the port came from in a message about it: the variable, or a flag.
  */
@@ -90,7 +90,9 @@ export function demoSettings(env: DemoEnvironment, portFrom = 'PORT'): DemoSetti
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`${portFrom} must be a port number from 0 to 65535, got ${JSON.stringify(env.PORT)}.`);
   }
-  const tokens = (typeof env.TOKEN === 'string' ? [env.TOKEN] : (env.TOKEN ?? [])).filter((token) => token !== '');
+  const tokens = (
+    typeof env.IM_CALLBACK_TOKEN === 'string' ? [env.IM_CALLBACK_TOKEN] : (env.IM_CALLBACK_TOKEN ?? [])
+  ).filter((token) => token !== '');
   return { host: env.HOST ?? '127.0.0.1', port, sdkAppId: env.SDKAPPID ?? '1400000000', tokens };
 }
 
@@ -104,7 +106,7 @@ export function demoUrl(settings: DemoSettings, port: number): string {
 
 /**
  * A shell command that sends the documented sample callback to the demo. With a token it signs
- * at the moment it runs (a Sign is good for a minute), reading the token from $TOKEN in the
+ * at the moment it runs (a Sign is good for a minute), reading the token from $IM_CALLBACK_TOKEN in the
  * user's shell so that the demo never prints it.
  */
 export function curlCommand(settings: DemoSettings, port: number): string {
@@ -112,6 +114,6 @@ export function curlCommand(settings: DemoSettings, port: number): string {
   const query = callbackQuery({ sdkAppId: settings.sdkAppId });
   const data = `-H 'Content-Type: application/json' -d '${SAMPLE}'`;
   if (settings.tokens.length === 0) return `curl -sS -X POST '${base}?${query}' ${data}`;
-  const signed = `${query}&RequestTime=$T&Sign=$(printf %s "$TOKEN$T" | sha256sum | cut -c1-64)`;
+  const signed = `${query}&RequestTime=$T&Sign=$(printf %s "$IM_CALLBACK_TOKEN$T" | sha256sum | cut -c1-64)`;
   return `T=$(date +%s); curl -sS -X POST "${base}?${signed}" ${data}`;
 }

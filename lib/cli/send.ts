@@ -27,7 +27,7 @@ Options:
                          Group.CallbackAfterRecallMsg (group) or
                          OfficialAccount.CallbackAfterMsgWithDraw (official-account)
   --sdkappid <id>        the SdkAppid to send (default 1400000000)
-  --token <token>        sign with this token (env TOKEN); given more than once, the
+  --token <token>        sign with this token (env IM_CALLBACK_TOKEN); given more than once, the
                          requests are signed with each in turn, as while the console's
                          token changes, and --count is at least the number of tokens
   --from <user>          c2c: From_Account (default jared)
@@ -89,7 +89,9 @@ export async function send(
     throw new UsageError('send needs the URL of a receiver, e.g. send http://127.0.0.1:3000/callback');
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest.join(' ')}'`);
   const url = httpUrl(target);
-  const tokens = values.token ?? (env.TOKEN === undefined || env.TOKEN === '' ? [] : [env.TOKEN]);
+  const tokens =
+    values.token ??
+    (env.IM_CALLBACK_TOKEN === undefined || env.IM_CALLBACK_TOKEN === '' ? [] : [env.IM_CALLBACK_TOKEN]);
   const count = wholeNumber('--count', values.count ?? String(Math.max(1, tokens.length)), 1);
   if (count < tokens.length) {
     throw new UsageError(

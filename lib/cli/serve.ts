@@ -17,13 +17,13 @@ Options:
   --port <n>        port to listen on (env PORT; default 3000; 0 picks a free port)
   --host <address>  address to listen on (env HOST; default 127.0.0.1)
   --sdkappid <id>   the SDKAppID to accept (env SDKAPPID; default 1400000000)
-  --token <token>   callback authentication token (env TOKEN; the variable is safer, as
+  --token <token>   callback authentication token (env IM_CALLBACK_TOKEN; the variable is safer, as
                     command lines can be seen by other users of the machine); without
                     one the demo runs unsigned and says so. Give it twice while the
                     console's token changes: a callback signed with either is accepted
   -h, --help        show this help`;
 
-/** `serve`: flags over the environment's PORT, HOST, SDKAPPID and TOKEN. */
+/** `serve`: flags over the environment's PORT, HOST, SDKAPPID and IM_CALLBACK_TOKEN. */
 export async function serve(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -53,7 +53,7 @@ export async function serve(
         PORT: values.port ?? env.PORT,
         HOST: values.host ?? env.HOST,
         SDKAPPID: values.sdkappid ?? env.SDKAPPID,
-        TOKEN: values.token ?? env.TOKEN,
+        IM_CALLBACK_TOKEN: values.token ?? env.IM_CALLBACK_TOKEN,
       },
       values.port === undefined ? 'PORT' : '--port',
     );
@@ -80,8 +80,8 @@ export async function serve(
   const { tokens } = settings;
   output.out(
     tokens.length === 0
-      ? 'WARNING: running UNSIGNED (no TOKEN): callbacks are accepted without Sign or RequestTime, from anyone who can reach this address. Set TOKEN to require them.'
-      : `Authentication on: Sign and RequestTime are verified${tokens.length > 1 ? `, signed with any of ${String(tokens.length)} tokens` : ''}. The command below reads the token from $TOKEN in your shell.`,
+      ? 'WARNING: running UNSIGNED (no IM_CALLBACK_TOKEN): callbacks are accepted without Sign or RequestTime, from anyone who can reach this address. Set IM_CALLBACK_TOKEN to require them.'
+      : `Authentication on: Sign and RequestTime are verified${tokens.length > 1 ? `, signed with any of ${String(tokens.length)} tokens` : ''}. The command below reads the token from $IM_CALLBACK_TOKEN in your shell.`,
   );
   output.out('Send a recall (send it again to see it deduplicated):');
   output.out(curlCommand(settings, port));

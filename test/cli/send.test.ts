@@ -51,7 +51,7 @@ describe('cli send', function () {
     ]);
   });
 
-  it('should read the token from TOKEN and build the body and query from flags', async () => {
+  it('should read the token from IM_CALLBACK_TOKEN and build the body and query from flags', async () => {
     const { code } = await run(
       'node',
       [
@@ -69,7 +69,7 @@ describe('cli send', function () {
         '--event-time',
         '1670574414123',
       ],
-      { TOKEN },
+      { IM_CALLBACK_TOKEN: TOKEN },
     );
     expect(code).to.equal(0);
     expect(events[0]?.body).to.deep.include({

@@ -21,7 +21,9 @@ describe('cli serve: the demo receiver', function () {
     await demo.waitFor(
       /^recall: jared recalled 48374_2837546_1557481126 sent to Jonh \(SdkAppid 1400000000, RESTAPI\)$/m,
     );
-    expect(demo.output()).to.match(/^WARNING: running UNSIGNED \(no TOKEN\): callbacks are accepted without Sign/m);
+    expect(demo.output()).to.match(
+      /^WARNING: running UNSIGNED \(no IM_CALLBACK_TOKEN\): callbacks are accepted without Sign/m,
+    );
   });
 
   it('should log a second run of the same command as a duplicate, answered OK', async () => {
@@ -57,22 +59,26 @@ describe('cli serve: the demo receiver', function () {
     await demo.waitFor(/^duplicate: MsgSeq 130 was already handled/m);
   });
 
-  it('should print a signed command, without the token, that gets an OK with TOKEN set', async () => {
+  it('should print a signed command, without the token, that gets an OK with IM_CALLBACK_TOKEN set', async () => {
     const token = 'demo-token-1234';
-    demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', TOKEN: token, SDKAPPID: '1400000009' });
+    demo = start('node', ['dist/esm/cli/main.js', 'serve'], {
+      PORT: '0',
+      IM_CALLBACK_TOKEN: token,
+      SDKAPPID: '1400000009',
+    });
     const [command] = await demo.waitFor(CURL);
     expect(demo.output()).not.to.include(token);
     expect(demo.output()).not.to.include('UNSIGNED');
     expect(command).to.include('Sign=');
-    const { stdout } = await run('bash', ['-c', command], { TOKEN: token });
+    const { stdout } = await run('bash', ['-c', command], { IM_CALLBACK_TOKEN: token });
     expect(JSON.parse(stdout)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
     await demo.waitFor(/^recall: .*\(SdkAppid 1400000009, RESTAPI\)$/m);
   });
 
   it('should log a refusal when the signed command runs with the wrong token', async () => {
-    demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', TOKEN: 'right-token' });
+    demo = start('node', ['dist/esm/cli/main.js', 'serve'], { PORT: '0', IM_CALLBACK_TOKEN: 'right-token' });
     const [command] = await demo.waitFor(CURL);
-    const { stdout } = await run('bash', ['-c', command], { TOKEN: 'wrong-token' });
+    const { stdout } = await run('bash', ['-c', command], { IM_CALLBACK_TOKEN: 'wrong-token' });
     expect(JSON.parse(stdout)).to.deep.include({ ActionStatus: 'FAIL', ErrorCode: 1 });
     await demo.waitFor(/^refused: SIGNATURE_INVALID: Sign does not match$/m);
   });
@@ -81,7 +87,7 @@ describe('cli serve: the demo receiver', function () {
     demo = start(
       'node',
       ['dist/esm/cli/main.js', 'serve', '--port', '0', '--token', 'old-token', '--token', 'new-token'],
-      { TOKEN: 'ignored-token' },
+      { IM_CALLBACK_TOKEN: 'ignored-token' },
     );
     const [hint] = await demo.waitFor(/^Group and Official Account recalls: .*$/m);
     expect(demo.output()).to.match(/^Authentication on: .*, signed with any of 2 tokens\./m);
@@ -108,7 +114,7 @@ describe('cli serve: the demo receiver', function () {
     );
     const [command] = await demo.waitFor(CURL);
     expect(demo.output()).to.include('(SdkAppid 1400000007)');
-    const { stdout } = await run('bash', ['-c', command], { TOKEN: 'flag-token' });
+    const { stdout } = await run('bash', ['-c', command], { IM_CALLBACK_TOKEN: 'flag-token' });
     expect(JSON.parse(stdout)).to.deep.include({ ErrorCode: 0 });
   });
 });
