@@ -58,6 +58,35 @@ describe('README', function () {
     });
   }
 
+  describe('Koa, type-checked', () => {
+    it('should type-check under strict TypeScript with skipLibCheck, and fail in @types/koa only without it', async () => {
+      const [code] = blocksOf('Koa', 'ts', FRAMEWORKS);
+      writeExample('koa-typed.ts', code ?? '');
+      const tsc = (skipLibCheck: boolean): Promise<{ code: number | null; stdout: string }> => {
+        const compilerOptions = { strict: true, module: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck };
+        const config = writeExample(
+          'koa-typed.tsconfig.json',
+          JSON.stringify({ compilerOptions, files: ['koa-typed.ts'] }),
+        );
+        return run('node', ['node_modules/typescript/bin/tsc', '-p', config.pathname]);
+      };
+      expect(await tsc(true)).to.deep.include({ code: 0, stdout: '' });
+      const without = await tsc(false);
+      expect(without.code).to.equal(2);
+      const errors = without.stdout.split('\n').filter((line) => line.includes('error TS'));
+      expect(errors.length).to.be.above(0);
+      expect(errors.every((line) => line.includes('node_modules/@types/koa/'))).to.equal(true);
+    });
+  });
+
+  it('should pin light-my-request as the Fastify section says', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      overrides?: Record<string, string>;
+    };
+    const pin = /"overrides": \{ "light-my-request": "([^"]+)" \}/.exec(FRAMEWORKS)?.[1];
+    expect(pin).to.equal(manifest.overrides?.['light-my-request']);
+  });
+
   describe('fetch handlers', () => {
     it('should export a route handler, as written, that answers a signed recall with OK', async () => {
       const [code] = blocksOf('Fetch handlers: route handlers and serverless functions', 'ts', FRAMEWORKS);
