@@ -40,6 +40,31 @@ describe('TimerQueue', () => {
     expect(calls).to.deep.equal(['b']);
   });
 
+  it('should skip a deadline cancelled between live ones when the timer runs', async () => {
+    const queue = new TimerQueue(20);
+    const calls: string[] = [];
+    queue.start(() => calls.push('a'));
+    const b = queue.start(() => calls.push('b'));
+    queue.start(() => calls.push('c'));
+    b.cancel();
+    await sleep(50);
+    expect(calls).to.deep.equal(['a', 'c']);
+  });
+
+  it('should keep the deadlines still running after some expired, and those started after', async () => {
+    const queue = new TimerQueue(30);
+    const calls: string[] = [];
+    queue.start(() => calls.push('a'));
+    await sleep(15);
+    queue.start(() => calls.push('b'));
+    await sleep(20);
+    // a has expired, b runs on; one more joins it.
+    expect(calls).to.deep.equal(['a']);
+    queue.start(() => calls.push('c'));
+    await sleep(60);
+    expect(calls).to.deep.equal(['a', 'b', 'c']);
+  });
+
   it('should hold one timer for many deadlines, and none once every one is cancelled', () => {
     const queue = new TimerQueue(1000);
     const before = timers();
