@@ -45,7 +45,7 @@ describe('dedupe config', () => {
     expectConfigError({ store, failOpen: 'yes' }, /`dedupe.failOpen` must be true or false/);
     expectConfigError(
       { store, ttlSeconds: 1e16 },
-      /^tencent-chat-recall-webhook: `dedupe.ttlSeconds` is at most 2592000 \(30 days\), got 10000000000000000: /,
+      /^tencent-chat-recall-webhook: `dedupe.ttlSeconds` is at most 2592000 \(30 days\), got 10000000000000000: a retry follows its timeout within seconds, so a longer claim only holds memory, and past its range Redis refuses every claim\.$/,
     );
     expect(resolveDedupe({ store, ttlSeconds: 2592000 })?.ttlMs).to.equal(2_592_000_000);
     expectConfigError({ store, storeTimeoutMs: 0 }, /`dedupe.storeTimeoutMs` must be more than 0/);

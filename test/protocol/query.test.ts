@@ -3,6 +3,7 @@ import {
   MAX_PARAMETERS,
   MAX_QUERY_LENGTH,
   NAMED_PARAMETERS,
+  namedProblem,
   parseQuery,
   readCallbackQuery,
   single,
@@ -179,5 +180,22 @@ describe('readCallbackQuery()', () => {
     } finally {
       globalThis.decodeURIComponent = original;
     }
+  });
+});
+
+describe('namedProblem()', () => {
+  it("should say what is wrong with the protocol's parameters, in the words of the schema it replaces", () => {
+    expect(namedProblem({})).to.equal("query must have required property 'SdkAppid'");
+    expect(namedProblem({ SdkAppid: '1400000000', ClientIP: 'x'.repeat(65) })).to.equal(
+      'query.ClientIP must NOT have more than 64 characters',
+    );
+    expect(namedProblem({ SdkAppid: ['1', '2'] })).to.equal('query.SdkAppid is given more than once');
+    expect(namedProblem({ SdkAppid: '14000x' })).to.equal('query.SdkAppid must be digits, at most 20');
+    expect(namedProblem({ SdkAppid: '1400000000', ClientIP: 'x'.repeat(64) })).to.equal(undefined);
+  });
+
+  it('should leave a long Sign or CallbackCommand to the steps that compare them', () => {
+    expect(namedProblem({ SdkAppid: '1400000000', Sign: 'a'.repeat(65) })).to.equal(undefined);
+    expect(namedProblem({ SdkAppid: '1400000000', CallbackCommand: 'C'.repeat(65) })).to.equal(undefined);
   });
 });
