@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { parseArgs } from 'node:util';
-import { callbackUrl, DEFAULT_POST_TIMEOUT_MS, postCallback } from '../testing/post.js';
+import { callbackUrl, DEFAULT_POST_TIMEOUT_MS, NotProtocolAnswer, postCallback } from '../testing/post.js';
 import { callbackQuery } from '../testing/query.js';
 import { sampleCallback } from '../testing/sample.js';
 import { closest } from '../options/checks.js';
@@ -170,7 +170,7 @@ const SHORT_NAMES: Readonly<Record<string, RecallCommand>> = {
  * just as a request to a path it is not mounted on: a 404 says which to check.
  */
 function notFoundHint(error: unknown, command: RecallCommand): string {
-  if (!/ got HTTP 404[:, ]/.test(reasonOf(error))) return '';
+  if (!(error instanceof NotProtocolAnswer) || error.status !== 404) return '';
   return ` (HTTP 404: check the URL's path, and that the receiver's \`commands\` include ${command})`;
 }
 

@@ -37,6 +37,18 @@ export const DEFAULT_POST_TIMEOUT_MS = 5000;
 // more is read of an answer that is neither.
 const MAX_ANSWER_BYTES = 64 * 1024;
 
+/** What answered was not the protocol's answer: an HTTP status other than 200, or no answer JSON. */
+export class NotProtocolAnswer extends Error {
+  override readonly name = 'NotProtocolAnswer';
+
+  constructor(
+    readonly status: number | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * POSTs a callback body and resolves to the protocol answer; rejects when the receiver cannot be
  * reached, does not answer within `timeoutMs`, or answers with something that is not the
@@ -68,7 +80,8 @@ export async function postCallback(
       size += (chunk as Buffer).byteLength;
       if (size > MAX_ANSWER_BYTES) {
         res.destroy();
-        throw new Error(
+        throw new NotProtocolAnswer(
+          res.statusCode,
           `expected a protocol answer from ${where}, got HTTP ${String(res.statusCode)} with more than ` +
             `${String(MAX_ANSWER_BYTES)} bytes: ${excerpt(Buffer.concat(chunks).toString('utf8'))}`,
         );
@@ -77,7 +90,10 @@ export async function postCallback(
     const text = Buffer.concat(chunks).toString('utf8');
     const answer = parseAnswer(text);
     if (res.statusCode !== 200 || answer === undefined) {
-      throw new Error(`expected a protocol answer from ${where}, got HTTP ${String(res.statusCode)}: ${excerpt(text)}`);
+      throw new NotProtocolAnswer(
+        res.statusCode,
+        `expected a protocol answer from ${where}, got HTTP ${String(res.statusCode)}: ${excerpt(text)}`,
+      );
     }
     return answer;
   } catch (error) {
