@@ -10,7 +10,7 @@ export {
   type TencentCallbackAddressesOptions,
   type TencentRegion,
 } from './rest/callback-addresses.js';
-export type { DedupeStore } from './core/config.js';
+export type { DedupeStore } from './core/dedupe-store.js';
 export { memoryStore, type MemoryStore, type MemoryStoreOptions } from './stores/memory.js';
 export {
   redisStore,

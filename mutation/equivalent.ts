@@ -30,7 +30,7 @@ interface Report {
 }
 
 /** A mutant no test noticed, as the list names one, and the line it is on now. */
-export type Survivor = Omit<EquivalentMutant, 'reason'> & { readonly line: number };
+type Survivor = Omit<EquivalentMutant, 'reason'> & { readonly line: number };
 
 const LIST = join(dirname(fileURLToPath(import.meta.url)), 'equivalent.json');
 
@@ -43,7 +43,7 @@ function keyOf(mutant: Omit<EquivalentMutant, 'reason'>): string {
   return JSON.stringify([mutant.file, mutant.mutator, mutant.code, mutant.replacement]);
 }
 
-export function survivorsOf(report: Report): Survivor[] {
+function survivorsOf(report: Report): Survivor[] {
   const survivors: Survivor[] = [];
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const lines = source.split('\n');
@@ -63,7 +63,7 @@ export function survivorsOf(report: Report): Survivor[] {
 }
 
 /** Detected and counted mutants per folder of lib/ (`lib/core/decide.ts` counts under `core`). */
-export function scoresOf(report: Report): Map<string, { detected: number; counted: number }> {
+function scoresOf(report: Report): Map<string, { detected: number; counted: number }> {
   const scores = new Map<string, { detected: number; counted: number }>();
   for (const [file, { mutants }] of Object.entries(report.files)) {
     const folder = file.split('/')[1] ?? file;

@@ -13,9 +13,9 @@ export default {
     // they check of the request path the tables check too).
     spec: [
       'test/{protocol,core,options,adapters,stores}/**/*.test.ts',
-      'test/behaviour.test.ts',
-      'test/commands.test.ts',
-      'test/failing-listeners.test.ts',
+      'test/behaviour/steps.test.ts',
+      'test/behaviour/other-commands.test.ts',
+      'test/behaviour/failing-listeners.test.ts',
     ],
   },
   // .mocharc.json's node-option entries apply to mocha's own process only; Stryker's runners

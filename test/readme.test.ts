@@ -9,7 +9,7 @@ import type { RecallMiddleware } from '../lib/adapters/express.js';
 import { callbackQuery } from '../lib/testing/query.js';
 import { sampleGroupRecall, sampleOfficialAccountRecall, sampleRecall } from '../lib/testing/sample.js';
 import { deliverRecall } from '../lib/testing/deliver.js';
-import { callbackUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
+import { receiverUrl, SAMPLE_WITH_EVENT_TIME, SAMPLE_WITH_UNREAD, TOKEN } from './fixtures/callbacks.js';
 import { freePort, rawPost } from './helpers/http.js';
 import { run, start, type Spawned } from './helpers/process.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -205,7 +205,7 @@ describe('README', function () {
         TOKEN,
       );
       const app = express().use('/callback', recall);
-      const signed = (): string => callbackUrl({ token: TOKEN });
+      const signed = (): string => receiverUrl({ token: TOKEN });
       const failing = await request(app).post(signed()).type('json').send(JSON.stringify(SAMPLE_WITH_UNREAD));
       expect(failing.body).to.deep.equal(JSON.parse(shown ?? ''));
       const extra = await request(app)
@@ -235,17 +235,17 @@ describe('README', function () {
       try {
         const group = 'Group.CallbackAfterRecallMsg';
         const refused = await request(app)
-          .post(callbackUrl({ token: TOKEN, command: group }))
+          .post(receiverUrl({ token: TOKEN, callbackCommand: group }))
           .type('json')
           .send(JSON.stringify({ ...sampleGroupRecall(), Type: 7 }));
         expect(refused.body).to.deep.include({ ErrorCode: 1 });
         const forged = await request(app)
-          .post(callbackUrl({ token: 'not-the-token', command: group }))
+          .post(receiverUrl({ token: 'not-the-token', callbackCommand: group }))
           .type('json')
           .send(JSON.stringify({ ...sampleGroupRecall(), Type: 7 }));
         expect((forged.body as { ErrorInfo: string }).ErrorInfo).to.match(/^SIGNATURE_INVALID: /);
         const genuine = await request(app)
-          .post(callbackUrl({ token: TOKEN, command: group }))
+          .post(receiverUrl({ token: TOKEN, callbackCommand: group }))
           .type('json')
           .send(JSON.stringify(sampleGroupRecall({ TopicId: '', Type: '' })));
         expect(genuine.body).to.deep.equal(OK);

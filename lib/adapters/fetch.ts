@@ -3,7 +3,7 @@ import { addressOption, createConfig, functionOption, ownOption } from '../optio
 import { configError } from '../options/checks.js';
 import type { RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions } from '../options/options.js';
-import { recallError, bodyAborted, bodyTimedOut, bodyTooLarge, type RecallWebhookError } from '../core/errors.js';
+import { refusal, bodyAborted, bodyTimedOut, bodyTooLarge, type Refusal } from '../core/errors.js';
 import { receive, type IncomingCallback, type Outcome } from '../core/receive.js';
 import type { BodyInput } from '../core/decide.js';
 import type { TimerQueue } from '../core/timer-queue.js';
@@ -72,7 +72,7 @@ export function recallFetchHandler<Platform extends unknown[] = []>(
     const outcome = await new Promise<Outcome>((resolve) => {
       const readBody: IncomingCallback['readBody'] = (limit, deadlines, done) => {
         readWebBody(request, limit, deadlines).then(done, () => {
-          done(recallError('BODY_UNREADABLE', 'the body could not be read'));
+          done(refusal('BODY_UNREADABLE', 'the body could not be read'));
         });
       };
       const peer = addressOf?.(request, ...platform);
@@ -92,16 +92,12 @@ function respond(answer: string, status: number): Response {
  * streams (a declared `Content-Length` over the limit is refused before reading anything), and
  * within the deadlines' time as a whole.
  */
-export async function readWebBody(
-  request: Request,
-  limitBytes: number,
-  deadlines: TimerQueue,
-): Promise<BodyInput | RecallWebhookError> {
+async function readWebBody(request: Request, limitBytes: number, deadlines: TimerQueue): Promise<BodyInput | Refusal> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (declared > limitBytes) return bodyTooLarge(limitBytes);
   if (request.body === null) return { bytes: new Uint8Array(0) };
   const reader = (request.body as ReadableStream<Uint8Array>).getReader();
-  const result = await new Promise<BodyInput | RecallWebhookError>((resolve) => {
+  const result = await new Promise<BodyInput | Refusal>((resolve) => {
     const deadline = deadlines.start(() => {
       resolve(bodyTimedOut(deadlines.ms));
     });
@@ -118,7 +114,7 @@ export async function readWebBody(
 async function readAll(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   limitBytes: number,
-): Promise<BodyInput | RecallWebhookError> {
+): Promise<BodyInput | Refusal> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {

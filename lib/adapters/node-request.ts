@@ -1,10 +1,10 @@
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import type { ResolvedConfig } from '../core/config.js';
-import type { Done } from '../core/listeners.js';
+import type { Done } from '../core/async.js';
 import { receive, type IncomingCallback } from '../core/receive.js';
 import type { TimerQueue } from '../core/timer-queue.js';
 import type { BodyInput } from '../core/decide.js';
-import { bodyAborted, bodyTimedOut, bodyTooLarge, recallError, type RecallWebhookError } from '../core/errors.js';
+import { bodyAborted, bodyTimedOut, bodyTooLarge, refusal, type Refusal } from '../core/errors.js';
 import { answerHeaders } from '../protocol/answer.js';
 
 /**
@@ -48,12 +48,13 @@ export type NodeRequest = IncomingMessage & { body?: unknown; ip?: string | unde
  *
  * The limit holds as the bytes arrive (and at once for a `Content-Length` over it), and the whole
  * body must arrive within the deadlines' time, so a client that trickles bytes cannot hold the request.
+ * @internal
  */
 export function readNodeBody(
   req: NodeRequest,
   limitBytes: number,
   deadlines: TimerQueue,
-  done: Done<BodyInput | RecallWebhookError>,
+  done: Done<BodyInput | Refusal>,
 ): void {
   if (req.readableEnded) {
     done(fromBodyParser(req, limitBytes));
@@ -69,7 +70,7 @@ export function readNodeBody(
   let finished = false;
   // The listeners stay on the request once it is finished, doing nothing: taking them off again
   // cost as much as adding them, on every callback.
-  const finish = (result: BodyInput | RecallWebhookError): void => {
+  const finish = (result: BodyInput | Refusal): void => {
     if (finished) return;
     finished = true;
     deadline.cancel();
@@ -104,17 +105,17 @@ export function readNodeBody(
 // to this limit too: by the bytes a raw or text parser kept; for a value a JSON parser made, by
 // the declared Content-Length (Node ends a body at that length), and by the value written back as
 // JSON, for a chunked or compressed body (a sender's JSON is within a few bytes of it).
-function fromBodyParser(req: NodeRequest, limitBytes: number): BodyInput | RecallWebhookError {
+function fromBodyParser(req: NodeRequest, limitBytes: number): BodyInput | Refusal {
   const { body } = req;
   if (Buffer.isBuffer(body)) return body.length > limitBytes ? bodyTooLarge(limitBytes) : { bytes: body };
   if (typeof body === 'string') return Buffer.byteLength(body) > limitBytes ? bodyTooLarge(limitBytes) : { text: body };
   if (body === undefined || body === null) {
-    return recallError('BODY_UNREADABLE', 'the body was consumed before this middleware and not kept');
+    return refusal('BODY_UNREADABLE', 'the body was consumed before this middleware and not kept');
   }
   if (Number(req.headers['content-length']) > limitBytes) return bodyTooLarge(limitBytes);
   const size = jsonSize(body);
   if (size === undefined)
-    return recallError(
+    return refusal(
       'BODY_UNREADABLE',
       'the body a parser made before this middleware cannot be measured as JSON (a cycle, or nesting too deep)',
     );
@@ -122,7 +123,7 @@ function fromBodyParser(req: NodeRequest, limitBytes: number): BodyInput | Recal
   // A form parser (express.urlencoded(), mounted app-wide, and `curl -d` sends a form type) turns
   // the JSON text into a key of its own, decoding `+` and `%` in it: the body cannot be recovered.
   if (FORM.test(req.headers['content-type'] ?? '') && !hasCallbackCommand(body)) {
-    return recallError(
+    return refusal(
       'BODY_UNREADABLE',
       'the body was parsed as a form (express.urlencoded() or similar) before this middleware: mount the middleware before that parser, or skip the parser on the callback path',
     );
@@ -148,7 +149,7 @@ function jsonSize(value: unknown): number | undefined {
 }
 
 /** Whether the request announces a body (one still unread at answer time is not drained). */
-export function announcesBody(req: IncomingMessage): boolean {
+function announcesBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { tencentCallbackAddresses, type TencentRegion } from '../rest/callback-addresses.js';
 import { USAGE_ERROR, UsageError, type CommandResult, type Output } from './output.js';
 
-export const ADDRESSES_HELP = `Usage: tencent-chat-recall-webhook addresses [options]
+const ADDRESSES_HELP = `Usage: tencent-chat-recall-webhook addresses [options]
 
 Prints Tencent's callback egress addresses for an app, one per line, as the REST API
 v4/ConfigSvc/GetIPList gives them: what to give allowFrom (tencentCallbackAddresses()

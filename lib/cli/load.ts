@@ -55,7 +55,10 @@ export async function runLoad(
   return { sent: count, ok, fail, errors, seconds, latenciesMs: latencies.sort((a, b) => a - b), firstProblem };
 }
 
-/** The latency below which `fraction` of the requests fell (nearest rank). */
+/**
+ * The latency below which `fraction` of the requests fell (nearest rank).
+ * @internal
+ */
 export function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] ?? 0;

@@ -14,7 +14,7 @@ function packageVersion(): string {
   return manifest.version;
 }
 
-export const HELP = `Usage: tencent-chat-recall-webhook <command> [options]
+const HELP = `Usage: tencent-chat-recall-webhook <command> [options]
 
 Commands:
   serve         run a demo receiver of recall callbacks (one-to-one, group, Official Account)

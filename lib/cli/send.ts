@@ -16,8 +16,9 @@ import {
 import { progressBar, runLoad, summary } from './load.js';
 import { UsageError, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
+import { isJsonObject } from '../protocol/json.js';
 
-export const SEND_HELP = `Usage: tencent-chat-recall-webhook send <url> [options]
+const SEND_HELP = `Usage: tencent-chat-recall-webhook send <url> [options]
 
 Plays the Chat backend: POSTs a recall callback to <url> (signed when a token is given), prints
 the answer, and exits 1 when it is a FAIL or <url> cannot be reached.
@@ -211,9 +212,8 @@ function bodyFile(path: string | undefined): Body {
   } catch (error) {
     throw new UsageError(`--body ${path}: ${describeCause(error)}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new UsageError(`--body ${path}: not a JSON object`);
-  return value as Body;
+  if (!isJsonObject(value)) throw new UsageError(`--body ${path}: not a JSON object`);
+  return value;
 }
 
 // The flags that set a body field, by the commands whose body has it.

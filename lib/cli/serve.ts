@@ -7,7 +7,7 @@ import { demoSettings } from './demo.js';
 import { USAGE_ERROR, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
 
-export const SERVE_HELP = `Usage: tencent-chat-recall-webhook serve [options]
+const SERVE_HELP = `Usage: tencent-chat-recall-webhook serve [options]
 
 Runs a demo receiver: the recall webhook middleware at /callback for one-to-one, group and
 Official Account recalls, printing one line per recall and a curl command that sends one

@@ -3,9 +3,10 @@ import type { CommandDefinition } from '../protocol/commands.js';
 import type { SignatureVerifier } from '../protocol/signature.js';
 import type { RecallEmitter } from './events.js';
 import type { TimerQueue } from './timer-queue.js';
+import type { DedupeStore } from './dedupe-store.js';
 
 // What one callback's path runs on: options/ checks the public options and resolves them into
-// these, once, when a receiver is created; the store is the app's, behind the interface below.
+// these, once, when a receiver is created; the store is the app's, behind DedupeStore.
 
 /** Everything a request needs, worked out once when the middleware is created. */
 export interface ResolvedConfig {
@@ -44,23 +45,4 @@ export interface ResolvedDedupe {
   readonly ttlMs: number;
   readonly failOpen: boolean;
   readonly storeTimeoutMs: number;
-}
-
-/**
- * Where claims on recalls are kept, so that a recall delivered more than once (a retry, or a copy
- * that reached another instance) is handled once. Any shared store can back it: two methods, both
- * async. `memoryStore()` and `redisStore(client)` are the two that ship.
- */
-export interface DedupeStore {
-  /**
-   * Claims `key` for `ttlMs` milliseconds on behalf of `owner`, atomically: resolves `true` when
-   * this call took the claim, `false` when a claim on `key` is still live. An expired claim counts
-   * as none.
-   */
-  claim(key: string, owner: string, ttlMs: number): Promise<boolean>;
-  /**
-   * Removes the claim on `key` if `owner` still holds it, so that a retry of a recall whose
-   * listeners failed is handled. A claim that expired and was taken by another owner stays.
-   */
-  release(key: string, owner: string): Promise<void>;
 }

@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv';
 import type { ResolvedCommand, ResolvedConfig } from './config.js';
-import { recallError, type RecallWebhookError } from './errors.js';
+import { refusal, type Refusal } from './errors.js';
 import type { AnyRecallEvent } from './events.js';
-import { findUnsafeText, parseJson } from '../protocol/json.js';
+import { findUnsafeText, isJsonObject, parseJson } from '../protocol/json.js';
 import {
   canonicalPlatform,
   namedProblem,
@@ -31,7 +31,7 @@ export type QueryDecision =
   /** Not a recall callback: hand it to whatever else is mounted. */
   | { readonly kind: 'pass'; readonly reason: string }
   /** Refused: a callback of `command`, known from the query before anything else. */
-  | { readonly kind: 'reject'; readonly error: RecallWebhookError; readonly command: ResolvedCommand }
+  | { readonly kind: 'reject'; readonly error: Refusal; readonly command: ResolvedCommand }
   /** Authentic so far: read the body. */
   | { readonly kind: 'read'; readonly context: CallbackContext };
 
@@ -45,7 +45,7 @@ export interface Recall {
 }
 
 export type BodyDecision =
-  { readonly kind: 'reject'; readonly error: RecallWebhookError } | ({ readonly kind: 'recall' } & Recall);
+  { readonly kind: 'reject'; readonly error: Refusal } | ({ readonly kind: 'recall' } & Recall);
 
 /** What is known of a request before its body is read. */
 export interface RequestHead {
@@ -69,15 +69,15 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   const command = commandOf(config, query);
   if (command === undefined) return { kind: 'pass', reason: "not a callback of this receiver's commands" };
   if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
-    return refused(command, recallError('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom'));
+    return refused(command, refusal('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom'));
   }
-  if (unread !== undefined) return refused(command, recallError('QUERY_INVALID', `query has ${unread}`));
+  if (unread !== undefined) return refused(command, refusal('QUERY_INVALID', `query has ${unread}`));
   const problem = namedProblem(query);
-  if (problem !== undefined) return refused(command, recallError('QUERY_INVALID', problem));
+  if (problem !== undefined) return refused(command, refusal('QUERY_INVALID', problem));
   // The protocol page: the app backend must check that SdkAppid is its own.
   const sdkAppid = single(query, 'SdkAppid');
   if (sdkAppid === undefined || !config.sdkAppIds.has(sdkAppid)) {
-    return refused(command, recallError('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves'));
+    return refused(command, refusal('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves'));
   }
   let requestTime: number | undefined;
   let signedWith: number | undefined;
@@ -89,7 +89,7 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   // The app's own query schema sees the whole query, decoded, once the callback is authentic.
   const { validateQuery } = config;
   if (validateQuery !== undefined && !validateQuery(parseQuery(head.url).query)) {
-    return refused(command, recallError('QUERY_INVALID', describeFirstError('query', validateQuery.errors)));
+    return refused(command, refusal('QUERY_INVALID', describeFirstError('query', validateQuery.errors)));
   }
   return {
     kind: 'read',
@@ -105,7 +105,7 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   };
 }
 
-function refused(command: ResolvedCommand, error: RecallWebhookError): QueryDecision {
+function refused(command: ResolvedCommand, error: Refusal): QueryDecision {
   return { kind: 'reject', error, command };
 }
 
@@ -164,7 +164,7 @@ export function decideBody(context: CallbackContext, input: BodyInput, receivedA
   // A replaced schema may allow more, but the event needs an object whose command matches, and
   // the messages it recalls: what the listeners, the log and dedupe know the recall by.
   const needs = `body must be a JSON object with a CallbackCommand and ${definition.needs}`;
-  if (!isObject(value)) return invalid('BODY_INVALID', '', needs);
+  if (!isJsonObject(value)) return invalid('BODY_INVALID', '', needs);
   if (typeof value.CallbackCommand !== 'string') return invalid('BODY_INVALID', '/CallbackCommand', needs);
   const view = definition.read(value);
   if ('fault' in view) return invalid('BODY_INVALID', view.fault, needs);
@@ -195,10 +195,6 @@ export function decideBody(context: CallbackContext, input: BodyInput, receivedA
   };
 }
 
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 // EventTime is milliseconds, as an integer or a numeric string (see recallBodySchema).
 function toDate(eventTime: unknown): Date | undefined {
   if (typeof eventTime !== 'number' && typeof eventTime !== 'string') return undefined;
@@ -207,15 +203,13 @@ function toDate(eventTime: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-function reject(code: RecallWebhookError['code'], message: string): BodyDecision {
-  return { kind: 'reject', error: recallError(code, message) };
+function reject(code: Refusal['code'], message: string): BodyDecision {
+  return { kind: 'reject', error: refusal(code, message) };
 }
 
 /** A refusal of a body that fails its checks, naming the field at fault (a JSON Pointer). */
 function invalid(code: 'BODY_INVALID' | 'COMMAND_MISMATCH', field: string, message: string): BodyDecision {
-  const error = recallError(code, message);
-  error.field = field;
-  return { kind: 'reject', error };
+  return { kind: 'reject', error: { code, message, field } };
 }
 
 /** The field an Ajv error is about: where it is, and the property a `required` misses. */
@@ -234,9 +228,9 @@ function escapePointer(key: string): string {
  * Outcome of authentication: the verified `RequestTime` in seconds and the position of the token
  * that signed it, or why the request is refused.
  */
-export type AuthResult =
+type AuthResult =
   | { readonly ok: true; readonly requestTime: number; readonly signedWith: number }
-  | { readonly ok: false; readonly error: RecallWebhookError };
+  | { readonly ok: false; readonly error: Refusal };
 
 // Unix seconds as the Chat backend sends them: decimal digits. Twelve digits outlast any clock.
 const SECONDS = /^[0-9]{1,12}$/;
@@ -247,6 +241,7 @@ const SECONDS = /^[0-9]{1,12}$/;
  * than a minute off, against replay), and `Sign` must equal hex(sha256(token + RequestTime)) for
  * one of the tokens.
  * The time is checked first: it is cheap and its failure reveals nothing about the token.
+ * @internal
  */
 export function authenticate(
   verify: SignatureVerifier,
@@ -257,27 +252,30 @@ export function authenticate(
   const sign = single(query, 'Sign');
   const requestTime = single(query, 'RequestTime');
   if (sign === undefined || requestTime === undefined) {
-    return refuse(recallError('SIGNATURE_MISSING', 'Sign and RequestTime are required: callback authentication is on'));
+    return refuse(refusal('SIGNATURE_MISSING', 'Sign and RequestTime are required: callback authentication is on'));
   }
   if (!SECONDS.test(requestTime)) {
-    return refuse(recallError('REQUEST_TIME_INVALID', 'RequestTime must be Unix time in seconds'));
+    return refuse(refusal('REQUEST_TIME_INVALID', 'RequestTime must be Unix time in seconds'));
   }
   const seconds = Number(requestTime);
   if (Math.abs(nowMs - seconds * 1000) > toleranceMs) {
-    return refuse(recallError('REQUEST_EXPIRED', 'RequestTime is outside the accepted window'));
+    return refuse(refusal('REQUEST_EXPIRED', 'RequestTime is outside the accepted window'));
   }
   const signedWith = verify(requestTime, sign);
   if (signedWith < 0) {
-    return refuse(recallError('SIGNATURE_INVALID', 'Sign does not match'));
+    return refuse(refusal('SIGNATURE_INVALID', 'Sign does not match'));
   }
   return { ok: true, requestTime: seconds, signedWith };
 }
 
-function refuse(error: RecallWebhookError): AuthResult {
+function refuse(error: Refusal): AuthResult {
   return { ok: false, error };
 }
 
-/** Ajv's first error as a short sentence: `body.MsgKey must NOT have fewer than 1 characters`. */
+/**
+ * Ajv's first error as a short sentence: `body.MsgKey must NOT have fewer than 1 characters`.
+ * @internal
+ */
 export function describeFirstError(where: string, errors: readonly ErrorObject[] | null | undefined): string {
   const first = errors?.[0];
   if (first === undefined) return `${where} does not match the schema`;

@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describeCause, log } from '../log.js';
 import type { ResolvedConfig, ResolvedDedupe } from './config.js';
-import { recallError, type RecallWebhookError } from './errors.js';
+import { refusal, type Refusal } from './errors.js';
 import type { Recall } from './decide.js';
 import { recallIdentity, type Conversation } from '../protocol/commands.js';
 import type { RecallEmitter } from './events.js';
-import { attempt, callListeners, Failure, report, TIMED_OUT, withDeadline, type Done } from './listeners.js';
+import { callListeners, report } from './listeners.js';
+import { attempt, Failure, TIMED_OUT, withDeadline, type Done } from './async.js';
 
 /**
  * Calls a recall's listeners at most once per claim: claims its key in the store, emits the
@@ -18,10 +19,10 @@ export function callListenersOnce(
   config: ResolvedConfig,
   dedupe: ResolvedDedupe,
   recall: Recall,
-  done: Done<RecallWebhookError | undefined>,
+  done: Done<Refusal | undefined>,
 ): void {
   void claimThenCall(config.emitter, dedupe, recall, config.timeoutMs).then(done, (cause: unknown) => {
-    done(recallError('INTERNAL_ERROR', 'the receiver failed', cause));
+    done(refusal('INTERNAL_ERROR', 'the receiver failed', cause));
   });
 }
 
@@ -59,7 +60,7 @@ async function claimThenCall(
   dedupe: ResolvedDedupe,
   recall: Recall,
   timeoutMs: number,
-): Promise<RecallWebhookError | undefined> {
+): Promise<Refusal | undefined> {
   const deadline = Date.now() + timeoutMs;
   const key = dedupeKey(recall);
   const owner = randomUUID();
@@ -79,7 +80,7 @@ async function claimThenCall(
       });
     }
     log('dedupe store %s for %s: %s', why, key, claimed === TIMED_OUT ? 'timeout' : describeCause(claimed.cause));
-    if (!dedupe.failOpen) return recallError('DEDUPE_UNAVAILABLE', `the dedupe store ${why}`);
+    if (!dedupe.failOpen) return refusal('DEDUPE_UNAVAILABLE', `the dedupe store ${why}`);
     return callListenersWithin(emitter, recall, timeoutMs, deadline);
   }
   if (!claimed) {
@@ -103,7 +104,7 @@ function callListenersWithin(
   recall: Recall,
   timeoutMs: number,
   deadline: number,
-): Promise<RecallWebhookError | undefined> {
+): Promise<Refusal | undefined> {
   return new Promise((resolve) => {
     callListeners(emitter, recall, timeoutMs, resolve, Math.max(1, deadline - Date.now()));
   });

@@ -30,56 +30,87 @@ export const RECALL_ERROR_CODES = [
 export type RecallErrorCode = (typeof RECALL_ERROR_CODES)[number];
 
 /**
- * A refused callback. `code` is stable across versions; `message` is short, safe to send back to
- * the Chat backend (it never holds the token, a Sign, a stack or a listener's error) and is the
- * answer's `ErrorInfo` after the code. A listener's own error, if any, is the `cause`.
+ * Why a step of the request path refuses a callback: a stable code, a short message safe to send
+ * back, and what else the step knows (the app's error that caused it, the body field at fault).
+ * The request path turns it into a `RecallWebhookError` once it answers, when the peer and the
+ * command are known too.
+ */
+export interface Refusal {
+  readonly code: RecallErrorCode;
+  readonly message: string;
+  /** Only when there is one: a listener's or the store's own error. */
+  readonly cause?: unknown;
+  readonly field?: string;
+}
+
+export function refusal(code: RecallErrorCode, message: string, cause?: unknown): Refusal {
+  return cause === undefined ? { code, message } : { code, message, cause };
+}
+
+/** Whether a step's result is a refusal rather than what it reads or decides. */
+export function isRefusal(value: object): value is Refusal {
+  return 'code' in value;
+}
+
+/** What a `RecallWebhookError` says beyond its code and message; each property is optional. */
+export interface RecallWebhookErrorOptions {
+  readonly cause?: unknown;
+  readonly remoteAddress?: string | undefined;
+  readonly command?: RecallCommand | undefined;
+  readonly field?: string | undefined;
+}
+
+/**
+ * A refused callback, as `'rejected'` listeners receive it. `code` is stable across versions;
+ * `message` is short, safe to send back to the Chat backend (it never holds the token, a Sign, a
+ * stack or a listener's error) and is the answer's `ErrorInfo` after the code. A listener's own
+ * error, if any, is the `cause`.
  */
 export class RecallWebhookError extends Error {
   override readonly name = 'RecallWebhookError';
 
   /**
    * The address of the peer that sent the refused request, as `allowFrom` checks it (Express's
-   * `req.ip`, the socket's peer, or the fetch handler's `remoteAddress`), when known. Set when the
-   * error is emitted as `'rejected'`.
+   * `req.ip`, the socket's peer, or the fetch handler's `remoteAddress`), when known.
    */
-  remoteAddress: string | undefined = undefined;
+  readonly remoteAddress: string | undefined;
 
   /**
-   * The `CallbackCommand` of the refused callback: one of the receiver's commands. Set when the
-   * error is emitted as `'rejected'`; undefined only when the receiver failed before it knew.
+   * The `CallbackCommand` of the refused callback: one of the receiver's commands; undefined only
+   * when the receiver failed before it knew.
    */
-  command: RecallCommand | undefined = undefined;
+  readonly command: RecallCommand | undefined;
 
   /**
    * For `BODY_INVALID` and `COMMAND_MISMATCH`: the body field at fault, as a JSON Pointer
    * (`/TopicId`, `/MsgSeqList/0/MsgSeq`, `''` for the body as a whole). A callback that passed
    * authentication and is refused here is what to watch for: Tencent sending something new.
    */
-  field: string | undefined = undefined;
+  readonly field: string | undefined;
 
   constructor(
     readonly code: RecallErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options: RecallWebhookErrorOptions = {},
   ) {
-    super(message, options);
+    // As Error does: an own `cause` only when one was given.
+    super(message, Object.hasOwn(options, 'cause') ? { cause: options.cause } : undefined);
+    this.remoteAddress = options.remoteAddress;
+    this.command = options.command;
+    this.field = options.field;
   }
-}
-
-export function recallError(code: RecallErrorCode, message: string, cause?: unknown): RecallWebhookError {
-  return cause === undefined ? new RecallWebhookError(code, message) : new RecallWebhookError(code, message, { cause });
 }
 
 // How reading a body fails, the same for every adapter's reader.
 
-export function bodyTooLarge(limitBytes: number): RecallWebhookError {
-  return recallError('BODY_TOO_LARGE', `body is larger than ${String(limitBytes)} bytes`);
+export function bodyTooLarge(limitBytes: number): Refusal {
+  return refusal('BODY_TOO_LARGE', `body is larger than ${String(limitBytes)} bytes`);
 }
 
-export function bodyAborted(): RecallWebhookError {
-  return recallError('BODY_ABORTED', 'the client closed the request before the body was complete');
+export function bodyAborted(): Refusal {
+  return refusal('BODY_ABORTED', 'the client closed the request before the body was complete');
 }
 
-export function bodyTimedOut(timeoutMs: number): RecallWebhookError {
-  return recallError('BODY_TIMEOUT', `the body did not arrive within ${String(timeoutMs)} ms`);
+export function bodyTimedOut(timeoutMs: number): Refusal {
+  return refusal('BODY_TIMEOUT', `the body did not arrive within ${String(timeoutMs)} ms`);
 }

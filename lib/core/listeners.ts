@@ -1,10 +1,8 @@
-import { recallError, type RecallWebhookError } from './errors.js';
+import { refusal, type Refusal } from './errors.js';
 import type { Recall } from './decide.js';
 import type { RecallEmitter, RecallEventListeners } from './events.js';
 import { describeCause, log } from '../log.js';
-
-/** Where a step's result goes. Called once; must not throw. */
-export type Done<T> = (result: T) => void;
+import { isFailure, settle, TIMED_OUT, withDeadline, type Done, type Failure } from './async.js';
 
 /**
  * Calls every listener of the recall's event with it and waits for all of them, async ones included,
@@ -17,7 +15,7 @@ export function callListeners(
   emitter: RecallEmitter,
   { command, event }: Recall,
   timeoutMs: number,
-  done: Done<RecallWebhookError | undefined>,
+  done: Done<Refusal | undefined>,
   // What is left of timeoutMs when part of it went elsewhere (a dedupe claim).
   waitMs = timeoutMs,
 ): void {
@@ -34,9 +32,9 @@ export function callListeners(
   // Synchronous work cannot be interrupted, only measured: a listener that blocked past the
   // deadline answers as late as one that awaited past it, and the sender has given up either way.
   const late = (): boolean => Date.now() - started > waitMs;
-  const timedOut = (): RecallWebhookError => {
+  const timedOut = (): Refusal => {
     log('listeners still running after %d ms', timeoutMs);
-    return recallError('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
+    return refusal('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
   };
   if (pending.length === 0) {
     done(late() ? timedOut() : outcome(name, failures));
@@ -47,11 +45,11 @@ export function callListeners(
   });
 }
 
-function outcome(event: string, failures: readonly Failure[]): RecallWebhookError | undefined {
+function outcome(event: string, failures: readonly Failure[]): Refusal | undefined {
   const first = failures[0];
   if (first === undefined) return undefined;
   const count = failures.length === 1 ? `a ${event} listener` : `${String(failures.length)} ${event} listeners`;
-  return recallError('LISTENER_FAILED', `${count} failed`, first.cause);
+  return refusal('LISTENER_FAILED', `${count} failed`, first.cause);
 }
 
 /**
@@ -83,57 +81,5 @@ export function report<E extends 'rejected' | 'duplicate'>(
   } catch (cause) {
     // Only an emitter of the app's own whose rawListeners is broken gets here.
     failed(cause);
-  }
-}
-
-// A call's outcome as a value: code the app supplies (listeners, a dedupe store) may throw,
-// reject or return, and each becomes something to inspect rather than an exception to catch
-// at every call site or a rejection that goes unhandled.
-
-/** What a call that threw or rejected left behind. */
-export class Failure {
-  constructor(readonly cause: unknown) {}
-}
-
-export function isFailure(value: unknown): value is Failure {
-  return value instanceof Failure;
-}
-
-/** The call's outcome: a value, a `Failure`, or a promise that resolves to one of those. */
-export function settle(call: () => unknown): unknown {
-  try {
-    const result = call();
-    if (isThenable(result)) return Promise.resolve(result).then(undefined, (cause: unknown) => new Failure(cause));
-    return result;
-  } catch (cause) {
-    return new Failure(cause);
-  }
-}
-
-/** An async call's result, or a `Failure`; the promise never rejects. */
-export function attempt<T>(call: () => PromiseLike<T>): Promise<T | Failure> {
-  return Promise.resolve(settle(call) as T | Failure | Promise<T | Failure>);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-export const TIMED_OUT = Symbol('timed out');
-
-/** `work`'s result, or `TIMED_OUT` if it has not settled within `ms`; the timer never outlives the race. */
-export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(resolve, ms, TIMED_OUT);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

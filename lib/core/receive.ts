@@ -1,11 +1,19 @@
 import { failAnswer, OK_ANSWER } from '../protocol/answer.js';
 import type { ResolvedConfig } from './config.js';
 import type { TimerQueue } from './timer-queue.js';
-import { decideBody, decideQuery, type BodyInput, type CallbackContext, type RequestHead } from './decide.js';
+import {
+  decideBody,
+  decideQuery,
+  type BodyInput,
+  type CallbackContext,
+  type Recall,
+  type RequestHead,
+} from './decide.js';
 import { isIP } from 'node:net';
 import { callListenersOnce } from './dedupe.js';
-import { callListeners, report, type Done } from './listeners.js';
-import { recallError, RecallWebhookError } from './errors.js';
+import { callListeners, report } from './listeners.js';
+import type { Done } from './async.js';
+import { isRefusal, refusal, RecallWebhookError, type Refusal } from './errors.js';
 import { describeCause, log, logging } from '../log.js';
 import { recallIdentity, type RecallCommand } from '../protocol/commands.js';
 
@@ -20,7 +28,7 @@ export interface IncomingCallback extends RequestHead {
    * Reads the body within the limit and a deadline taken from `deadlines`, then calls `done` once
    * with it or with why it could not be read.
    */
-  readonly readBody: (limitBytes: number, deadlines: TimerQueue, done: Done<BodyInput | RecallWebhookError>) => void;
+  readonly readBody: (limitBytes: number, deadlines: TimerQueue, done: Done<BodyInput | Refusal>) => void;
 }
 
 export type Outcome =
@@ -38,97 +46,120 @@ const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
  * becomes a FAIL answer and a `'rejected'` event.
  */
 export function receive(config: ResolvedConfig, request: IncomingCallback, respond: Done<Outcome>): void {
-  // Only an IP address is a peer's address. What an adapter was told (a header that the app's
-  // `trust proxy` believed, the app's own remoteAddress function) may be any text, which must
-  // reach neither allowFrom, which then refuses, nor an event.
-  const given = request.remoteAddress;
-  const remoteAddress = given !== undefined && isIP(given) !== 0 ? given : undefined;
-  const head: RequestHead = { method: request.method, url: request.url, remoteAddress };
-  // The command, once the query named one of ours: every refusal after that is of that command.
-  let command: RecallCommand | undefined;
-  const refuse = (error: RecallWebhookError): Outcome => {
-    error.remoteAddress = remoteAddress;
-    error.command = command;
+  new Reception(config, request, respond).start();
+}
+
+/**
+ * One callback on its way: what the request path has learnt of it so far (its peer, then its
+ * command and context once the query named one of ours), and the steps that take it further, each
+ * entered once. A step may run inside a stream's event, where a throw would end the process, so
+ * each is guarded: only code the app supplied can throw there (a custom Ajv keyword, its own
+ * emitter), and it is answered INTERNAL_ERROR if nothing was answered yet.
+ */
+class Reception {
+  private readonly receivedAt = new Date();
+  private readonly head: RequestHead;
+  // Known once the query named one of the receiver's commands: every refusal after that is of it.
+  private command: RecallCommand | undefined = undefined;
+  // Set before the body is read, the one step that reads it.
+  private context!: CallbackContext;
+  // Set before the listeners are called, whose end is the one step that reads it.
+  private recall!: Recall;
+  private replied = false;
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly request: IncomingCallback,
+    private readonly respond: Done<Outcome>,
+  ) {
+    // Only an IP address is a peer's address. What an adapter was told (a header that the app's
+    // `trust proxy` believed, the app's own remoteAddress function) may be any text, which must
+    // reach neither allowFrom, which then refuses, nor an event.
+    const given = request.remoteAddress;
+    const remoteAddress = given !== undefined && isIP(given) !== 0 ? given : undefined;
+    this.head = { method: request.method, url: request.url, remoteAddress };
+  }
+
+  start(): void {
+    try {
+      const first = decideQuery(this.config, this.head, this.receivedAt.getTime());
+      if (first.kind === 'pass') {
+        log('pass: %s', first.reason);
+        this.answer(PASS);
+      } else if (first.kind === 'reject') {
+        this.command = first.command.definition.command;
+        this.refuse(first.error);
+      } else {
+        this.command = first.context.command.definition.command;
+        this.context = first.context;
+        this.request.readBody(this.config.limitBytes, this.config.bodyDeadlines, this.bodyRead);
+      }
+    } catch (cause) {
+      this.failed(cause);
+    }
+  }
+
+  private readonly bodyRead = (body: BodyInput | Refusal): void => {
+    try {
+      if (isRefusal(body)) {
+        this.refuse(body);
+        return;
+      }
+      const second = decideBody(this.context, body, this.receivedAt);
+      if (second.kind === 'reject') {
+        this.refuse(second.error);
+        return;
+      }
+      this.recall = second;
+      const { config } = this;
+      if (config.dedupe === undefined) callListeners(config.emitter, second, config.timeoutMs, this.handled);
+      else callListenersOnce(config, config.dedupe, second, this.handled);
+    } catch (cause) {
+      this.failed(cause);
+    }
+  };
+
+  private readonly handled = (failure: Refusal | undefined): void => {
+    try {
+      if (failure !== undefined) {
+        this.refuse(failure);
+        return;
+      }
+      const { event } = this.recall;
+      if (logging()) log('%s %s of SdkAppid %d handled', event.command, recallIdentity(event), event.sdkAppId);
+      this.answer(OK);
+    } catch (cause) {
+      this.failed(cause);
+    }
+  };
+
+  private refuse(why: Refusal): void {
+    const { remoteAddress } = this.head;
+    // The refusal's cause, only when it has one, and its field go with the error.
+    const error = new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command: this.command });
     const from = remoteAddress ?? 'an unknown address';
     // A body refused after the query's checks names its field: the sign of what Tencent sends new.
     if (error.field === undefined) log('refused %s from %s: %s', error.code, from, error.message);
     else log('refused %s from %s, field %s: %s', error.code, from, JSON.stringify(error.field), error.message);
-    report(config.emitter, 'rejected', error);
+    report(this.config.emitter, 'rejected', error);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
-    return { kind: 'answer', answer: failAnswer(`${error.code}: ${error.message}`), error };
-  };
-  guarded(respond, refuse, (reply) => {
-    const receivedAt = new Date();
-    const first = decideQuery(config, head, receivedAt.getTime());
-    if (first.kind === 'pass') {
-      log('pass: %s', first.reason);
-      reply(PASS);
-    } else if (first.kind === 'reject') {
-      command = first.command.definition.command;
-      reply(refuse(first.error));
-    } else {
-      command = first.context.command.definition.command;
-      request.readBody(config.limitBytes, config.bodyDeadlines, (body) => {
-        guarded(respond, refuse, (replyAfterBody) => {
-          afterBody(config, first.context, body, receivedAt, replyAfterBody, refuse);
-        });
-      });
-    }
-  });
-}
-
-function afterBody(
-  config: ResolvedConfig,
-  context: CallbackContext,
-  body: BodyInput | RecallWebhookError,
-  receivedAt: Date,
-  reply: Done<Outcome>,
-  refuse: (error: RecallWebhookError) => Outcome,
-): void {
-  if (body instanceof RecallWebhookError) {
-    reply(refuse(body));
-    return;
+    this.answer({ kind: 'answer', answer: failAnswer(`${error.code}: ${error.message}`), error });
   }
-  const second = decideBody(context, body, receivedAt);
-  if (second.kind === 'reject') {
-    reply(refuse(second.error));
-    return;
-  }
-  const handled = (failure: RecallWebhookError | undefined): void => {
-    if (failure !== undefined) {
-      reply(refuse(failure));
-      return;
-    }
-    if (logging())
-      log('%s %s of SdkAppid %d handled', second.event.command, recallIdentity(second.event), second.event.sdkAppId);
-    reply(OK);
-  };
-  if (config.dedupe === undefined) callListeners(config.emitter, second, config.timeoutMs, handled);
-  else callListenersOnce(config, config.dedupe, second, handled);
-}
 
-/**
- * Runs a step, answering INTERNAL_ERROR if it throws before it answered: only code the app
- * supplied can throw there (a custom Ajv keyword, its own emitter). Adapters' `respond` does not
- * throw; if one did after answering, it is logged rather than answered twice, since this may run
- * inside a stream's event where a throw would end the process.
- */
-function guarded(
-  respond: Done<Outcome>,
-  refuse: (error: RecallWebhookError) => Outcome,
-  step: (reply: Done<Outcome>) => void,
-): void {
-  const state = { replied: false };
-  try {
-    step((outcome) => {
-      state.replied = true;
-      respond(outcome);
-    });
-  } catch (cause) {
-    if (state.replied) {
+  private answer(outcome: Outcome): void {
+    this.replied = true;
+    this.respond(outcome);
+  }
+
+  /**
+   * A step threw. Adapters' `respond` does not throw; if one did after answering, it is logged
+   * rather than answered twice.
+   */
+  private failed(cause: unknown): void {
+    if (this.replied) {
       log('responding threw: %s', describeCause(cause));
       return;
     }
-    respond(refuse(recallError('INTERNAL_ERROR', 'the receiver failed', cause)));
+    this.refuse(refusal('INTERNAL_ERROR', 'the receiver failed', cause));
   }
 }

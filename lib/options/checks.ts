@@ -1,8 +1,10 @@
 // Checks shared by every factory's options. Values are taken as unknown: JavaScript callers get
 // no help from the types.
 
+import { isJsonObject } from '../protocol/json.js';
+
 /** How long the Chat backend waits for an answer (protocol page, cloud.tencent.com/document/product/269/1522). */
-export const SENDER_WAIT_MS = 2000;
+const SENDER_WAIT_MS = 2000;
 
 /**
  * An options object as a receiver reads it: its own enumerable properties only, copied into an
@@ -18,7 +20,7 @@ export function ownOptions<T extends object>(
 ): T {
   // Checked as unknown: JavaScript callers get no help from the types.
   const value: unknown = given;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError(notObject);
+  if (!isJsonObject(value)) throw configError(notObject);
   const options = Object.assign(Object.create(null) as T, given);
   for (const name of Object.keys(options)) {
     if (known.includes(name)) continue;

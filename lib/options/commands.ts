@@ -3,6 +3,7 @@ import { closest, configError, describe } from './checks.js';
 import type { RecallWebhookOptions, SchemaOverride } from './options.js';
 import { compileSchema, resolveSchema } from './schemas.js';
 import type { ResolvedCommand } from '../core/config.js';
+import { isJsonObject } from '../protocol/json.js';
 import { COMMANDS, RECALL_COMMAND, RECALL_COMMANDS, type RecallCommand } from '../protocol/commands.js';
 
 /** Before the `commands` option, a receiver answered one-to-one recalls only; it still does by default. */
@@ -67,7 +68,7 @@ function resolveOverrides(
   const overrides = new Map<RecallCommand, Override>();
   const given: unknown = options.schemas;
   if (given !== undefined) {
-    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    if (!isJsonObject(given)) {
       throw configError(
         "`schemas` must be an object of body schemas by command, e.g. { 'Group.CallbackAfterRecallMsg': (s) => s }.",
       );

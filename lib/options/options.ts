@@ -1,5 +1,5 @@
 import type { Ajv } from 'ajv';
-import type { DedupeStore } from '../core/config.js';
+import type { DedupeStore } from '../core/dedupe-store.js';
 import type { EmitterLike } from '../core/events.js';
 import type { RecallCommand } from '../protocol/commands.js';
 

@@ -8,7 +8,8 @@ import { resolveCommands } from './commands.js';
 import { recallQuerySchema } from '../protocol/schemas.js';
 import { compileSchema, defaultAjv, resolveSchema } from './schemas.js';
 import { signatureVerifier, type SignatureVerifier } from '../protocol/signature.js';
-import type { DedupeStore, ResolvedConfig, ResolvedDedupe } from '../core/config.js';
+import type { ResolvedConfig, ResolvedDedupe } from '../core/config.js';
+import type { DedupeStore } from '../core/dedupe-store.js';
 import { TimerQueue } from '../core/timer-queue.js';
 
 const DEFAULTS = {
@@ -18,6 +19,7 @@ const DEFAULTS = {
   limit: '16kb',
 } as const;
 
+/** @internal */
 export const OPTION_NAMES = [
   'sdkAppId',
   'token',
@@ -235,6 +237,7 @@ const DEDUPE_OPTION_NAMES = [
   'storeTimeoutMs',
 ] as const satisfies readonly (keyof DedupeOptions)[];
 
+/** @internal */
 export function resolveDedupe(given: DedupeOptions | undefined): ResolvedDedupe | undefined {
   if (given === undefined) return undefined;
   const option = ownOptions(given, DEDUPE_OPTION_NAMES, {

@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { JsonSchema, SchemaOverride } from './options.js';
 import { configError } from './checks.js';
 import { describeCause } from '../log.js';
+import { isJsonObject } from '../protocol/json.js';
 
 let sharedAjv: Ajv | undefined;
 
@@ -19,10 +20,10 @@ export function defaultAjv(): Ajv {
 export function resolveSchema(option: string, override: SchemaOverride | undefined, defaults: JsonSchema): JsonSchema {
   if (override === undefined) return defaults;
   const schema: unknown = typeof override === 'function' ? override(structuredClone(defaults)) : override;
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+  if (!isJsonObject(schema)) {
     throw configError(`\`${option}\` must be a JSON Schema object, or a function that returns one.`);
   }
-  return schema as JsonSchema;
+  return schema;
 }
 
 /** Compiles once, at creation; a schema Ajv rejects is a configuration error, reported then. */

@@ -1,3 +1,4 @@
+import { isJsonObject } from './json.js';
 import { groupRecallBodySchema, officialAccountRecallBodySchema, recallBodySchema } from './schemas.js';
 
 // The recall callbacks of Tencent Cloud Chat. One callback URL receives every command the app
@@ -158,14 +159,17 @@ export interface CommandDefinition {
 }
 
 /** A body that does not name its recalled messages, and the field at fault. */
-export interface Unreadable {
+interface Unreadable {
   /** The JSON Pointer of the field at fault, such as `/MsgKey` or `/MsgSeqList/0/MsgSeq`. */
   readonly fault: string;
 }
 
 type Body = Readonly<Record<string, unknown>>;
 
-/** `C2C.CallbackAfterMsgWithDraw`: `MsgKey` names the message. */
+/**
+ * `C2C.CallbackAfterMsgWithDraw`: `MsgKey` names the message.
+ * @internal
+ */
 export const C2C_RECALL: CommandDefinition = {
   command: RECALL_COMMAND,
   event: 'recall',
@@ -183,7 +187,10 @@ export const C2C_RECALL: CommandDefinition = {
   },
 };
 
-/** `Group.CallbackAfterRecallMsg`: `GroupId`, `TopicId` and each `MsgSeq` name the messages. */
+/**
+ * `Group.CallbackAfterRecallMsg`: `GroupId`, `TopicId` and each `MsgSeq` name the messages.
+ * @internal
+ */
 export const GROUP_RECALL: CommandDefinition = {
   command: GROUP_RECALL_COMMAND,
   event: 'groupRecall',
@@ -206,7 +213,10 @@ export const GROUP_RECALL: CommandDefinition = {
   },
 };
 
-/** `OfficialAccount.CallbackAfterMsgWithDraw`: `Official_Account` and each `MsgKey` name the messages. */
+/**
+ * `OfficialAccount.CallbackAfterMsgWithDraw`: `Official_Account` and each `MsgKey` name the messages.
+ * @internal
+ */
 export const OFFICIAL_ACCOUNT_RECALL: CommandDefinition = {
   command: OFFICIAL_ACCOUNT_RECALL_COMMAND,
   event: 'officialAccountRecall',
@@ -280,9 +290,8 @@ function listOf(
   const read: RecalledMessage[] = [];
   for (let index = 0; index < value.length; index++) {
     const item: unknown = value[index];
-    if (typeof item !== 'object' || item === null || Array.isArray(item))
-      return { fault: `${pointer}/${String(index)}` };
-    const message = each(item as Body);
+    if (!isJsonObject(item)) return { fault: `${pointer}/${String(index)}` };
+    const message = each(item);
     if (message === undefined) return { fault: `${pointer}/${String(index)}/${field}` };
     read.push(message);
   }

@@ -3,6 +3,11 @@
 // after parsing, at any depth.
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** An object that is neither `null` nor an array: what JSON calls an object. */
+export function isJsonObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export type JsonParse = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
 
 export function parseJson(text: string): JsonParse {

@@ -6,6 +6,7 @@ export type RawQuery = Readonly<Record<string, string | readonly string[]>>;
 /**
  * The most parameters read from a query. A callback carries seven at most; the rest of a longer
  * query is not read, so its cost is bounded whatever its length.
+ * @internal
  */
 export const MAX_PARAMETERS = 100;
 
@@ -80,6 +81,7 @@ function decode(text: string): string {
  * The parameters the protocol names (protocol.md, "URL query parameters"), with the most
  * characters each may hold: `SdkAppid` is digits, the longest recall command is 40 characters,
  * `Sign` is 64 hex digits; the rest are bounds of the default query schema.
+ * @internal
  */
 export const NAMED_PARAMETERS = {
   SdkAppid: 20,
@@ -91,7 +93,7 @@ export const NAMED_PARAMETERS = {
   RequestTime: 32,
 } as const satisfies Readonly<Record<string, number>>;
 
-export type NamedParameter = keyof typeof NAMED_PARAMETERS;
+type NamedParameter = keyof typeof NAMED_PARAMETERS;
 
 const NAMES: ReadonlyMap<string, number> = new Map(Object.entries(NAMED_PARAMETERS));
 
@@ -108,6 +110,7 @@ const MOST_ESCAPED = 3;
  * characters (seven parameters, a 64-digit Sign); 2 KiB, eight times that, leaves room for
  * parameters Tencent may add and for the callback URL's own, and bounds the work that an
  * unauthenticated request costs to a few times a real callback's.
+ * @internal
  */
 export const MAX_QUERY_LENGTH = 2048;
 

@@ -161,7 +161,10 @@ export const recallQuerySchema = deepFreeze({
   additionalProperties: true,
 } as const);
 
-/** Freezes a JSON-like value and everything in it, so a shared default cannot be changed by a caller. */
+/**
+ * Freezes a JSON-like value and everything in it, so a shared default cannot be changed by a caller.
+ * @internal
+ */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);

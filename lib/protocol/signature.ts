@@ -3,6 +3,7 @@ import * as crypto from 'node:crypto';
 /**
  * Hex SHA-256 of a string's UTF-8 with `hash`, the one-shot digest (faster than `createHash`),
  * which came in Node.js 20.12; without it, with `createHash`, which every Node.js 20 has.
+ * @internal
  */
 export function sha256HexWith(hash: typeof crypto.hash | undefined): (data: string) => string {
   return typeof hash === 'function'

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { addressMatcher, type AddressCheck } from '../options/address.js';
 import { closest, configError, describe, ownOptions } from '../options/checks.js';
-import { isFailure, settle } from '../core/listeners.js';
+import { isFailure, settle } from '../core/async.js';
 import type { SdkAppId } from '../options/options.js';
 import { canonicalSdkAppId } from '../options/resolve.js';
 import { userSig } from '../protocol/usersig.js';

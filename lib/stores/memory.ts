@@ -1,5 +1,5 @@
 import { configError } from '../options/checks.js';
-import type { DedupeStore } from '../core/config.js';
+import type { DedupeStore } from '../core/dedupe-store.js';
 import { log } from '../log.js';
 
 /** Options of `memoryStore(options)`. */

@@ -106,7 +106,10 @@ export async function postCallback(
 // proxy), on one line: markup dropped, whitespace folded, at most 80 characters.
 const EXCERPT_LENGTH = 80;
 
-/** `text` as a one-line excerpt of at most 80 characters, markup dropped. */
+/**
+ * `text` as a one-line excerpt of at most 80 characters, markup dropped.
+ * @internal
+ */
 export function excerpt(text: string): string {
   const plain = text
     // The start of a page says what it is; the cut bounds the work on a large one.

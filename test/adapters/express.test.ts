@@ -4,11 +4,11 @@ import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express5 from 'express';
 import { recallWebhook } from '../../lib/adapters/express.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, receiverOptions } from '../fixtures/callbacks.js';
+import { receiverUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, receiverOptions } from '../fixtures/callbacks.js';
 import { buildApp, EXPRESS_VERSIONS, OK } from '../helpers/app.js';
-import { captureLog } from '../helpers/log.js';
+import { captureLog, messagesOf } from '../helpers/log.js';
 
-// What only the Express adapter does; the protocol's steps and codes are in behaviour.test.ts.
+// What only the Express adapter does; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
 for (const { name, express } of EXPRESS_VERSIONS) {
   describe(`express middleware on ${name}`, () => {
@@ -19,7 +19,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         res.json({ handledBy: 'send-msg handler', body: req.body as unknown });
       });
       const res = await request(app)
-        .post(callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }))
+        .post(receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }))
         .set('Content-Type', 'application/json')
         .send('{"MsgBody":[]}');
       expect(res.body).to.deep.equal({ handledBy: 'send-msg handler', body: '{"MsgBody":[]}' });
@@ -30,7 +30,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       const agent = request.agent(target.app);
       for (let i = 0; i < 5; i++) {
         const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: `key-${String(i)}` });
-        const res = await agent.post(callbackUrl()).set('Content-Type', 'application/json').send(body);
+        const res = await agent.post(receiverUrl()).set('Content-Type', 'application/json').send(body);
         expect(res.body).to.deep.equal(OK);
       }
       expect(target.recalls.map((e) => e.body.MsgKey)).to.deep.equal(['key-0', 'key-1', 'key-2', 'key-3', 'key-4']);
@@ -42,7 +42,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       const atRoot = express();
       atRoot.use(recallWebhook(receiverOptions()));
       for (const app of [byRoute, atRoot]) {
-        const res = await request(app).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT);
+        const res = await request(app).post(receiverUrl()).type('json').send(SAMPLE_BODY_TEXT);
         expect(res.body).to.deep.equal(OK);
       }
     });
@@ -78,13 +78,16 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         return { app, seen };
       };
       const post = (app: ReturnType<typeof express>, forwarded: string) =>
-        request(app).post(callbackUrl()).set('X-Forwarded-For', forwarded).type('json').send(SAMPLE_BODY_TEXT);
+        request(app).post(receiverUrl()).set('X-Forwarded-For', forwarded).type('json').send(SAMPLE_BODY_TEXT);
 
       it('should let a forged X-Forwarded-For through allowFrom when the app trusts every proxy, and warn once', async () => {
         const { app, seen } = appTrusting(true, [`${TENCENT}/32`]);
         for (let i = 0; i < 3; i++) expect((await post(app, TENCENT)).body).to.deep.equal(OK);
         expect(seen.recalled).to.deep.equal([TENCENT, TENCENT, TENCENT]);
-        expect(lines.filter((line) => line.includes('trust proxy set to true'))).to.have.length(1);
+        expect(messagesOf(lines).filter((line) => line.includes('trust proxy'))).to.deep.equal([
+          'WARNING: allowFrom runs in an app with trust proxy set to true, so any client passes it by sending ' +
+            "X-Forwarded-For: set trust proxy to your own proxies' addresses or hop count instead",
+        ]);
       });
 
       it('should not warn when the app trusts only its own proxies, or allowFrom is not set', async () => {
@@ -144,7 +147,7 @@ describe('express middleware in a Connect-style stack without Express', () => {
         res.writeHead(404).end();
       });
     });
-    const res = await request(server).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT);
+    const res = await request(server).post(receiverUrl()).type('json').send(SAMPLE_BODY_TEXT);
     expect(res.body).to.deep.equal(OK);
     expect(addresses).to.deep.equal(['127.0.0.1']);
   });
@@ -168,7 +171,7 @@ describe('express middleware after a middleware that answered first', () => {
       next();
     });
     target.recall.events.on('recall', () => sleep(80));
-    const res = await request(app).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT);
+    const res = await request(app).post(receiverUrl()).type('json').send(SAMPLE_BODY_TEXT);
     expect([res.status, res.body]).to.deep.equal([503, { timedOut: true }]);
     await sleep(100);
     expect(target.recalls).to.have.length(1);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { recallFetchHandler } from '../../lib/adapters/fetch.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
+import { receiverUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
 
-// What only the fetch adapter does; the protocol's steps and codes are in behaviour.test.ts.
+// What only the fetch adapter does; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
 const BASE = 'https://receiver.test';
 
@@ -54,7 +54,9 @@ describe('fetch handler', () => {
       allowUnsigned: true,
       onUnhandled: async (request) => new Response(`other: ${await request.text()}`, { status: 202 }),
     });
-    const response = await handler(post(callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }), '{"GroupId":"g"}'));
+    const response = await handler(
+      post(receiverUrl({ callbackCommand: 'Group.CallbackAfterRecallMsg' }), '{"GroupId":"g"}'),
+    );
     expect(response.status).to.equal(202);
     expect(await response.text()).to.equal('other: {"GroupId":"g"}');
   });
@@ -70,12 +72,23 @@ describe('fetch handler', () => {
         else controller.enqueue(new TextEncoder().encode(chunk));
       },
     });
-    expect(await errorInfo(await handler(post(callbackUrl(), stream)))).to.equal('');
+    expect(await errorInfo(await handler(post(receiverUrl(), stream)))).to.equal('');
+  });
+
+  it('should leave no timer behind once a body is read, so an idle process can exit', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const handler = recallFetchHandler(receiverOptions({ bodyTimeoutMs: 2000 }));
+    // Counted once mocha has armed this test's own timeout.
+    await new Promise(setImmediate);
+    const before = timers();
+    const response = await handler(post(receiverUrl(), SAMPLE_BODY_TEXT));
+    expect(await errorInfo(response)).to.equal('');
+    expect(timers()).to.equal(before);
   });
 
   it('should stop reading a body that streams past the limit, and cancel it', async () => {
     const body = countingBody('x'.repeat(1000));
-    const response = await recallFetchHandler(receiverOptions({ limit: 10_000 }))(post(callbackUrl(), body.stream));
+    const response = await recallFetchHandler(receiverOptions({ limit: 10_000 }))(post(receiverUrl(), body.stream));
     expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
     expect(body.pulls()).to.be.below(15);
     expect(body.cancelled()).to.equal(true);
@@ -84,7 +97,7 @@ describe('fetch handler', () => {
   it('should refuse a Content-Length over the limit without reading the body', async () => {
     const body = countingBody('{}', 1);
     const response = await recallFetchHandler(receiverOptions({ limit: 100 }))(
-      post(callbackUrl(), body.stream, { 'Content-Length': '5000' }),
+      post(receiverUrl(), body.stream, { 'Content-Length': '5000' }),
     );
     expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
     expect(body.pulls()).to.be.at.most(1);
@@ -92,7 +105,7 @@ describe('fetch handler', () => {
 
   it('should not read the body of an unauthenticated request', async () => {
     const body = countingBody('x');
-    const response = await recallFetchHandler(receiverOptions({ token: TOKEN }))(post(callbackUrl(), body.stream));
+    const response = await recallFetchHandler(receiverOptions({ token: TOKEN }))(post(receiverUrl(), body.stream));
     expect(await errorInfo(response)).to.match(/^SIGNATURE_MISSING: /);
     // A ReadableStream pulls once ahead when it is created; nothing reads past that.
     expect(body.pulls()).to.be.at.most(1);
@@ -109,7 +122,7 @@ describe('fetch handler', () => {
         cancelled = true;
       },
     });
-    const response = await recallFetchHandler(receiverOptions({ bodyTimeoutMs: 100 }))(post(callbackUrl(), stream));
+    const response = await recallFetchHandler(receiverOptions({ bodyTimeoutMs: 100 }))(post(receiverUrl(), stream));
     expect(await errorInfo(response)).to.equal('BODY_TIMEOUT: the body did not arrive within 100 ms');
     expect(cancelled).to.equal(true);
   });
@@ -120,13 +133,13 @@ describe('fetch handler', () => {
         controller.error(new Error('connection reset'));
       },
     });
-    expect(await errorInfo(await recallFetchHandler(receiverOptions())(post(callbackUrl(), stream)))).to.match(
+    expect(await errorInfo(await recallFetchHandler(receiverOptions())(post(receiverUrl(), stream)))).to.match(
       /^BODY_ABORTED: /,
     );
   });
 
   it('should refuse a POST without a body with BODY_INVALID_JSON', async () => {
-    expect(await errorInfo(await recallFetchHandler(receiverOptions())(post(callbackUrl(), null)))).to.match(
+    expect(await errorInfo(await recallFetchHandler(receiverOptions())(post(receiverUrl(), null)))).to.match(
       /^BODY_INVALID_JSON: /,
     );
   });
@@ -157,7 +170,7 @@ describe('fetch handler', () => {
     const events: string[] = [];
     handler.events.on('recall', () => events.push('recall'));
     handler.events.on('rejected', (error) => events.push(error.code));
-    const request = post(callbackUrl(), SAMPLE_BODY_TEXT);
+    const request = post(receiverUrl(), SAMPLE_BODY_TEXT);
     await request.text();
     expect(await errorInfo(await handler(request))).to.equal('BODY_UNREADABLE: the body could not be read');
     expect(events).to.deep.equal(['BODY_UNREADABLE']);
@@ -177,8 +190,8 @@ describe('fetch handler', () => {
     handler.events.on('rejected', (error) => seen.push(error.remoteAddress));
     const inside = { remoteAddr: { hostname: '192.0.2.5' } };
     const outside = { remoteAddr: { hostname: '198.51.100.5' } };
-    expect(await errorInfo(await handler(post(callbackUrl(), SAMPLE_BODY_TEXT), inside))).to.equal('');
-    expect(await errorInfo(await handler(post(callbackUrl(), SAMPLE_BODY_TEXT), outside))).to.match(
+    expect(await errorInfo(await handler(post(receiverUrl(), SAMPLE_BODY_TEXT), inside))).to.equal('');
+    expect(await errorInfo(await handler(post(receiverUrl(), SAMPLE_BODY_TEXT), outside))).to.match(
       /^ADDRESS_FORBIDDEN: /,
     );
     expect(seen).to.deep.equal(['192.0.2.5', '198.51.100.5']);
@@ -194,7 +207,7 @@ describe('fetch handler', () => {
       () => 42 as unknown as string,
     ]) {
       const handler = recallFetchHandler({ ...receiverOptions({ allowFrom: () => true }), remoteAddress });
-      expect(await errorInfo(await handler(post(callbackUrl(), SAMPLE_BODY_TEXT)))).to.match(/^ADDRESS_FORBIDDEN: /);
+      expect(await errorInfo(await handler(post(receiverUrl(), SAMPLE_BODY_TEXT)))).to.match(/^ADDRESS_FORBIDDEN: /);
     }
   });
 
@@ -202,7 +215,7 @@ describe('fetch handler', () => {
     const handler = recallFetchHandler(receiverOptions());
     const seen: unknown[] = [];
     handler.events.on('recall', (event) => seen.push(event.remoteAddress));
-    await handler(post(callbackUrl(), SAMPLE_BODY_TEXT));
+    await handler(post(receiverUrl(), SAMPLE_BODY_TEXT));
     expect(seen).to.deep.equal([undefined]);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { recallFetchHandler } from '../../lib/adapters/fetch.js';
-import { callbackUrl, receiverOptions, SAMPLE_WITH_UNREAD } from '../fixtures/callbacks.js';
+import { receiverUrl, receiverOptions, SAMPLE_WITH_UNREAD } from '../fixtures/callbacks.js';
 import { buildApp, EXPRESS_VERSIONS, OK, type BodyParserName } from '../helpers/app.js';
 import { listen, rawPost, type RawResponse } from '../helpers/http.js';
 
@@ -43,7 +43,7 @@ for (const { name, express: expressOf } of EXPRESS_VERSIONS) {
         const running = await listen(target.app);
         try {
           const post = async (body: string): Promise<RawResponse> =>
-            rawPost(running.port, callbackUrl(), {
+            rawPost(running.port, receiverUrl(), {
               headers: { 'Content-Type': contentType, ...framing(body) },
               chunks: [body],
             });
@@ -66,7 +66,7 @@ for (const { name, express: expressOf } of EXPRESS_VERSIONS) {
         const spaced = compact.replaceAll(',', ',   ');
         expect(Buffer.byteLength(spaced)).to.be.above(LIMIT);
         const headers = { 'Content-Type': 'application/json', ...CONTENT_LENGTH(spaced) };
-        const res = await rawPost(running.port, callbackUrl(), { headers, chunks: [spaced] });
+        const res = await rawPost(running.port, receiverUrl(), { headers, chunks: [spaced] });
         expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
         expect(target.recalls).to.have.length(0);
       } finally {
@@ -79,7 +79,7 @@ for (const { name, express: expressOf } of EXPRESS_VERSIONS) {
 describe("the body limit's edge on the fetch handler", () => {
   const handler = recallFetchHandler(receiverOptions({ limit: LIMIT }));
   const request = (body: string, headers: Record<string, string>, streamed: boolean): Request =>
-    new Request(`https://receiver.test${callbackUrl()}`, {
+    new Request(`https://receiver.test${receiverUrl()}`, {
       method: 'POST',
       headers,
       // A stream has no length of its own, so only the bytes read can tell its size.

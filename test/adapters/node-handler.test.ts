@@ -6,11 +6,11 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
 import type { RecallWebhookError } from '../../lib/core/errors.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
+import { receiverUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
 import { listen, rawPost, type Running } from '../helpers/http.js';
 import { captureLog } from '../helpers/log.js';
 
-// What only the node:http adapter does; the protocol's steps and codes are in behaviour.test.ts.
+// What only the node:http adapter does; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
 describe('node:http handler', () => {
   let running: Running | undefined;
@@ -42,7 +42,7 @@ describe('node:http handler', () => {
       },
     });
     const res = await request(handler)
-      .post(callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }))
+      .post(receiverUrl({ callbackCommand: 'Group.CallbackAfterRecallMsg' }))
       .type('json')
       .send('{"GroupId":"g"}');
     expect(res.text).to.equal('other: {"GroupId":"g"}');
@@ -57,7 +57,7 @@ describe('node:http handler', () => {
       },
     });
     expect((await request(handler).get('/')).status).to.equal(500);
-    expect((await request(handler).post(callbackUrl()).type('json').send(SAMPLE_BODY_TEXT)).status).to.equal(200);
+    expect((await request(handler).post(receiverUrl()).type('json').send(SAMPLE_BODY_TEXT)).status).to.equal(200);
   });
 
   describe('with the debug log on', () => {
@@ -107,7 +107,7 @@ describe('node:http handler', () => {
 
   it('should answer an unauthenticated request before its body arrives, and close the connection', async () => {
     running = await listen(recallNodeHandler(receiverOptions({ token: TOKEN })));
-    const res = await rawPost(running.port, callbackUrl(), {
+    const res = await rawPost(running.port, receiverUrl(), {
       headers: { 'Content-Length': '1000000' },
       chunks: ['{'],
       leaveOpen: true,
@@ -123,12 +123,12 @@ describe('node:http handler', () => {
     running = await listen(handler);
     const socket = connect(running.port, '127.0.0.1');
     await once(socket, 'connect');
-    socket.write(`POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"Call`);
+    socket.write(`POST ${receiverUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"Call`);
     await sleep(20);
     socket.destroy();
     for (let i = 0; i < 100 && rejections.length === 0; i++) await sleep(10);
     expect(rejections.map((e) => e.code)).to.deep.equal(['BODY_ABORTED']);
-    expect((await rawPost(running.port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] })).text).to.include(
+    expect((await rawPost(running.port, receiverUrl(), { chunks: [SAMPLE_BODY_TEXT] })).text).to.include(
       '"ErrorCode":0',
     );
   });
@@ -141,7 +141,7 @@ describe('node:http handler', () => {
     server.listen(0, '::');
     await once(server, 'listening');
     try {
-      const res = await rawPost((server.address() as AddressInfo).port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+      const res = await rawPost((server.address() as AddressInfo).port, receiverUrl(), { chunks: [SAMPLE_BODY_TEXT] });
       expect(JSON.parse(res.text)).to.deep.include({ ErrorCode: 0 });
       expect(seen).to.deep.equal(['::ffff:127.0.0.1']);
     } finally {
@@ -156,7 +156,7 @@ describe('node:http handler', () => {
       remoteAddress: (req) => req.headers['x-real-ip'] as string | undefined,
     });
     const post = (handler: typeof fromHeader, headers: Record<string, string>) =>
-      request(handler).post(callbackUrl()).set(headers).type('json').send(SAMPLE_BODY_TEXT);
+      request(handler).post(receiverUrl()).set(headers).type('json').send(SAMPLE_BODY_TEXT);
     expect((await post(fromHeader, { 'X-Real-IP': '192.0.2.1' })).body).to.deep.include({ ErrorCode: 0 });
     expect((await post(fromHeader, { 'X-Real-IP': '192.0.2.2' })).text).to.match(/"ErrorInfo":"ADDRESS_FORBIDDEN: /);
     expect((await post(fromHeader, {})).text).to.match(/"ErrorInfo":"ADDRESS_FORBIDDEN: /);

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  callbackUrl,
+  receiverUrl,
   SAMPLE_BODY_TEXT,
   SAMPLE_WITH_UNREAD,
   sampleWithByteInMsgKey,
@@ -70,7 +70,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         it(`should read the body with ${parser} and Content-Type ${contentType ?? 'absent'}`, async () => {
           const [target, port] = await serve({}, parser);
           const headers: Record<string, string> = contentType === undefined ? {} : { 'Content-Type': contentType };
-          const res = await rawPost(port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+          const res = await rawPost(port, receiverUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
           expect(res.status).to.equal(200);
           expect(answerOf(res)).to.deep.equal(OK);
           expect(target.recalls.map((e) => e.body)).to.deep.equal([SAMPLE_WITH_UNREAD]);
@@ -83,7 +83,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         const [target, port] = await serve({ limit: 100 }, parser);
         // text/plain: express.json() skips it, so this middleware reads the stream itself.
         const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, Padding: 'x'.repeat(200) });
-        const res = await rawPost(port, callbackUrl(), { headers: { 'Content-Type': 'text/plain' }, chunks: [body] });
+        const res = await rawPost(port, receiverUrl(), { headers: { 'Content-Type': 'text/plain' }, chunks: [body] });
         expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
         expect(target.recalls).to.have.length(0);
       });
@@ -92,7 +92,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     it('should refuse a chunked body that grows over the limit as it streams', async () => {
       const [target, port] = await serve({ limit: 1000 });
       const chunks = Array.from({ length: 50 }, () => 'x'.repeat(100));
-      const res = await rawPost(port, callbackUrl(), { headers: { 'Transfer-Encoding': 'chunked' }, chunks });
+      const res = await rawPost(port, receiverUrl(), { headers: { 'Transfer-Encoding': 'chunked' }, chunks });
       expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
       expect(res.headers.connection).to.equal('close');
       expect(target.recalls).to.have.length(0);
@@ -100,7 +100,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
 
     it('should refuse at once a Content-Length over the limit, without waiting for the body', async () => {
       const [target, port] = await serve({ limit: 1000 });
-      const res = await rawPost(port, callbackUrl(), {
+      const res = await rawPost(port, receiverUrl(), {
         headers: { 'Content-Length': '5000000' },
         chunks: ['{'],
         leaveOpen: true,
@@ -113,7 +113,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     it('should accept a body that arrives in many small chunks', async () => {
       const [target, port] = await serve();
       const chunks = SAMPLE_BODY_TEXT.match(/.{1,7}/g) ?? [];
-      const res = await rawPost(port, callbackUrl(), { headers: { 'Transfer-Encoding': 'chunked' }, chunks });
+      const res = await rawPost(port, receiverUrl(), { headers: { 'Transfer-Encoding': 'chunked' }, chunks });
       expect(answerOf(res)).to.deep.equal(OK);
       expect(target.recalls).to.have.length(1);
     });
@@ -124,7 +124,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
     ] as const) {
       it(`should answer ${refused} before its body arrives, and close the connection`, async () => {
         const [target, port] = await serve(options);
-        const res = await rawPost(port, callbackUrl(), {
+        const res = await rawPost(port, receiverUrl(), {
           headers: { 'Content-Length': '1000000' },
           chunks: ['{"a":'],
           leaveOpen: true,
@@ -143,12 +143,12 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       target.app.set('trust proxy', 'loopback');
       running = await listen(target.app);
       const headers = { 'X-Forwarded-For': '192.0.2.1' };
-      const res = await rawPost(running.port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+      const res = await rawPost(running.port, receiverUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
       expect(answerOf(res)).to.deep.equal(OK);
       expect(target.recalls.map((event) => event.remoteAddress)).to.deep.equal(['192.0.2.1']);
       // A chain that ends in an untrusted hop: that hop is the peer.
       const chained = { 'X-Forwarded-For': '192.0.2.1, 198.51.100.9' };
-      const refused = await rawPost(running.port, callbackUrl(), { headers: chained, chunks: [SAMPLE_BODY_TEXT] });
+      const refused = await rawPost(running.port, receiverUrl(), { headers: chained, chunks: [SAMPLE_BODY_TEXT] });
       expect(codeOf(refused)).to.equal('ADDRESS_FORBIDDEN');
       expect(target.rejections.map((error) => error.remoteAddress)).to.deep.equal(['198.51.100.9']);
     });
@@ -161,10 +161,10 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         const [target, port] = await serveAfter(express.json({ limit: '1mb' }), { limit: '16kb' });
         const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, Padding: 'x'.repeat(90_000) });
         const headers = { 'Content-Type': 'application/json', ...framing };
-        const res = await rawPost(port, callbackUrl(), { headers, chunks: [body] });
+        const res = await rawPost(port, receiverUrl(), { headers, chunks: [body] });
         expect(codeOf(res)).to.equal('BODY_TOO_LARGE');
         expect(target.recalls).to.have.length(0);
-        const small = await rawPost(port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+        const small = await rawPost(port, receiverUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
         expect(answerOf(small)).to.deep.equal(OK);
       });
     }
@@ -173,13 +173,13 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       const [target, port] = await serveAfter(express.urlencoded({ extended: false }));
       // What `curl -d '{...}'` sends: the JSON under a form type.
       const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
-      const res = await rawPost(port, callbackUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
+      const res = await rawPost(port, receiverUrl(), { headers, chunks: [SAMPLE_BODY_TEXT] });
       expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(
         'BODY_UNREADABLE: the body was parsed as a form (express.urlencoded() or similar) before this middleware: mount the middleware before that parser, or skip the parser on the callback path',
       );
       expect(target.recalls).to.have.length(0);
       // The same body under a JSON type, which the form parser leaves alone, is read as usual.
-      const json = await rawPost(port, callbackUrl(), {
+      const json = await rawPost(port, receiverUrl(), {
         headers: { 'Content-Type': 'application/json' },
         chunks: [SAMPLE_BODY_TEXT],
       });
@@ -190,7 +190,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       it(`should refuse with BODY_INVALID_UTF8 a body ${parser} decoded, replacing bytes that were not UTF-8`, async () => {
         const [target, port] = await serve({}, parser);
         const body = sampleWithByteInMsgKey(0xff);
-        const res = await rawPost(port, callbackUrl(), {
+        const res = await rawPost(port, receiverUrl(), {
           headers: { 'Content-Type': 'application/json' },
           chunks: [body],
         });
@@ -201,7 +201,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
 
     it('should refuse an empty body with BODY_INVALID_JSON', async () => {
       const [, port] = await serve();
-      const res = await rawPost(port, callbackUrl(), { headers: { 'Content-Length': '0' } });
+      const res = await rawPost(port, receiverUrl(), { headers: { 'Content-Length': '0' } });
       expect(codeOf(res)).to.equal('BODY_INVALID_JSON');
     });
 
@@ -212,7 +212,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
           next();
         });
       });
-      const res = await rawPost(port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+      const res = await rawPost(port, receiverUrl(), { chunks: [SAMPLE_BODY_TEXT] });
       expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(
         'BODY_UNREADABLE: the body was consumed before this middleware and not kept',
       );
@@ -239,7 +239,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
             next();
           });
         });
-        const res = await rawPost(port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+        const res = await rawPost(port, receiverUrl(), { chunks: [SAMPLE_BODY_TEXT] });
         expect((answerOf(res) as { ErrorInfo: string }).ErrorInfo).to.equal(expected);
         expect(target.recalls).to.have.length(0);
       });
@@ -247,7 +247,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
 
     it('should refuse with BODY_INVALID, not as unreadable, JSON that express.json() parsed without a CallbackCommand', async () => {
       const [target, port] = await serve({}, 'express.json()');
-      const res = await rawPost(port, callbackUrl(), {
+      const res = await rawPost(port, receiverUrl(), {
         headers: { 'Content-Type': 'application/json' },
         chunks: [JSON.stringify({ MsgKey: 'k' })],
       });
@@ -264,7 +264,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         'x-application/x-www-form-urlencoded',
         'application/x-www-form-urlencoded-json',
       ]) {
-        const res = await rawPost(port, callbackUrl(), {
+        const res = await rawPost(port, receiverUrl(), {
           headers: { 'Content-Type': type },
           chunks: [JSON.stringify({ MsgKey: 'k' })],
         });
@@ -281,7 +281,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         To_Account: 'b',
         MsgKey: 'form-key',
       });
-      const res = await rawPost(port, callbackUrl(), {
+      const res = await rawPost(port, receiverUrl(), {
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         chunks: [fields.toString()],
       });
@@ -301,7 +301,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
         await once(socket, 'connect');
         let answer = '';
         socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
-        socket.write(`POST ${callbackUrl({ sdkAppId: 1 })} HTTP/1.1\r\nHost: x\r\n${headers}\r\n${body}`);
+        socket.write(`POST ${receiverUrl({ sdkAppId: 1 })} HTTP/1.1\r\nHost: x\r\n${headers}\r\n${body}`);
         try {
           await until(() => answer.includes('SDKAPPID_MISMATCH'));
         } finally {
@@ -315,7 +315,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       const [target, port] = await serve({ bodyTimeoutMs: 200 });
       const socket = connect(port, '127.0.0.1');
       await once(socket, 'connect');
-      socket.write(`POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n`);
+      socket.write(`POST ${receiverUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n`);
       const trickle = setInterval(() => socket.write(' '), 20);
       const started = Date.now();
       let answer = '';
@@ -339,7 +339,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       const socket = connect(port, '127.0.0.1');
       await once(socket, 'connect');
       socket.write(
-        `POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: ${String(Buffer.byteLength(SAMPLE_BODY_TEXT))}\r\n\r\n${SAMPLE_BODY_TEXT}`,
+        `POST ${receiverUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: ${String(Buffer.byteLength(SAMPLE_BODY_TEXT))}\r\n\r\n${SAMPLE_BODY_TEXT}`,
       );
       let answer = '';
       socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
@@ -357,13 +357,13 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       const [target, port] = await serve();
       const socket = connect(port, '127.0.0.1');
       await once(socket, 'connect');
-      socket.write(`POST ${callbackUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"CallbackCommand":`);
+      socket.write(`POST ${receiverUrl()} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"CallbackCommand":`);
       await sleep(20);
       socket.destroy();
       await until(() => target.rejections.length > 0);
       expect(target.rejections.map((e) => e.code)).to.deep.equal(['BODY_ABORTED']);
       expect(target.recalls).to.have.length(0);
-      const res = await rawPost(port, callbackUrl(), { chunks: [SAMPLE_BODY_TEXT] });
+      const res = await rawPost(port, receiverUrl(), { chunks: [SAMPLE_BODY_TEXT] });
       expect(answerOf(res)).to.deep.equal(OK);
     });
   });

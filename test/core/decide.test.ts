@@ -14,7 +14,7 @@ import { RECALL_COMMAND } from '../../lib/protocol/commands.js';
 import { MAX_QUERY_LENGTH } from '../../lib/protocol/query.js';
 import { sampleGroupRecall } from '../../lib/testing/sample.js';
 import {
-  callbackUrl,
+  receiverUrl,
   SAMPLE_BODY_TEXT,
   SAMPLE_WITH_EVENT_TIME,
   SAMPLE_WITH_UNREAD,
@@ -64,7 +64,7 @@ function queryOutcome(parts: QueryParts, options: Partial<RecallWebhookOptions> 
   return outcome(
     decideQuery(
       config(options),
-      head(method, callbackUrl({ requestTime: SIGN_VECTOR.requestTime, ...parts })),
+      head(method, receiverUrl({ requestTime: SIGN_VECTOR.requestTime, ...parts })),
       NOW.getTime(),
     ),
   );
@@ -80,14 +80,14 @@ describe('core', () => {
   describe('decideQuery()', () => {
     it('should pass on a request that is not a POST', () => {
       for (const method of ['GET', 'PUT', 'HEAD', 'post', undefined]) {
-        expect(outcome(decideQuery(config(), head(method, callbackUrl()), NOW.getTime())), String(method)).to.equal(
+        expect(outcome(decideQuery(config(), head(method, receiverUrl()), NOW.getTime())), String(method)).to.equal(
           'pass',
         );
       }
     });
 
     it('should pass on another command, or on no command at all', () => {
-      expect(queryOutcome({ command: 'C2C.CallbackAfterSendMsg' })).to.equal('pass');
+      expect(queryOutcome({ callbackCommand: 'C2C.CallbackAfterSendMsg' })).to.equal('pass');
       expect(outcome(decideQuery(config(), head('POST', '/callback?SdkAppid=1400000000'), NOW.getTime()))).to.equal(
         'pass',
       );
@@ -95,10 +95,10 @@ describe('core', () => {
     });
 
     it('should claim, then refuse with QUERY_INVALID, a CallbackCommand given twice with the recall among them', () => {
-      const url = `${callbackUrl()}&CallbackCommand=C2C.CallbackAfterSendMsg`;
+      const url = `${receiverUrl()}&CallbackCommand=C2C.CallbackAfterSendMsg`;
       expect(outcome(decideQuery(config(), head('POST', url), NOW.getTime()))).to.equal('QUERY_INVALID');
       // Ours second: still claimed, whichever comes first.
-      const second = callbackUrl().replace(
+      const second = receiverUrl().replace(
         'CallbackCommand=',
         'CallbackCommand=C2C.CallbackAfterSendMsg&CallbackCommand=',
       );
@@ -109,7 +109,7 @@ describe('core', () => {
     });
 
     it('should refuse a SdkAppid given twice with QUERY_INVALID, even if both are ours', () => {
-      const url = `${callbackUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
+      const url = `${receiverUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
       const decision = decideQuery(config(), head('POST', url), NOW.getTime());
       expect(outcome(decision)).to.equal('QUERY_INVALID');
       expect(decision.kind === 'reject' && decision.error.message).to.equal('query.SdkAppid is given more than once');
@@ -128,7 +128,7 @@ describe('core', () => {
     it('should accept any of several configured apps and report which one', () => {
       const decision = decideQuery(
         config({ sdkAppId: [1400000000, '1400000001'] }),
-        head('POST', callbackUrl({ sdkAppId: 1400000001 })),
+        head('POST', receiverUrl({ sdkAppId: 1400000001 })),
         NOW.getTime(),
       );
       expect(decision.kind === 'read' && decision.context.sdkAppId).to.equal(1400000001);
@@ -136,7 +136,7 @@ describe('core', () => {
 
     it('should read the context of an unsigned callback when no token is configured', () => {
       const resolved = config();
-      const decision = decideQuery(resolved, head('POST', callbackUrl()), NOW.getTime());
+      const decision = decideQuery(resolved, head('POST', receiverUrl()), NOW.getTime());
       expect(decision).to.deep.equal({ kind: 'read', context: contextOf(resolved) });
     });
 
@@ -147,7 +147,7 @@ describe('core', () => {
     it('should verify a signed callback when a token is configured and report its RequestTime', () => {
       const decision = decideQuery(
         config({ token: TOKEN }),
-        head('POST', callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
+        head('POST', receiverUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
         NOW.getTime(),
       );
       expect(decision.kind === 'read' && decision.context.requestTime).to.equal(SIGN_VECTOR.requestTime);
@@ -157,7 +157,7 @@ describe('core', () => {
       const signedBy = (tokens: readonly string[], token: string): unknown => {
         const decision = decideQuery(
           config({ token: tokens }),
-          head('POST', callbackUrl({ token, requestTime: SIGN_VECTOR.requestTime })),
+          head('POST', receiverUrl({ token, requestTime: SIGN_VECTOR.requestTime })),
           NOW.getTime(),
         );
         return decision.kind === 'read' ? decision.context.signedWith : outcome(decision);
@@ -198,7 +198,7 @@ describe('core', () => {
 
     it(`should refuse a query longer than ${String(MAX_QUERY_LENGTH)} characters without reading it, and take one that long`, () => {
       const padded = (length: number): string => {
-        const url = callbackUrl();
+        const url = receiverUrl();
         return `${url}&pad=${'x'.repeat(length - (url.length - url.indexOf('?') - 1) - 5)}`;
       };
       expect(outcome(decideQuery(config(), head('POST', padded(MAX_QUERY_LENGTH)), NOW.getTime()))).to.equal('read');
@@ -218,21 +218,23 @@ describe('core', () => {
           properties: { ...(s.properties as object), tenant: { type: 'string', pattern: '^[a-z]+$' } },
         }),
       };
-      const signed = callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime });
+      const signed = receiverUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime });
       const at = (url: string): string => outcome(decideQuery(config(strict), head('POST', url), NOW.getTime()));
       expect(at(`${signed}&tenant=acme`)).to.equal('read');
       expect(at(`${signed}&tenant=ACME`)).to.equal('QUERY_INVALID');
+      const refused = decideQuery(config(strict), head('POST', `${signed}&tenant=ACME`), NOW.getTime());
+      expect(refused.kind === 'reject' && refused.error.message).to.equal('query.tenant must match pattern "^[a-z]+$"');
       expect(at(`${signed}&tenant=a%63me`)).to.equal('read');
       // Not authentic: refused for that first, whatever the app's schema would say.
-      expect(at(`${callbackUrl({ token: 'another', requestTime: SIGN_VECTOR.requestTime })}&tenant=ACME`)).to.equal(
+      expect(at(`${receiverUrl({ token: 'another', requestTime: SIGN_VECTOR.requestTime })}&tenant=ACME`)).to.equal(
         'SIGNATURE_INVALID',
       );
-      expect(at(`${callbackUrl()}&tenant=ACME`)).to.equal('SIGNATURE_MISSING');
+      expect(at(`${receiverUrl()}&tenant=ACME`)).to.equal('SIGNATURE_MISSING');
     });
 
     it("should keep the default query checks under the app's own schema, however loose", () => {
       const loose = { querySchema: {} };
-      const twice = `${callbackUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
+      const twice = `${receiverUrl()}&SdkAppid=${String(SDK_APP_ID)}`;
       expect(outcome(decideQuery(config(loose), head('POST', twice), NOW.getTime()))).to.equal('QUERY_INVALID');
     });
 
@@ -524,7 +526,7 @@ describe('core', () => {
     it('should read the context from the query, then make the event of the body', () => {
       const first = decideQuery(
         config({ token: TOKEN }),
-        head('POST', callbackUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
+        head('POST', receiverUrl({ token: TOKEN, requestTime: SIGN_VECTOR.requestTime })),
         NOW.getTime(),
       );
       const second = first.kind === 'read' ? decideBody(first.context, { text: SAMPLE_BODY_TEXT }, NOW) : first;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import type { DedupeStore } from '../../lib/core/config.js';
+import type { DedupeStore } from '../../lib/core/dedupe-store.js';
 import type { AnyRecallEvent } from '../../lib/core/events.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../lib/protocol/commands.js';
 import { sampleCallback, sampleGroupRecall, sampleOfficialAccountRecall } from '../../lib/testing/sample.js';
 import type { DedupeOptions, RecallWebhookOptions } from '../../lib/options/options.js';
-import { callbackUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
+import { receiverUrl, SAMPLE_BODY_TEXT, SAMPLE_WITH_UNREAD, SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 import { ADAPTERS } from '../helpers/adapters.js';
 import { buildApp, OK, type TestApp } from '../helpers/app.js';
 import { captureLog, messagesOf } from '../helpers/log.js';
@@ -28,7 +28,7 @@ function dedupeApp(dedupe: DedupeOptions, options: Partial<RecallWebhookOptions>
 }
 
 function post(target: TestApp, body = SAMPLE_BODY_TEXT, sdkAppId = SDK_APP_ID) {
-  return request(target.app).post(callbackUrl({ sdkAppId })).type('json').send(body);
+  return request(target.app).post(receiverUrl({ sdkAppId })).type('json').send(body);
 }
 
 function fail(code: string, reason: string) {
@@ -280,11 +280,11 @@ describe('dedupe', () => {
     const { store, calls } = scriptedStore(() => Promise.resolve(true));
     const target = buildApp({ token: TOKEN, dedupe: { store } });
     await request(target.app)
-      .post(callbackUrl({ token: 'wrong' }))
+      .post(receiverUrl({ token: 'wrong' }))
       .type('json')
       .send(SAMPLE_BODY_TEXT);
     await request(target.app)
-      .post(callbackUrl({ token: TOKEN }))
+      .post(receiverUrl({ token: TOKEN }))
       .type('json')
       .send('{"CallbackCommand":1}');
     expect(calls.claims).to.deep.equal([]);
@@ -353,7 +353,10 @@ describe('dedupe', () => {
     });
     const target = dedupeApp({ store }, { commands: [...RECALL_COMMANDS] });
     const send = (command: RecallCommand, body: object) =>
-      request(target.app).post(callbackUrl({ command })).type('json').send(JSON.stringify(body));
+      request(target.app)
+        .post(receiverUrl({ callbackCommand: command }))
+        .type('json')
+        .send(JSON.stringify(body));
     const many = Array.from({ length: 10 }, (_, MsgSeq) => ({ MsgSeq: 1_000_000 + MsgSeq }));
     for (const [command, body] of [
       [GROUP_RECALL_COMMAND, sampleGroupRecall()],
@@ -383,9 +386,14 @@ describe('dedupe', () => {
     for (let copy = 0; copy < 2; copy++) {
       for (const command of RECALL_COMMANDS) {
         const body = JSON.stringify(sampleCallback(command));
-        expect((await request(target.app).post(callbackUrl({ command })).type('json').send(body)).body).to.deep.equal(
-          OK,
-        );
+        expect(
+          (
+            await request(target.app)
+              .post(receiverUrl({ callbackCommand: command }))
+              .type('json')
+              .send(body)
+          ).body,
+        ).to.deep.equal(OK);
       }
     }
     expect(target.emitted.map(({ name }) => name)).to.deep.equal(['recall', 'groupRecall', 'officialAccountRecall']);
@@ -404,7 +412,7 @@ describe('dedupe', () => {
   for (const adapter of ADAPTERS) {
     it(`should share claims between receivers through one store (${adapter.name})`, async () => {
       const store = memoryStore();
-      const req = { method: 'POST', url: callbackUrl(), body: SAMPLE_BODY_TEXT };
+      const req = { method: 'POST', url: receiverUrl(), body: SAMPLE_BODY_TEXT };
       const duplicates: AnyRecallEvent[] = [];
       const first = await adapter.send({ dedupe: { store } }, () => undefined, req);
       const second = await adapter.send(

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { callListeners, report } from '../../lib/core/listeners.js';
-import { recallError, type RecallWebhookError } from '../../lib/core/errors.js';
+import { RecallWebhookError, type Refusal } from '../../lib/core/errors.js';
 import { createEmitter, type RecallEmitter, type RecallEvent } from '../../lib/core/events.js';
 import type { Recall } from '../../lib/core/decide.js';
 import { resolveConfig } from '../../lib/options/resolve.js';
@@ -36,7 +36,7 @@ if (COMMAND === undefined) throw new Error('the one-to-one recall is not among t
 const RECALL: Recall = { command: COMMAND, event: EVENT };
 
 /** callListeners() as a promise of what it calls back with. */
-function call(...args: [RecallEmitter, Recall, number]): Promise<RecallWebhookError | undefined> {
+function call(...args: [RecallEmitter, Recall, number]): Promise<Refusal | undefined> {
   return new Promise((resolve) => {
     callListeners(...args, resolve);
   });
@@ -224,6 +224,42 @@ describe('listeners', () => {
       expect(await call(quick, RECALL, 500)).to.equal(undefined);
     });
 
+    it('should answer by timeoutMs when a synchronous listener took part of it and another never settles', async () => {
+      const emitter = createEmitter();
+      emitter.on('recall', () => {
+        busyFor(300);
+      });
+      emitter.on('recall', () => new Promise(() => undefined));
+      const started = performance.now();
+      const failure = await call(emitter, RECALL, 400);
+      const elapsedMs = performance.now() - started;
+      expect(failure?.code).to.equal('LISTENER_TIMEOUT');
+      // The 100 ms left after the synchronous one, not 400 more.
+      expect(elapsedMs).to.be.below(650);
+    });
+
+    it('should take listeners that took exactly timeoutMs as on time, and a millisecond more as late', () => {
+      const realNow = Date.now;
+      let now = realNow();
+      Date.now = () => now;
+      try {
+        for (const [tookMs, expected] of [
+          [30, undefined],
+          [31, 'LISTENER_TIMEOUT'],
+        ] as const) {
+          const emitter = createEmitter();
+          emitter.on('recall', () => {
+            now += tookMs;
+          });
+          const results: (string | undefined)[] = [];
+          callListeners(emitter, RECALL, 30, (failure) => results.push(failure?.code));
+          expect(results, `${String(tookMs)} ms`).to.deep.equal([expected]);
+        }
+      } finally {
+        Date.now = realNow;
+      }
+    });
+
     it('should leave no timer behind once delivered, on time or late', async () => {
       // Mocha arms its own test timer once the test function has returned its promise.
       await Promise.resolve();
@@ -279,7 +315,7 @@ describe('listeners', () => {
   describe('report()', () => {
     it('should emit the error as rejected', () => {
       const emitter = createEmitter();
-      const error = recallError('SIGNATURE_INVALID', 'Sign does not match');
+      const error = new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match');
       const seen: unknown[] = [];
       emitter.on('rejected', (e) => seen.push(e));
       report(emitter, 'rejected', error);
@@ -302,7 +338,7 @@ describe('listeners', () => {
         emitter.on('rejected', () => 'fine');
         emitter.on('rejected', () => sleep(5).then(() => 'fine later'));
         emitter.on('rejected', () => Promise.reject(new Error('metrics down')));
-        report(emitter, 'rejected', recallError('SIGNATURE_INVALID', 'Sign does not match'));
+        report(emitter, 'rejected', new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match'));
         await sleep(20);
         expect(messagesOf(lines)).to.deep.equal(['a rejected listener failed: metrics down']);
       });
@@ -326,7 +362,7 @@ describe('listeners', () => {
               emitter.on(event, (value: unknown) => after.push(value));
               const unhandled = await unhandledDuring(() => {
                 expect(() => {
-                  if (event === 'rejected') report(emitter, event, recallError('BODY_INVALID', 'x'));
+                  if (event === 'rejected') report(emitter, event, new RecallWebhookError('BODY_INVALID', 'x'));
                   else report(emitter, event, EVENT);
                 }).not.to.throw();
               });
@@ -345,7 +381,7 @@ describe('listeners', () => {
           throw new Error('metrics down');
         });
         const unhandled = await unhandledDuring(() => {
-          report(emitter, 'rejected', recallError('BODY_INVALID', 'x'));
+          report(emitter, 'rejected', new RecallWebhookError('BODY_INVALID', 'x'));
         });
         expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
       });
@@ -368,7 +404,7 @@ describe('listeners', () => {
           throw new Error('broken emitter');
         };
         expect(() => {
-          report(emitter, 'rejected', recallError('BODY_INVALID', 'x'));
+          report(emitter, 'rejected', new RecallWebhookError('BODY_INVALID', 'x'));
         }).not.to.throw();
         expect(lines.some((line) => line.includes('a rejected listener failed: broken emitter'))).to.equal(true);
       });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
 import { resolveConfig } from '../../lib/options/resolve.js';
 import type { BodyInput } from '../../lib/core/decide.js';
-import { recallError } from '../../lib/core/errors.js';
+import { refusal, type Refusal } from '../../lib/core/errors.js';
 import { captureLog, messagesOf } from '../helpers/log.js';
 import { receive as receiveWith, type IncomingCallback, type Outcome } from '../../lib/core/receive.js';
 import type { TimerQueue } from '../../lib/core/timer-queue.js';
@@ -10,7 +10,7 @@ import { sign } from '../../lib/protocol/signature.js';
 import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { sampleGroupRecall } from '../../lib/testing/sample.js';
 import {
-  callbackUrl,
+  receiverUrl,
   nowSeconds,
   SAMPLE_BODY_TEXT,
   SAMPLE_WITH_UNREAD,
@@ -18,7 +18,7 @@ import {
   receiverOptions,
 } from '../fixtures/callbacks.js';
 
-type Read = BodyInput | ReturnType<typeof recallError>;
+type Read = BodyInput | Refusal;
 
 function callback(
   url: string,
@@ -32,7 +32,7 @@ function callback(
     readBody: (_limit: number, _deadlines: TimerQueue, done: (read: Read) => void) => {
       request.reads += 1;
       setImmediate(() => {
-        done(body instanceof Error ? recallError('BODY_ABORTED', body.message) : body);
+        done(body instanceof Error ? refusal('BODY_ABORTED', body.message) : body);
       });
     },
   };
@@ -56,7 +56,10 @@ function receive(config: ReturnType<typeof resolveConfig>, request: IncomingCall
 describe('receive', () => {
   it('should not read the body of a request it passes on or refuses on the query', async () => {
     const config = resolveConfig(receiverOptions({ token: TOKEN }));
-    for (const url of [callbackUrl({ command: 'Group.CallbackAfterRecallMsg' }), callbackUrl({ token: 'wrong' })]) {
+    for (const url of [
+      receiverUrl({ callbackCommand: 'Group.CallbackAfterRecallMsg' }),
+      receiverUrl({ token: 'wrong' }),
+    ]) {
       const request = callback(url);
       await receive(config, request);
       expect(request.reads, url).to.equal(0);
@@ -64,7 +67,7 @@ describe('receive', () => {
   });
 
   it('should read the body once of an authentic request and answer OK', async () => {
-    const request = callback(callbackUrl());
+    const request = callback(receiverUrl());
     const outcome = await receive(resolveConfig(receiverOptions()), request);
     expect(outcome).to.deep.equal({
       kind: 'answer',
@@ -75,7 +78,7 @@ describe('receive', () => {
   });
 
   it('should answer FAIL when the body could not be read', async () => {
-    const outcome = await receive(resolveConfig(receiverOptions()), callback(callbackUrl(), new Error('gone')));
+    const outcome = await receive(resolveConfig(receiverOptions()), callback(receiverUrl(), new Error('gone')));
     expect(outcome.kind === 'answer' && outcome.error?.code).to.equal('BODY_ABORTED');
   });
 
@@ -92,14 +95,14 @@ describe('receive', () => {
       );
       const refusals: (string | undefined)[] = [];
       guarded.emitter.on('rejected', (error) => refusals.push(error.remoteAddress));
-      const refused = await receive(guarded, { ...callback(callbackUrl()), remoteAddress: given });
+      const refused = await receive(guarded, { ...callback(receiverUrl()), remoteAddress: given });
       expect(refused.kind === 'answer' && refused.error?.code, given).to.equal('ADDRESS_FORBIDDEN');
       expect(checked).to.deep.equal([]);
       expect(refusals).to.deep.equal([undefined]);
       const open = resolveConfig(receiverOptions());
       const recalled: (string | undefined)[] = [];
       open.emitter.on('recall', (event) => recalled.push(event.remoteAddress));
-      await receive(open, { ...callback(callbackUrl()), remoteAddress: given });
+      await receive(open, { ...callback(receiverUrl()), remoteAddress: given });
       expect(recalled).to.deep.equal([undefined]);
     }
     // Addresses, IPv4-mapped and with a zone, are kept as they are.
@@ -107,13 +110,13 @@ describe('receive', () => {
       const open = resolveConfig(receiverOptions());
       const recalled: (string | undefined)[] = [];
       open.emitter.on('recall', (event) => recalled.push(event.remoteAddress));
-      await receive(open, { ...callback(callbackUrl()), remoteAddress: address });
+      await receive(open, { ...callback(receiverUrl()), remoteAddress: address });
       expect(recalled).to.deep.equal([address]);
     }
   });
 
   it('should answer a refused query in the same turn, without reading the body', () => {
-    const request = callback(callbackUrl({ sdkAppId: 1 }));
+    const request = callback(receiverUrl({ sdkAppId: 1 }));
     const outcomes: Outcome[] = [];
     receiveWith(resolveConfig(receiverOptions()), request, (outcome) => outcomes.push(outcome));
     expect(outcomes.map((o) => o.kind === 'answer' && o.error?.code)).to.deep.equal(['SDKAPPID_MISMATCH']);
@@ -126,7 +129,7 @@ describe('receive', () => {
       throw new Error('broken emitter');
     };
     const config = resolveConfig(receiverOptions({ emitter }));
-    const outcome = await receive(config, callback(callbackUrl()));
+    const outcome = await receive(config, callback(receiverUrl()));
     expect(outcome.kind === 'answer' && outcome.answer).to.equal(
       '{"ActionStatus":"FAIL","ErrorInfo":"INTERNAL_ERROR: the receiver failed","ErrorCode":1}',
     );
@@ -139,10 +142,10 @@ describe('receive', () => {
       const config = resolveConfig(receiverOptions({ token: TOKEN }));
       const time = nowSeconds();
       const urls = [
-        callbackUrl({ token: TOKEN, requestTime: time }),
-        callbackUrl({ token: 'wrong', requestTime: time }),
-        callbackUrl({ token: TOKEN, requestTime: time - 3600 }),
-        callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }),
+        receiverUrl({ token: TOKEN, requestTime: time }),
+        receiverUrl({ token: 'wrong', requestTime: time }),
+        receiverUrl({ token: TOKEN, requestTime: time - 3600 }),
+        receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }),
       ];
       for (const url of urls) await receive(config, callback(url));
       expect(lines).to.have.length(4);
@@ -160,7 +163,7 @@ describe('receive', () => {
       const config = resolveConfig(receiverOptions());
       const forged = '1\n2026-11-26T00:00:00.000Z tencent-chat-recall-webhook recall admin handled\u001b[2K\r\u2028';
       const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: forged });
-      await receive(config, callback(callbackUrl(), { text: body }));
+      await receive(config, callback(receiverUrl(), { text: body }));
       expect(lines).to.have.length(1);
       // eslint-disable-next-line no-control-regex -- the control characters a forged line needs
       for (const line of lines) expect(line).not.to.match(/[\n\r\u001b\u2028]/);
@@ -172,8 +175,8 @@ describe('receive', () => {
 
     it('should log a request passed on for not being a POST, and a refusal from an unknown address', async () => {
       const config = resolveConfig(receiverOptions());
-      await receive(config, { ...callback(callbackUrl()), method: 'GET' });
-      await receive(config, { ...callback(callbackUrl({ sdkAppId: 1 })), remoteAddress: undefined });
+      await receive(config, { ...callback(receiverUrl()), method: 'GET' });
+      await receive(config, { ...callback(receiverUrl({ sdkAppId: 1 })), remoteAddress: undefined });
       expect(messagesOf(lines)).to.deep.equal([
         'pass: not a POST',
         'refused SDKAPPID_MISMATCH from an unknown address: SdkAppid is not one this receiver serves',
@@ -190,7 +193,7 @@ describe('receive', () => {
         [GROUP_RECALL_COMMAND, group({ CallbackCommand: RECALL_COMMAND })],
       ] as const;
       for (const [command, body] of bodies) {
-        await receive(config, callback(callbackUrl({ token: TOKEN, command }), { text: body }));
+        await receive(config, callback(receiverUrl({ token: TOKEN, callbackCommand: command }), { text: body }));
       }
       expect(messagesOf(lines)).to.deep.equal([
         'refused BODY_INVALID from 198.51.100.4, field "/MsgKey": body must have required property \'MsgKey\'',
@@ -201,9 +204,9 @@ describe('receive', () => {
     });
 
     for (const [when, url, expected] of [
-      ['a refusal on the query', callbackUrl({ sdkAppId: 1 }), 'SDKAPPID_MISMATCH'],
-      ['a pass', callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }), 'pass'],
-      ['an answer after the body', callbackUrl(), 'OK'],
+      ['a refusal on the query', receiverUrl({ sdkAppId: 1 }), 'SDKAPPID_MISMATCH'],
+      ['a pass', receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }), 'pass'],
+      ['an answer after the body', receiverUrl(), 'OK'],
     ] as const) {
       it(`should log, not answer again, when responding throws after ${when} was handed over`, async () => {
         const config = resolveConfig(receiverOptions());

@@ -3,7 +3,7 @@ import type { RecallEmitter } from '../../lib/core/events.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { RECALL_COMMAND, type RecallCommand } from '../../lib/protocol/commands.js';
 import { sampleCallback } from '../../lib/testing/sample.js';
-import { callbackUrl } from '../fixtures/callbacks.js';
+import { receiverUrl } from '../fixtures/callbacks.js';
 import { ADAPTERS, type TableResult } from './adapters.js';
 
 // A table of the protocol's steps and error codes, run against every adapter so that they cannot
@@ -52,7 +52,7 @@ export function runTable(name: string, rows: readonly Row[]): void {
         it(`should ${outcome} for ${row.title}`, async () => {
           const request = {
             method: row.method ?? 'POST',
-            url: row.url?.() ?? callbackUrl({ command }),
+            url: row.url?.() ?? receiverUrl({ callbackCommand: command }),
             body: row.body ?? JSON.stringify(sampleCallback(command)),
             ...(row.headers === undefined ? {} : { headers: row.headers }),
           };

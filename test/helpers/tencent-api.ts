@@ -23,7 +23,7 @@ export type Answer =
   | { readonly destroy: true };
 
 /** One call as the fake saw it. */
-export interface Call {
+interface Call {
   readonly method: string | undefined;
   readonly path: string;
   readonly query: URLSearchParams;

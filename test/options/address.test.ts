@@ -40,6 +40,9 @@ describe('addressMatcher()', () => {
     expect(local('fe80::1')).to.equal(true);
     expect(local('fe81::1')).to.equal(true);
     expect(local('fec0::1')).to.equal(false);
+    // A zone after an embedded IPv4 address too: its last number is 7, not "7%eth0".
+    expect(tencent('::ffff:203.0.113.7%eth0')).to.equal(true);
+    expect(tencent('::ffff:203.0.113.8%eth0')).to.equal(false);
   });
 
   it('should refuse anything that is not an address, a proxy header’s list or a name among them', () => {

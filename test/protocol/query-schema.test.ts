@@ -3,7 +3,7 @@ import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { NAMED_PARAMETERS, namedProblem, parseQuery, readCallbackQuery } from '../../lib/protocol/query.js';
 import { recallQuerySchema } from '../../lib/protocol/schemas.js';
-import { callbackQuery, TOKEN } from '../fixtures/callbacks.js';
+import { receiverQuery, TOKEN } from '../fixtures/callbacks.js';
 
 const validate = new Ajv().compile(recallQuerySchema);
 
@@ -18,7 +18,7 @@ describe('schema/query', () => {
         'SdkAppid=1400000000&CallbackCommand=C2C.CallbackAfterMsgWithDraw&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI',
       ),
     ).to.equal(true);
-    expect(valid(callbackQuery({ token: TOKEN }))).to.equal(true);
+    expect(valid(receiverQuery({ token: TOKEN }))).to.equal(true);
   });
 
   it('should accept a query with only SdkAppid and CallbackCommand', () => {
@@ -42,12 +42,12 @@ describe('schema/query', () => {
       'Sign',
       'RequestTime',
     ]) {
-      expect(valid(`${callbackQuery({ token: TOKEN })}&${name}=again`), name).to.equal(false);
+      expect(valid(`${receiverQuery({ token: TOKEN })}&${name}=again`), name).to.equal(false);
     }
   });
 
   it('should accept parameters it does not know', () => {
-    expect(valid(`${callbackQuery()}&tenant=a&tenant=b`)).to.equal(true);
+    expect(valid(`${receiverQuery()}&tenant=a&tenant=b`)).to.equal(true);
   });
 
   it('should bound the length of every value events keep or no later step checks', () => {

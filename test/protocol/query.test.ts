@@ -8,7 +8,7 @@ import {
   readCallbackQuery,
   single,
 } from '../../lib/protocol/query.js';
-import { callbackQuery } from '../fixtures/callbacks.js';
+import { receiverQuery } from '../fixtures/callbacks.js';
 
 /** The median time of `runs` parses of `url`, in ms. */
 function parseMs(url: string, runs = 7): number {
@@ -147,6 +147,34 @@ describe('readCallbackQuery()', () => {
     expect(readCallbackQuery(`/?${'&'.repeat(3000)}CallbackCommand=c`).named).to.deep.equal({});
   });
 
+  it('should read a query only after the first "?", and from its first character when the URL begins with it', () => {
+    expect({ ...readCallbackQuery('/cb&SdkAppid=1').named }).to.deep.equal({});
+    expect({ ...readCallbackQuery('?SdkAppid=1&%53ign=a').named }).to.deep.equal({ SdkAppid: '1', Sign: 'a' });
+  });
+
+  it(`should read a CallbackCommand that ends at the ${String(MAX_QUERY_LENGTH)}th character of a query too long, whole`, () => {
+    const command = '&CallbackCommand=C2C.CallbackAfterMsgWithDraw';
+    const within = `a=${'b'.repeat(MAX_QUERY_LENGTH - 2 - command.length)}${command}`;
+    expect(within).to.have.length(MAX_QUERY_LENGTH);
+    expect(readCallbackQuery(`/cb?${within}&x=1`)).to.deep.equal({
+      named: { CallbackCommand: 'C2C.CallbackAfterMsgWithDraw' },
+      unread: `more than ${String(MAX_QUERY_LENGTH)} characters`,
+    });
+  });
+
+  it(`should count no parameter in a trailing "&", so ${String(MAX_PARAMETERS)} parameters and one are read to the end`, () => {
+    const query = Array.from({ length: MAX_PARAMETERS }, (_, i) => `p${String(i)}=1`).join('&');
+    expect(readCallbackQuery(`/?${query}&`).unread).to.equal(undefined);
+    expect(readCallbackQuery(`/?${query}&&&`).unread).to.equal(undefined);
+  });
+
+  it('should keep every CallbackCommand of a query that gives it three times, in order', () => {
+    const { named } = readCallbackQuery('/?CallbackCommand=a&CallbackCommand=b&CallbackCommand=c&Sign=1&Sign=2&Sign=3');
+    expect(named.CallbackCommand).to.deep.equal(['a', 'b', 'c']);
+    // Past the second, other values are of no use: the parameter is invalid already.
+    expect(named.Sign).to.deep.equal(['1', '2']);
+  });
+
   it('should decode only named parameters within their bounds, so a hostile query costs no more than a real one', () => {
     const decoded: string[] = [];
     const original = globalThis.decodeURIComponent;
@@ -176,7 +204,7 @@ describe('readCallbackQuery()', () => {
       ] as const) {
         expect(charactersDecoded(url), url.slice(0, 40)).to.be.at.most(most);
       }
-      expect(charactersDecoded(`/callback?${callbackQuery({ token: 'token' })}`)).to.be.below(100);
+      expect(charactersDecoded(`/callback?${receiverQuery({ token: 'token' })}`)).to.be.below(100);
     } finally {
       globalThis.decodeURIComponent = original;
     }

@@ -36,4 +36,14 @@ describe('protocol/userSig()', () => {
     const old = userSig('the-key', { ...claims, time: claims.time - 3600 });
     expect(verifyUserSig(old, expected).problem).to.equal('not signed now');
   });
+
+  it("should write base64's padding as _, Tencent's alphabet for =, so every UserSig is whole groups of 4", () => {
+    // The deflated document's length varies with the time signed, and with it the padding.
+    const sigs = Array.from({ length: 12 }, (_, i) => userSig('the-key', { ...claims, time: claims.time + i }));
+    for (const sig of sigs) {
+      expect(sig.length % 4, sig).to.equal(0);
+      expect(sig).to.not.include('=');
+    }
+    expect(sigs.some((sig) => sig.endsWith('_'))).to.equal(true);
+  });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import type { DedupeStore } from '../../lib/core/config.js';
+import type { DedupeStore } from '../../lib/core/dedupe-store.js';
 import { recallFetchHandler } from '../../lib/adapters/fetch.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import { callbackQuery } from '../../lib/testing/query.js';

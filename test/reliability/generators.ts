@@ -75,7 +75,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     .map(([name, value]): Mutation => (params) => [...params, [name, value]]),
 );
 
-export function queries(now: number, command: OracleCommand): fc.Arbitrary<string> {
+function queries(now: number, command: OracleCommand): fc.Arbitrary<string> {
   const time = String(now);
   const valid: Params = [
     ['SdkAppid', ORACLE_APP_ID],
@@ -271,7 +271,7 @@ const deepNesting = fc.integer({ min: 1, max: 20_000 }).map((depth) => `${'['.re
 const encoded = (json: string): Uint8Array => new TextEncoder().encode(json);
 
 /** Bodies for a callback of `command`: its valid recalls, its fields at random, another command's, junk. */
-export const bodies = (command: OracleCommand): fc.Arbitrary<Uint8Array> =>
+const bodies = (command: OracleCommand): fc.Arbitrary<Uint8Array> =>
   fc.oneof(
     { weight: 8, arbitrary: VALID[command].map(encoded) },
     { weight: 8, arbitrary: jsonBodies(command).map(encoded) },

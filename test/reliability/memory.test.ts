@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { recallFetchHandler } from '../../lib/adapters/fetch.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import { redisStore } from '../../lib/stores/redis.js';
-import type { DedupeStore } from '../../lib/core/config.js';
-import { callbackUrl, receiverOptions, SAMPLE_WITH_UNREAD } from '../fixtures/callbacks.js';
+import type { DedupeStore } from '../../lib/core/dedupe-store.js';
+import { receiverUrl, receiverOptions, SAMPLE_WITH_UNREAD } from '../fixtures/callbacks.js';
 import { ioredisClient, sharedRedisUrl } from '../helpers/redis.js';
 import { LOAD } from './figures.js';
 
@@ -35,7 +35,7 @@ async function fill(store: DedupeStore, count: number, length: number, char = 'k
   const padding = char.repeat(length - 8);
   for (let i = 0; i < count; i++) {
     const body = JSON.stringify({ ...SAMPLE_WITH_UNREAD, MsgKey: `${padding}${String(i).padStart(8, '0')}` });
-    const response = await handler(new Request(`https://receiver.test${callbackUrl()}`, { method: 'POST', body }));
+    const response = await handler(new Request(`https://receiver.test${receiverUrl()}`, { method: 'POST', body }));
     expect(((await response.json()) as { ErrorInfo: string }).ErrorInfo).to.equal('');
   }
 }

@@ -5,7 +5,7 @@ import {
   type TencentCallbackAddresses,
   type TencentCallbackAddressesOptions,
 } from '../../lib/rest/callback-addresses.js';
-import { callbackUrl } from '../fixtures/callbacks.js';
+import { receiverUrl } from '../fixtures/callbacks.js';
 import { GET_IP_LIST_ANSWER, parsed } from '../fixtures/published.js';
 import { ADAPTERS, TEST_PEER } from '../helpers/adapters.js';
 import { freePort } from '../helpers/http.js';
@@ -109,7 +109,7 @@ describe('tencentCallbackAddresses()', function () {
       ] as const) {
         const result = await adapter.send({ allowFrom: tencent }, () => undefined, {
           method: 'POST',
-          url: callbackUrl(),
+          url: receiverUrl(),
           body: JSON.stringify({
             CallbackCommand: 'C2C.CallbackAfterMsgWithDraw',
             From_Account: 'a',

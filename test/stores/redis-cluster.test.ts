@@ -6,7 +6,7 @@ import type { AnyRecallEvent } from '../../lib/core/events.js';
 import { redisStore } from '../../lib/stores/redis.js';
 import { RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { sampleGroupRecall } from '../../lib/testing/sample.js';
-import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from '../fixtures/callbacks.js';
+import { receiverUrl, SAMPLE_WITH_UNREAD, TOKEN } from '../fixtures/callbacks.js';
 import { buildApp, OK, type Emitted } from '../helpers/app.js';
 import { listen, type Running } from '../helpers/http.js';
 import { startRedisCluster, type RedisCluster } from '../helpers/redis.js';
@@ -66,10 +66,13 @@ describe('dedupe on a Redis Cluster', function () {
   });
 
   async function post(to: Instance | undefined, command: string, body: object): Promise<unknown> {
-    const res = await fetch(`http://127.0.0.1:${String(to?.running.port)}${callbackUrl({ command, token: TOKEN })}`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-    });
+    const res = await fetch(
+      `http://127.0.0.1:${String(to?.running.port)}${receiverUrl({ callbackCommand: command, token: TOKEN })}`,
+      {
+        method: 'POST',
+        body: JSON.stringify(body),
+      },
+    );
     expect(res.status).to.equal(200);
     return res.json();
   }

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnyRecallEvent, RecallEvent } from '../../lib/core/events.js';
-import type { DedupeStore } from '../../lib/core/config.js';
+import type { DedupeStore } from '../../lib/core/dedupe-store.js';
 import { redisStore } from '../../lib/stores/redis.js';
-import { callbackUrl, SAMPLE_WITH_UNREAD, TOKEN } from '../fixtures/callbacks.js';
+import { receiverUrl, SAMPLE_WITH_UNREAD, TOKEN } from '../fixtures/callbacks.js';
 import { buildApp, OK, type Emitted } from '../helpers/app.js';
 import {
   GROUP_RECALL_COMMAND,
@@ -50,10 +50,13 @@ async function deliver(to: Instance, msgKey: string): Promise<unknown> {
 }
 
 async function post(to: Instance, command: RecallCommand, body: object): Promise<unknown> {
-  const res = await fetch(`http://127.0.0.1:${String(to.running.port)}${callbackUrl({ command, token: TOKEN })}`, {
-    method: 'POST',
-    body: JSON.stringify(body),
-  });
+  const res = await fetch(
+    `http://127.0.0.1:${String(to.running.port)}${receiverUrl({ callbackCommand: command, token: TOKEN })}`,
+    {
+      method: 'POST',
+      body: JSON.stringify(body),
+    },
+  );
   expect(res.status).to.equal(200);
   return res.json();
 }

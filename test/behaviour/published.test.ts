@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { AnyRecallEvent } from '../lib/core/events.js';
-import { memoryStore } from '../lib/stores/memory.js';
+import type { AnyRecallEvent } from '../../lib/core/events.js';
+import { memoryStore } from '../../lib/stores/memory.js';
 import {
   GROUP_RECALL_COMMAND,
   OFFICIAL_ACCOUNT_RECALL_COMMAND,
@@ -8,9 +8,9 @@ import {
   RECALL_COMMANDS,
   type RecallCommand,
   type RecallView,
-} from '../lib/protocol/commands.js';
-import { sampleGroupRecall, sampleOfficialAccountRecall } from '../lib/testing/sample.js';
-import { callbackUrl, SDK_APP_ID, TOKEN } from './fixtures/callbacks.js';
+} from '../../lib/protocol/commands.js';
+import { sampleGroupRecall, sampleOfficialAccountRecall } from '../../lib/testing/sample.js';
+import { receiverUrl, SDK_APP_ID, TOKEN } from '../fixtures/callbacks.js';
 import {
   C2C_CHINESE,
   C2C_INTERNATIONAL,
@@ -21,9 +21,9 @@ import {
   parsed,
   SAMPLE_QUERY,
   type Published,
-} from './fixtures/published.js';
-import { ADAPTERS, TEST_PEER, type TableResult } from './helpers/adapters.js';
-import { runTable, type Row } from './helpers/table.js';
+} from '../fixtures/published.js';
+import { ADAPTERS, TEST_PEER, type TableResult } from '../helpers/adapters.js';
+import { runTable, type Row } from '../helpers/table.js';
 
 // Every sample Tencent publishes, and what a careful reader of its pages expects it may also send
 // (fields absent or '', fields added, more query parameters), answered OK and read into the same
@@ -136,7 +136,7 @@ const PUBLISHED: readonly Row[] = [
   ),
   accepted("the international page's one-to-one sample, signed", RECALL_COMMAND, C2C_INTERNATIONAL, c2cView(), {
     options: { token: TOKEN },
-    url: () => callbackUrl({ token: TOKEN }),
+    url: () => receiverUrl({ token: TOKEN }),
   }),
   accepted("the Chinese page's one-to-one sample, with EventTime", RECALL_COMMAND, C2C_CHINESE, {
     ...c2cView(),
@@ -147,7 +147,7 @@ const PUBLISHED: readonly Row[] = [
     GROUP,
     GROUP_CHINESE,
     { ...groupView('1213456', CHINESE_TOPIC, [[130, CHINESE_MSG_ID]], 'admin'), eventTime: EVENT_TIME },
-    { options: { ...ALL, token: TOKEN }, url: () => callbackUrl({ command: GROUP, token: TOKEN }) },
+    { options: { ...ALL, token: TOKEN }, url: () => receiverUrl({ callbackCommand: GROUP, token: TOKEN }) },
   ),
   accepted(
     "the Official Account pages' fields, without the EventTime they give no value for",
@@ -159,7 +159,7 @@ const PUBLISHED: readonly Row[] = [
     title: "the 2026 pages' sibling group callback (Group.CallbackAfterModifyMsg), not a recall",
     expected: 'pass',
     options: ALL,
-    url: () => callbackUrl({ command: 'Group.CallbackAfterModifyMsg' }),
+    url: () => receiverUrl({ callbackCommand: 'Group.CallbackAfterModifyMsg' }),
     body: GROUP_MODIFY_2026.text,
   },
 ];
@@ -317,7 +317,7 @@ const QUERIES: readonly Row[] = [
     c2cView(),
     {
       options: { ...ALL, token: TOKEN },
-      url: () => `${callbackUrl({ token: TOKEN })}&RequestId=abc&Region=sgp&SomeFlag=`,
+      url: () => `${receiverUrl({ token: TOKEN })}&RequestId=abc&Region=sgp&SomeFlag=`,
     },
   ),
   accepted(
@@ -369,7 +369,7 @@ describe("published samples: '' and an absent TopicId name one recall", () => {
       const send = (body: Readonly<Record<string, unknown>>) =>
         adapter.send(options, (events) => events.on('duplicate', (event) => duplicates.push(event)), {
           method: 'POST',
-          url: callbackUrl({ command: GROUP }),
+          url: receiverUrl({ callbackCommand: GROUP }),
           body: JSON.stringify(body),
         });
       const first = await send(chineseGroup({ TopicId: '' }));

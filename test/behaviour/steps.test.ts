@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sign } from '../lib/protocol/signature.js';
+import { sign } from '../../lib/protocol/signature.js';
 import {
-  callbackUrl,
+  receiverUrl,
   nowSeconds,
   SAMPLE_BODY_TEXT,
   SAMPLE_WITH_EVENT_TIME,
@@ -10,19 +10,19 @@ import {
   sampleWithByteInMsgKey,
   SDK_APP_ID,
   TOKEN,
-} from './fixtures/callbacks.js';
-import { TEST_PEER } from './helpers/adapters.js';
-import { runTable, type Row } from './helpers/table.js';
+} from '../fixtures/callbacks.js';
+import { TEST_PEER } from '../helpers/adapters.js';
+import { runTable, type Row } from '../helpers/table.js';
 
 // The protocol's steps and error codes, on the one-to-one recall; every recall command's own
-// rows are in commands.test.ts.
+// rows are in other-commands.test.ts.
 
-const signed = (): string => callbackUrl({ token: TOKEN });
+const signed = (): string => receiverUrl({ token: TOKEN });
 const withToken = { token: TOKEN };
 const bodyWith = (fields: Record<string, unknown>): string => JSON.stringify({ ...SAMPLE_WITH_UNREAD, ...fields });
 /** The unsigned callback URL padded with `x=1` parameters to `count` in all. */
 const urlWithParameters = (count: number): string => {
-  const url = callbackUrl();
+  const url = receiverUrl();
   return url + '&x=1'.repeat(count - new URL(url, 'http://x').searchParams.size);
 };
 const OUTSIDE = ['192.0.2.0/24', '2001:db8::/32'];
@@ -33,7 +33,7 @@ const ROWS: readonly Row[] = [
   {
     title: 'another CallbackCommand',
     expected: 'pass',
-    url: () => callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }),
+    url: () => receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }),
   },
   { title: 'a POST without CallbackCommand', expected: 'pass', url: () => `/callback?SdkAppid=${String(SDK_APP_ID)}` },
   // A valid callback.
@@ -118,7 +118,7 @@ const ROWS: readonly Row[] = [
     title: 'another command from a peer outside allowFrom',
     expected: 'pass',
     options: { allowFrom: OUTSIDE },
-    url: () => callbackUrl({ command: 'C2C.CallbackAfterSendMsg' }),
+    url: () => receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }),
   },
   { title: 'a query of 100 parameters', expected: 'OK', url: () => urlWithParameters(100) },
   { title: 'a query of 101 parameters', expected: 'QUERY_INVALID', url: () => urlWithParameters(101) },
@@ -128,37 +128,37 @@ const ROWS: readonly Row[] = [
     options: withToken,
     url: () => `${signed()}&SdkAppid=${String(SDK_APP_ID)}`,
   },
-  { title: 'a SdkAppid that is not digits', expected: 'QUERY_INVALID', url: () => callbackUrl({ sdkAppId: 'abc' }) },
+  { title: 'a SdkAppid that is not digits', expected: 'QUERY_INVALID', url: () => receiverUrl({ sdkAppId: 'abc' }) },
   {
     title: 'another app',
     expected: 'SDKAPPID_MISMATCH',
     options: withToken,
-    url: () => callbackUrl({ token: TOKEN, sdkAppId: 1400000001 }),
+    url: () => receiverUrl({ token: TOKEN, sdkAppId: 1400000001 }),
   },
   { title: 'no Sign', expected: 'SIGNATURE_MISSING', options: withToken },
   {
     title: 'a RequestTime that is not seconds',
     expected: 'REQUEST_TIME_INVALID',
     options: withToken,
-    url: () => callbackUrl({ token: TOKEN, requestTime: 'now' }),
+    url: () => receiverUrl({ token: TOKEN, requestTime: 'now' }),
   },
   {
     title: 'a RequestTime 2 minutes old',
     expected: 'REQUEST_EXPIRED',
     options: withToken,
-    url: () => callbackUrl({ token: TOKEN, requestTime: nowSeconds() - 120 }),
+    url: () => receiverUrl({ token: TOKEN, requestTime: nowSeconds() - 120 }),
   },
   {
     title: 'a RequestTime 2 minutes ahead',
     expected: 'REQUEST_EXPIRED',
     options: withToken,
-    url: () => callbackUrl({ token: TOKEN, requestTime: nowSeconds() + 120 }),
+    url: () => receiverUrl({ token: TOKEN, requestTime: nowSeconds() + 120 }),
   },
   {
     title: 'a Sign made with another token',
     expected: 'SIGNATURE_INVALID',
     options: withToken,
-    url: () => callbackUrl({ token: 'not-the-token', requestTime: nowSeconds() }),
+    url: () => receiverUrl({ token: 'not-the-token', requestTime: nowSeconds() }),
     check: ({ text }) => {
       expect(text).not.to.include(TOKEN);
       expect(text).not.to.include(sign(TOKEN, nowSeconds()));
@@ -175,7 +175,7 @@ const ROWS: readonly Row[] = [
     title: `a callback signed with the ${which} of two tokens, saying which`,
     expected: 'OK',
     options: { token: ['old-token', TOKEN] },
-    url: () => callbackUrl({ token: signedWith === 0 ? 'old-token' : TOKEN }),
+    url: () => receiverUrl({ token: signedWith === 0 ? 'old-token' : TOKEN }),
     check: ({ recalls }) => {
       expect(recalls[0]?.signedWith).to.equal(signedWith);
     },
@@ -184,7 +184,7 @@ const ROWS: readonly Row[] = [
     title: 'a Sign made with neither of two tokens, neither in the answer',
     expected: 'SIGNATURE_INVALID',
     options: { token: ['old-token', TOKEN] },
-    url: () => callbackUrl({ token: 'not-the-token', requestTime: nowSeconds() }),
+    url: () => receiverUrl({ token: 'not-the-token', requestTime: nowSeconds() }),
     check: ({ text }) => {
       expect(text).not.to.include('old-token');
       expect(text).not.to.include(TOKEN);

@@ -1,19 +1,19 @@
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
-import type { DedupeStore } from '../lib/core/config.js';
-import type { RecallEmitter } from '../lib/core/events.js';
+import type { DedupeStore } from '../../lib/core/dedupe-store.js';
+import type { RecallEmitter } from '../../lib/core/events.js';
 import {
   GROUP_RECALL_COMMAND,
   OFFICIAL_ACCOUNT_RECALL_COMMAND,
   RECALL_COMMAND,
   type RecallCommand,
-} from '../lib/protocol/commands.js';
-import { sampleCallback } from '../lib/testing/sample.js';
-import { callbackUrl, TOKEN } from './fixtures/callbacks.js';
-import { FAILURES, THROWABLES } from './fixtures/throwables.js';
-import { ADAPTERS, type TableRequest, type TableResult } from './helpers/adapters.js';
-import { captureLog } from './helpers/log.js';
-import { unhandledDuring } from './helpers/unhandled.js';
+} from '../../lib/protocol/commands.js';
+import { sampleCallback } from '../../lib/testing/sample.js';
+import { receiverUrl, TOKEN } from '../fixtures/callbacks.js';
+import { FAILURES, THROWABLES } from '../fixtures/throwables.js';
+import { ADAPTERS, type TableRequest, type TableResult } from '../helpers/adapters.js';
+import { captureLog } from '../helpers/log.js';
+import { unhandledDuring } from '../helpers/unhandled.js';
 
 // Listeners are the app's code: whatever one throws or rejects with, on any event, the answer is
 // the protocol's, nothing goes unhandled, and the process lives. Run on every adapter.
@@ -43,7 +43,11 @@ const EVENTS = {
 
 /** A callback of `command` with its sample body. */
 function requestOf(command: RecallCommand): TableRequest {
-  return { method: 'POST', url: callbackUrl({ command }), body: JSON.stringify(sampleCallback(command)) };
+  return {
+    method: 'POST',
+    url: receiverUrl({ callbackCommand: command }),
+    body: JSON.stringify(sampleCallback(command)),
+  };
 }
 
 /** The answer's error code, or OK. */

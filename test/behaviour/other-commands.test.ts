@@ -1,19 +1,24 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GroupRecallEvent, OfficialAccountRecallEvent } from '../lib/core/events.js';
+import type { GroupRecallEvent, OfficialAccountRecallEvent } from '../../lib/core/events.js';
 import {
   GROUP_RECALL_COMMAND,
   OFFICIAL_ACCOUNT_RECALL_COMMAND,
   RECALL_COMMAND,
   RECALL_COMMANDS,
-} from '../lib/protocol/commands.js';
-import { sampleCallback, sampleGroupRecall, sampleOfficialAccountRecall, sampleRecall } from '../lib/testing/sample.js';
-import { callbackUrl, nowSeconds, TOKEN } from './fixtures/callbacks.js';
-import { TEST_PEER } from './helpers/adapters.js';
-import { runTable, type Row } from './helpers/table.js';
+} from '../../lib/protocol/commands.js';
+import {
+  sampleCallback,
+  sampleGroupRecall,
+  sampleOfficialAccountRecall,
+  sampleRecall,
+} from '../../lib/testing/sample.js';
+import { receiverUrl, nowSeconds, TOKEN } from '../fixtures/callbacks.js';
+import { TEST_PEER } from '../helpers/adapters.js';
+import { runTable, type Row } from '../helpers/table.js';
 
 // Every recall command through every step, on every adapter: the one-to-one recall's full table
-// is behaviour.test.ts; here each other command meets the same steps, and the commands meet each
+// is steps.test.ts; here each other command meets the same steps, and the commands meet each
 // other on one receiver.
 
 const GROUP = GROUP_RECALL_COMMAND;
@@ -49,21 +54,21 @@ function everyStep(command: typeof GROUP | typeof ACCOUNT, label: string): Row[]
       expected: 'QUERY_INVALID',
       command,
       options,
-      url: () => `${callbackUrl({ command })}&SdkAppid=1`,
+      url: () => `${receiverUrl({ callbackCommand: command })}&SdkAppid=1`,
     },
     {
       title: `${label} of another app`,
       expected: 'SDKAPPID_MISMATCH',
       command,
       options,
-      url: () => callbackUrl({ command, sdkAppId: 1400000009 }),
+      url: () => receiverUrl({ callbackCommand: command, sdkAppId: 1400000009 }),
     },
     {
       title: `${label} signed and verified`,
       expected: 'OK',
       command,
       options: { ...options, token: TOKEN },
-      url: () => callbackUrl({ command, token: TOKEN }),
+      url: () => receiverUrl({ callbackCommand: command, token: TOKEN }),
       check: ({ emitted }) => {
         expect(Math.abs((emitted[0]?.event.requestTime ?? 0) - nowSeconds())).to.be.below(5);
       },
@@ -73,7 +78,7 @@ function everyStep(command: typeof GROUP | typeof ACCOUNT, label: string): Row[]
       expected: 'OK',
       command,
       options: { ...options, token: ['old-token', TOKEN] },
-      url: () => callbackUrl({ command, token: TOKEN }),
+      url: () => receiverUrl({ callbackCommand: command, token: TOKEN }),
       check: ({ emitted }) => {
         expect(emitted[0]?.event.signedWith).to.equal(1);
       },
@@ -84,14 +89,14 @@ function everyStep(command: typeof GROUP | typeof ACCOUNT, label: string): Row[]
       expected: 'SIGNATURE_INVALID',
       command,
       options: { ...options, token: TOKEN },
-      url: () => callbackUrl({ command, token: 'another' }),
+      url: () => receiverUrl({ callbackCommand: command, token: 'another' }),
     },
     {
       title: `${label} with a stale RequestTime`,
       expected: 'REQUEST_EXPIRED',
       command,
       options: { ...options, token: TOKEN },
-      url: () => callbackUrl({ command, token: TOKEN, requestTime: nowSeconds() - 120 }),
+      url: () => receiverUrl({ callbackCommand: command, token: TOKEN, requestTime: nowSeconds() - 120 }),
     },
     { title: `${label} over the body limit`, expected: 'BODY_TOO_LARGE', command, options: { ...options, limit: 64 } },
     { title: `${label} that is not JSON`, expected: 'BODY_INVALID_JSON', command, options, body: '{"GroupId":' },
