@@ -24,7 +24,7 @@ export interface RecallMiddleware {
  * app.use('/im/callback', recall);
  */
 export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
-  const config = createConfig('recallWebhook', options);
+  const config = createConfig('recallWebhook', options, []);
   let appChecked = config.allowFrom === undefined;
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
     if (!appChecked) {

@@ -29,7 +29,7 @@ function rejectMisuse(factory: string, options: unknown): void {
 export function createConfig(
   factory: string,
   options: RecallWebhookOptions,
-  adapterOptions: readonly string[] = [],
+  adapterOptions: readonly string[],
 ): ResolvedConfig {
   rejectMisuse(factory, options);
   const config = resolveConfig(options, factory, adapterOptions);

@@ -168,6 +168,17 @@ describe('readCallbackQuery()', () => {
     expect(readCallbackQuery(`/?${query}&&&`).unread).to.equal(undefined);
   });
 
+  it('should know the longest named parameter written wholly in escapes, and no longer name', () => {
+    const escaped = Array.from('CallbackCommand', (c) => c)
+      .map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+      .join('');
+    expect(escaped).to.have.length(45);
+    expect({ ...readCallbackQuery(`/?${escaped}=C2C.CallbackAfterMsgWithDraw`).named }).to.deep.equal({
+      CallbackCommand: 'C2C.CallbackAfterMsgWithDraw',
+    });
+    expect({ ...readCallbackQuery(`/?${escaped}%20=x`).named }).to.deep.equal({});
+  });
+
   it('should keep every CallbackCommand of a query that gives it three times, in order', () => {
     const { named } = readCallbackQuery('/?CallbackCommand=a&CallbackCommand=b&CallbackCommand=c&Sign=1&Sign=2&Sign=3');
     expect(named.CallbackCommand).to.deep.equal(['a', 'b', 'c']);
