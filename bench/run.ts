@@ -324,7 +324,7 @@ try {
       if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${key}\n`);
     }
   }
-  // The working tree's variants are numbered 1 to 11 (bench/variants.ts); --against's take the
+  // The working tree's variants are numbered 1 to 12 (bench/variants.ts); --against's take the
   // number of the variant they repeat, with the ref.
   const results = entries.map(({ key, name }, index) => {
     const of = runs.get(key) ?? [];
@@ -379,6 +379,9 @@ try {
   ];
   // Measured, with no target yet: the fetch handler against a bare fetch handler behind the same bridge.
   const fetchRatio = rate(11) / rate(10);
+  // What parsing the body as JSON alone costs raw node:http, and the node:http handler against that.
+  const parseRatio = rate(12) / rate(1);
+  const handlerParseRatio = rate(6) / rate(12);
   // Each of --against's servers against the same variant of the working tree, per round.
   const againstRatios = AGAINST.filter(() => against !== undefined).map((name) => {
     const mine = runs.get(name) ?? [];
@@ -397,6 +400,8 @@ try {
     results,
     ratios,
     fetchRatio: Number(fetchRatio.toFixed(2)),
+    parseRatio: Number(parseRatio.toFixed(2)),
+    handlerParseRatio: Number(handlerParseRatio.toFixed(2)),
     against: values.against === undefined ? undefined : { ref: values.against, ratios: againstRatios },
     coreDecision: { nsPerCall: Math.round(coreNs), groupNsPerCall: Math.round(coreGroupNs), targetNs: 5000 },
     // A group recall's CPU per request against a one-to-one recall's: at most 1.10.
@@ -427,6 +432,10 @@ try {
         `${r.ratio} ${r.value.toFixed(2)} (target at least ${r.target.toFixed(2)}: ${r.value >= r.target ? 'met' : 'MISSED'}), ${r.meaning}`,
       );
     console.log(`11/10 ${fetchRatio.toFixed(2)} (measured, no target), recallFetchHandler vs the fetch floor`);
+    console.log(
+      `12/1 ${parseRatio.toFixed(2)} (measured), raw node:http parsing the body as JSON vs not: the most 6/1 can be here`,
+    );
+    console.log(`6/12 ${handlerParseRatio.toFixed(2)} (measured), recallNodeHandler vs raw node:http parsing the body`);
     for (const r of againstRatios) {
       console.log(
         `against ${values.against ?? ''}: ${r.variant} ${r.reqPerSec.toFixed(3)} times its req/s, ${r.cpuMicrosPerRequest.toFixed(3)} times its CPU per request (median of each round's ratio)`,

@@ -25,6 +25,17 @@ function readThenOk(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+/** readThenOk that also parses the body as JSON: what any receiver that looks at a callback does first. */
+function parseThenOk(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    res.writeHead(200, HEADERS);
+    res.end(OK);
+  });
+}
+
 /**
  * Serves a fetch handler from node:http the same way for every fetch variant: the body read whole,
  * a `Request` made of it, the `Response` written back. The bridge's cost is in both variants.
@@ -117,6 +128,8 @@ export const VARIANTS = {
     handler.events.on('recall', (event) => event.body.MsgKey);
     return fetchBridge(handler);
   },
+  /** 12. Variant 1 that parses the body as JSON: of 6/1, what parsing the callback alone leaves. */
+  'node:http, read + JSON.parse + fixed answer': (): RequestListener => parseThenOk,
 } as const;
 
 /** The variants run again on the build of `--against <ref>`, each beside its own. */

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { ResolvedCommand, ResolvedConfig } from './config.js';
 import { refusal, type Refusal } from './errors.js';
 import type { AnyRecallEvent } from './events.js';
-import { findUnsafeText, isJsonObject, parseJson } from '../protocol/json.js';
+import { findUnsafeText, isJsonObject, mayHoldUnsafeText, parseJson } from '../protocol/json.js';
 import {
   canonicalPlatform,
   namedProblem,
@@ -129,10 +129,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Decides on the body of a callback whose query was accepted, and builds the event. */
 export function decideBody(context: CallbackContext, input: BodyInput, receivedAt: Date): BodyDecision {
   let value: unknown;
+  // The JSON text the value was parsed from, when this package parsed it.
+  let text: string | undefined;
   if ('parsed' in input) {
     value = input.parsed;
   } else {
-    let text: string;
     try {
       text = 'text' in input ? input.text : utf8.decode(input.bytes);
     } catch {
@@ -143,7 +144,9 @@ export function decideBody(context: CallbackContext, input: BodyInput, receivedA
     if (!parsed.ok) return reject('BODY_INVALID_JSON', 'body is not valid JSON');
     value = parsed.value;
   }
-  const unsafe = findUnsafeText(value, !('bytes' in input));
+  const decodedElsewhere = !('bytes' in input);
+  const walk = text === undefined || mayHoldUnsafeText(text, decodedElsewhere);
+  const unsafe = walk ? findUnsafeText(value, decodedElsewhere) : undefined;
   if (unsafe === 'lone surrogate') {
     // An escape such as "\ud800" is valid JSON but no text: encoded as UTF-8 (a Redis key, a
     // hash) every such string becomes U+FFFD, so distinct keys would collide as above.

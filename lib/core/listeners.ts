@@ -23,26 +23,35 @@ export function callListeners(
   const name = command.definition.event;
   const listeners = emitter.rawListeners(name);
   const started = Date.now();
-  // Each listener of this event takes this command's event, as decideBody built it.
-  const results = listeners.map((listener) =>
-    settle(() => (listener as (value: unknown) => unknown).call(emitter, event)),
-  );
-  const pending = results.filter((result): result is Promise<unknown> => result instanceof Promise);
-  const failures = results.filter(isFailure);
+  // What the listeners returned: promises to wait for, and failures. Most receivers have one
+  // listener that returns nothing, so neither list is made until it has something in it.
+  let pending: Promise<unknown>[] | undefined;
+  let failures: Failure[] | undefined;
+  for (const listener of listeners) {
+    // Each listener of this event takes this command's event, as decideBody built it.
+    const result = settle(() => (listener as (value: unknown) => unknown).call(emitter, event));
+    if (result instanceof Promise) (pending ??= []).push(result);
+    else if (isFailure(result)) (failures ??= []).push(result);
+  }
   // Synchronous work cannot be interrupted, only measured: a listener that blocked past the
   // deadline answers as late as one that awaited past it, and the sender has given up either way.
-  const late = (): boolean => Date.now() - started > waitMs;
-  const timedOut = (): Refusal => {
-    log('listeners still running after %d ms', timeoutMs);
-    return refusal('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
-  };
-  if (pending.length === 0) {
-    done(late() ? timedOut() : outcome(name, failures));
+  if (pending === undefined) {
+    done(Date.now() - started > waitMs ? timedOut(timeoutMs) : outcome(name, failures ?? []));
     return;
   }
+  const before = failures ?? [];
   void withDeadline(Promise.all(pending), Math.max(0, waitMs - (Date.now() - started))).then((settled) => {
-    done(settled === TIMED_OUT || late() ? timedOut() : outcome(name, [...failures, ...settled.filter(isFailure)]));
+    done(
+      settled === TIMED_OUT || Date.now() - started > waitMs
+        ? timedOut(timeoutMs)
+        : outcome(name, [...before, ...settled.filter(isFailure)]),
+    );
   });
+}
+
+function timedOut(timeoutMs: number): Refusal {
+  log('listeners still running after %d ms', timeoutMs);
+  return refusal('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
 }
 
 function outcome(event: string, failures: readonly Failure[]): Refusal | undefined {

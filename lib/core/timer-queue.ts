@@ -5,6 +5,10 @@ import { describeCause, log } from '../log.js';
 // deadlines end in the order they began: a queue with one timer, armed for the oldest, serves
 // them all. A timer per request cost a Timeout set and cleared on each callback, where almost none
 // ever fires. Time is read from the monotonic clock, so a change of the wall clock moves nothing.
+//
+// When the last live deadline ends, the timer stays armed but stops holding the process open
+// (unref): a receiver that answers one callback at a time would otherwise clear and set it again
+// on every one. Running with nothing to expire, it finds nothing and goes.
 
 /** A deadline held in a `TimerQueue`. */
 export interface QueuedDeadline {
@@ -26,19 +30,21 @@ export class TimerQueue {
     if (this.newest === undefined) this.oldest = entry;
     else this.newest.next = entry;
     this.newest = entry;
-    this.timer ??= setTimeout(this.expire, this.ms);
+    // A timer left armed when the queue last emptied holds the process open again (a timer
+    // already doing so is left as it is).
+    if (this.timer === undefined) this.timer = setTimeout(this.expire, this.ms);
+    else this.timer.ref();
     return entry;
   }
 
-  /** Drops the ended deadlines at the old end; with none left, the timer goes too. */
+  /** Drops the ended deadlines at the old end; with none left, the timer lets the process go. */
   dropEnded(): void {
     let entry = this.oldest;
     while (entry?.ended === true) entry = entry.next;
     this.oldest = entry;
     if (entry === undefined) {
       this.newest = undefined;
-      clearTimeout(this.timer);
-      this.timer = undefined;
+      this.timer?.unref();
     }
   }
 

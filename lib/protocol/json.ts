@@ -51,6 +51,18 @@ export function findUnsafeText(value: unknown, decodedElsewhere: boolean): Unsaf
   return undefined;
 }
 
+/**
+ * Whether JSON `text` can hold what `findUnsafeText` looks for, read off the text alone: without
+ * a backslash, every key and string of its value is written in it as it is, so a forbidden key
+ * shows as its word, and a lone surrogate or U+FFFD as that character. A body without any of
+ * them, as the Chat backend sends, is not walked.
+ */
+export function mayHoldUnsafeText(text: string, decodedElsewhere: boolean): boolean {
+  if (text.includes('\\') || !text.isWellFormed() || (decodedElsewhere && text.includes('\ufffd'))) return true;
+  for (const key of FORBIDDEN_KEYS) if (text.includes(key)) return true;
+  return false;
+}
+
 function unsafeText(text: string, decodedElsewhere: boolean): UnsafeText | undefined {
   if (!text.isWellFormed()) return 'lone surrogate';
   return decodedElsewhere && text.includes('\ufffd') ? 'replacement character' : undefined;

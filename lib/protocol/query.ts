@@ -41,10 +41,7 @@ export function parseQuery(url: string): ParsedQuery {
     if (end > from) {
       if (count === MAX_PARAMETERS) return { query, complete: false };
       count++;
-      if (equals < from) {
-        equals = url.indexOf('=', from);
-        if (equals === -1) equals = url.length;
-      }
+      if (equals < from) equals = indexOrEnd(url, '=', from);
       const split = equals < end;
       add(query, decode(url.slice(from, split ? equals : end)), split ? decode(url.slice(equals + 1, end)) : '');
     }
@@ -67,7 +64,11 @@ function add(query: Record<string, string | string[]>, name: string, value: stri
 const NEEDS_DECODING = /[%+]/;
 
 function decode(text: string): string {
-  if (!NEEDS_DECODING.test(text)) return text;
+  return NEEDS_DECODING.test(text) ? decodeEscaped(text) : text;
+}
+
+/** `decode` of a text known to hold a `%` or a `+`. */
+function decodeEscaped(text: string): string {
   const spaced = text.replaceAll('+', ' ');
   try {
     return decodeURIComponent(spaced);
@@ -95,10 +96,15 @@ export const NAMED_PARAMETERS = {
 
 type NamedParameter = keyof typeof NAMED_PARAMETERS;
 
-const NAMES: ReadonlyMap<string, number> = new Map(Object.entries(NAMED_PARAMETERS));
+const BOUNDS = Object.entries(NAMED_PARAMETERS) as readonly (readonly [NamedParameter, number])[];
+// While a query is read, each named parameter is known by its position here.
+const PARAMETERS: readonly NamedParameter[] = BOUNDS.map(([name]) => name);
+const LIMITS: readonly number[] = BOUNDS.map(([, most]) => most);
+const POSITIONS: ReadonlyMap<string, number> = new Map(PARAMETERS.map((name, index) => [name, index]));
+const COMMAND = PARAMETERS.indexOf('CallbackCommand');
 
 // A named parameter's name written with escapes is at most three characters a character.
-const LONGEST_NAME = 3 * Math.max(...[...NAMES.keys()].map((name) => name.length));
+const LONGEST_NAME = 3 * Math.max(...PARAMETERS.map((name) => name.length));
 
 // The named parameters' values are ASCII (digits, addresses, hex, names), where an escape takes 3
 // characters a character: a value longer than 3 times its bound is over it, and is kept as it
@@ -133,17 +139,22 @@ export interface CallbackQuery {
  * bound. Decoding is that of `parseQuery`.
  */
 export function readCallbackQuery(url: string): CallbackQuery {
-  const named: Record<string, string | string[]> = {};
   const start = url.indexOf('?');
-  if (start === -1) return { named, unread: undefined };
+  if (start === -1) return { named: {}, unread: undefined };
+  // Each named parameter's values by its position in PARAMETERS, made into an object at the end:
+  // storing to an object under a key read from the URL cost more than all the rest of the parse.
+  const found: (string | string[] | undefined)[] = PARAMETERS.map(() => undefined);
   const tooLong = url.length - start - 1 > MAX_QUERY_LENGTH;
   // Only so much is searched, whatever follows.
   const text = tooLong ? url.slice(0, start + 1 + MAX_QUERY_LENGTH) : url;
   let count = 0;
-  // The next '=' and '%' at or after the segment, each looked for again only once passed:
-  // searching from each segment on is quadratic for `a&a&a...` without one.
-  let equals = -1;
-  let percent = -1;
+  // The next '=', '%' and '+' at or after the segment, each looked for again only once passed:
+  // searching from each segment on is quadratic for `a&a&a...` without one. Knowing where the
+  // next '%' and '+' are also tells, without a regular expression, which values need decoding.
+  // Each starts at the '?', before any segment: not yet looked for.
+  let equals = start;
+  let percent = start;
+  let plus = start;
   for (let from = start + 1; from < text.length;) {
     // Empty segments are no parameters: a run of them is skipped at once.
     if (text.charCodeAt(from) === AMPERSAND) {
@@ -151,62 +162,75 @@ export function readCallbackQuery(url: string): CallbackQuery {
       from = NOT_AMPERSAND.exec(text)?.index ?? text.length;
       continue;
     }
-    let end = text.indexOf('&', from);
-    if (end === -1) end = text.length;
-    if (count === MAX_PARAMETERS) return { named, unread: `more than ${String(MAX_PARAMETERS)} parameters` };
+    const end = indexOrEnd(text, '&', from);
+    if (count === MAX_PARAMETERS)
+      return { named: namedOf(found), unread: `more than ${String(MAX_PARAMETERS)} parameters` };
     count++;
-    if (equals < from) {
-      equals = text.indexOf('=', from);
-      if (equals === -1) equals = text.length;
-    }
+    if (equals < from) equals = indexOrEnd(text, '=', from);
     const nameEnd = Math.min(equals, end);
-    let name: NamedParameter | undefined;
+    let index = -1;
     if (nameEnd - from <= LONGEST_NAME) {
-      if (percent < from) {
-        percent = text.indexOf('%', from);
-        if (percent === -1) percent = text.length;
-      }
+      if (percent < from) percent = indexOrEnd(text, '%', from);
       // A name is decoded only when it holds an escape; `+`, a space, is in none of them.
-      name = percent < nameEnd ? namedParameter(decode(text.slice(from, nameEnd))) : plainName(text, from, nameEnd);
+      index = percent < nameEnd ? positionOf(decode(text.slice(from, nameEnd))) : plainPosition(text, from, nameEnd);
     }
-    const seen = name === undefined ? undefined : named[name];
+    const seen = index === -1 ? undefined : found[index];
     // A parameter given twice makes the query invalid, and the values after the second are of no
     // use; but every CallbackCommand is read, to tell whether any of them is ours (decide.ts). Of
     // a query too long, which is refused whatever it holds, only that is read.
-    const wanted = name === 'CallbackCommand' || (!tooLong && (seen === undefined || typeof seen === 'string'));
-    if (name !== undefined && wanted) {
+    const wanted = index === COMMAND || (!tooLong && (seen === undefined || typeof seen === 'string'));
+    if (index !== -1 && wanted) {
       const raw = text.slice(nameEnd + 1, end);
-      addValue(named, name, raw.length > MOST_ESCAPED * NAMED_PARAMETERS[name] ? raw : decode(raw));
+      let value = raw;
+      if (raw.length <= MOST_ESCAPED * (LIMITS[index] ?? 0)) {
+        // `percent` is the next '%' from the name on already: one in the name only decodes a value
+        // that needs none, which gives it back as it was.
+        if (plus <= nameEnd) plus = indexOrEnd(text, '+', nameEnd + 1);
+        if (percent < end || plus < end) value = decodeEscaped(raw);
+      }
+      if (seen === undefined) found[index] = value;
+      else if (typeof seen === 'string') found[index] = [seen, value];
+      else seen.push(value);
     }
     from = end + 1;
   }
-  return { named, unread: tooLong ? `more than ${String(MAX_QUERY_LENGTH)} characters` : undefined };
+  return { named: namedOf(found), unread: tooLong ? `more than ${String(MAX_QUERY_LENGTH)} characters` : undefined };
+}
+
+/** The named parameters found, as a query: those given, each under its name. */
+function namedOf(found: readonly (string | string[] | undefined)[]): RawQuery {
+  const named: Record<string, string | string[]> = {};
+  PARAMETERS.forEach((name, index) => {
+    const value = found[index];
+    if (value !== undefined) named[name] = value;
+  });
+  return named;
+}
+
+/** Where `character` is next in `text` from `from` on, or the text's length when it is not. */
+function indexOrEnd(text: string, character: string, from: number): number {
+  const index = text.indexOf(character, from);
+  return index === -1 ? text.length : index;
 }
 
 const AMPERSAND = 38;
 const NOT_AMPERSAND = /[^&]/g;
 
-// The named parameters by the length of their names.
-const BY_LENGTH = new Map<number, NamedParameter[]>();
-for (const name of Object.keys(NAMED_PARAMETERS) as NamedParameter[]) {
-  BY_LENGTH.set(name.length, [...(BY_LENGTH.get(name.length) ?? []), name]);
+// The named parameters, with their positions in PARAMETERS, by the length of their names.
+const BY_LENGTH = new Map<number, (readonly [NamedParameter, number])[]>();
+PARAMETERS.forEach((name, index) => BY_LENGTH.set(name.length, [...(BY_LENGTH.get(name.length) ?? []), [name, index]]));
+
+/**
+ * The position of the named parameter written plainly from `from` to `end`, matched without
+ * taking it out of the URL; -1 for none.
+ */
+function plainPosition(text: string, from: number, end: number): number {
+  for (const [name, index] of BY_LENGTH.get(end - from) ?? []) if (text.startsWith(name, from)) return index;
+  return -1;
 }
 
-/** The named parameter written plainly from `from` to `end`, matched without taking it out of the URL. */
-function plainName(text: string, from: number, end: number): NamedParameter | undefined {
-  for (const name of BY_LENGTH.get(end - from) ?? []) if (text.startsWith(name, from)) return name;
-  return undefined;
-}
-
-function namedParameter(name: string): NamedParameter | undefined {
-  return NAMES.has(name) ? (name as NamedParameter) : undefined;
-}
-
-function addValue(named: Record<string, string | string[]>, name: NamedParameter, value: string): void {
-  const seen = named[name];
-  if (seen === undefined) named[name] = value;
-  else if (typeof seen === 'string') named[name] = [seen, value];
-  else seen.push(value);
+function positionOf(name: string): number {
+  return POSITIONS.get(name) ?? -1;
 }
 
 /** The parameter's value when it was given exactly once. */
@@ -221,7 +245,7 @@ export function single(query: RawQuery, name: string): string | undefined {
  * when they pass. A test holds the two to the same verdicts.
  */
 export function namedProblem(named: CallbackQuery['named']): string | undefined {
-  for (const [name, most] of NAMES) {
+  for (const [name, most] of BOUNDS) {
     const value = Object.hasOwn(named, name) ? named[name] : undefined;
     if (value === undefined) continue;
     if (typeof value !== 'string') return `query.${name} is given more than once`;

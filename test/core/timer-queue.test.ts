@@ -93,6 +93,26 @@ describe('TimerQueue', () => {
     expect(timers()).to.equal(before);
   });
 
+  it('should time a deadline started after every earlier one ended from its own start, holding the process only while it runs', async () => {
+    const queue = new TimerQueue(40);
+    const before = await timersAtStart();
+    const calls: number[] = [];
+    queue.start(() => calls.push(0)).cancel();
+    // Nothing is live: the timer, still armed for the cancelled deadline, holds nothing open.
+    expect(timers()).to.equal(before);
+    await sleep(20);
+    const began = performance.now();
+    queue.start(() => calls.push(performance.now() - began));
+    expect(timers()).to.equal(before + 1);
+    // The cancelled deadline's time has passed; this one's has not.
+    await sleep(30);
+    expect(calls).to.deep.equal([]);
+    await sleep(40);
+    expect(calls).to.have.length(1);
+    expect(calls[0]).to.be.at.least(39);
+    expect(timers()).to.equal(before);
+  });
+
   it('should let a function start a deadline of its own, and call that one later', async () => {
     const queue = new TimerQueue(20);
     const before = await timersAtStart();

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { findUnsafeText, parseJson } from '../../lib/protocol/json.js';
+import fc from 'fast-check';
+import { findUnsafeText, mayHoldUnsafeText, parseJson } from '../../lib/protocol/json.js';
+import { sampleGroupRecall, sampleRecall } from '../../lib/testing/index.js';
 
 /** The forbidden key findUnsafeText() found, if that is what it found. */
 function forbiddenKey(value: unknown): string | undefined {
@@ -53,6 +55,60 @@ describe('json', () => {
       const deep = parseJson(`${'['.repeat(100_000)}{"__proto__":1}${']'.repeat(100_000)}`);
       expect(deep.ok).to.equal(true);
       if (deep.ok) expect(forbiddenKey(deep.value)).to.equal('__proto__');
+    });
+  });
+
+  describe('mayHoldUnsafeText()', () => {
+    it('should clear the sample bodies, written as JSON.stringify writes them, and text without escapes', () => {
+      for (const body of [sampleRecall(), sampleGroupRecall()]) {
+        expect(mayHoldUnsafeText(JSON.stringify(body), false)).to.equal(false);
+      }
+      expect(mayHoldUnsafeText('{"Text":"撤回了一条消息","proto":1}', true)).to.equal(false);
+    });
+
+    it('should not clear a text with a forbidden word, a backslash, a lone surrogate, or U+FFFD decoded elsewhere', () => {
+      for (const text of [
+        '{"__proto__":1}',
+        '{"a":"constructor"}',
+        '{"prototype":1}',
+        '{"a":"\\n"}',
+        '"\ud800"',
+        '"\\ud800"',
+      ]) {
+        expect(mayHoldUnsafeText(text, false), text).to.equal(true);
+      }
+      expect(mayHoldUnsafeText('"\ufffd"', true)).to.equal(true);
+      expect(mayHoldUnsafeText('"\ufffd"', false)).to.equal(false);
+    });
+
+    it('should clear no text whose value findUnsafeText() finds something in', () => {
+      // Keys and strings from a small alphabet that can spell the forbidden words, with escapes.
+      // Each of the characters, and its JSON escape: `\\ud800` in a TypeScript string is the text \ud800.
+      const piece = fc.constantFrom(
+        ...['__proto__', 'constructor', 'prototype', 'a', '_', 'ü', '\ud800', '\udc00', '\ufffd'],
+        ...['\\u005f', '\\u0063', '\\ud800', '\\udc00', '\\ufffd', '\\n', '\\\\'],
+      );
+      const word = fc.array(piece, { maxLength: 4 }).map((parts) => parts.join(''));
+      const json = fc.letrec<{ value: string }>((tie) => ({
+        value: fc.oneof(
+          { depthSize: 'small' },
+          word.map((text) => `"${text}"`),
+          fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+          fc
+            .array(fc.tuple(word, tie('value')), { maxLength: 3 })
+            .map((entries) => `{${entries.map(([key, value]) => `"${key}":${value}`).join(',')}}`),
+        ),
+      })).value;
+      fc.assert(
+        fc.property(json, fc.boolean(), (text, decodedElsewhere) => {
+          const parsed = parseJson(text);
+          if (!parsed.ok) return;
+          if (findUnsafeText(parsed.value, decodedElsewhere) !== undefined) {
+            expect(mayHoldUnsafeText(text, decodedElsewhere), text).to.equal(true);
+          }
+        }),
+        { numRuns: 2000 },
+      );
     });
   });
 });

@@ -123,6 +123,10 @@ describe('readCallbackQuery()', () => {
     expect({ ...named }).to.deep.equal({ SdkAppid: '1', ClientIP: '1.2', Sign: '' });
   });
 
+  it('should read no parameter whose name, written with escapes, is not one the protocol names', () => {
+    expect({ ...readCallbackQuery('/?t%65nant=a&%41=b&SdkAppid=1').named }).to.deep.equal({ SdkAppid: '1' });
+  });
+
   it('should keep as it came, undecoded, a value longer than 3 times its bound, which is over it written in ASCII', () => {
     // ClientIP's bound is 64: 64 escaped characters are decoded, one more is not.
     expect(readCallbackQuery(`/?ClientIP=${'%41'.repeat(64)}`).named.ClientIP).to.equal('A'.repeat(64));
