@@ -433,7 +433,7 @@ try {
       );
     console.log(`11/10 ${fetchRatio.toFixed(2)} (measured, no target), recallFetchHandler vs the fetch floor`);
     console.log(
-      `12/1 ${parseRatio.toFixed(2)} (measured), raw node:http parsing the body as JSON vs not: the most 6/1 can be here`,
+      `12/1 ${parseRatio.toFixed(2)} (measured), raw node:http parsing the body as JSON vs not: what parsing alone costs`,
     );
     console.log(`6/12 ${handlerParseRatio.toFixed(2)} (measured), recallNodeHandler vs raw node:http parsing the body`);
     for (const r of againstRatios) {

@@ -1,5 +1,5 @@
 // The servers the benchmark compares, each started in a process of its own by bench/server.ts.
-import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { Redis } from 'ioredis';
 import type * as Package from '../dist/esm/index.js';
@@ -14,27 +14,24 @@ export const TOKEN = 'bench-token';
 export const OK = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
 const HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(OK)) };
 
-/** Reads the whole body and answers the fixed OK: the least any receiver must do. */
-function readThenOk(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    Buffer.concat(chunks);
-    res.writeHead(200, HEADERS);
-    res.end(OK);
-  });
+/** Reads the whole body, hands it to `use`, and answers the fixed OK. */
+function bodyThenOk(use: (body: Buffer) => unknown): RequestListener {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      use(Buffer.concat(chunks));
+      res.writeHead(200, HEADERS);
+      res.end(OK);
+    });
+  };
 }
 
+/** Reads the whole body and answers the fixed OK: the least any receiver must do. */
+const readThenOk = bodyThenOk(() => undefined);
+
 /** readThenOk that also parses the body as JSON: what any receiver that looks at a callback does first. */
-function parseThenOk(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    res.writeHead(200, HEADERS);
-    res.end(OK);
-  });
-}
+const parseThenOk = bodyThenOk((body) => JSON.parse(body.toString('utf8')));
 
 /**
  * Serves a fetch handler from node:http the same way for every fetch variant: the body read whole,

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { ResolvedCommand, ResolvedConfig } from './config.js';
 import { refusal, type Refusal } from './errors.js';
 import type { AnyRecallEvent } from './events.js';
-import { findUnsafeText, isJsonObject, mayHoldUnsafeText, parseJson } from '../protocol/json.js';
+import { findUnsafeText, isJsonObject, parseJson } from '../protocol/json.js';
 import {
   canonicalPlatform,
   namedProblem,
@@ -144,9 +144,7 @@ export function decideBody(context: CallbackContext, input: BodyInput, receivedA
     if (!parsed.ok) return reject('BODY_INVALID_JSON', 'body is not valid JSON');
     value = parsed.value;
   }
-  const decodedElsewhere = !('bytes' in input);
-  const walk = text === undefined || mayHoldUnsafeText(text, decodedElsewhere);
-  const unsafe = walk ? findUnsafeText(value, decodedElsewhere) : undefined;
+  const unsafe = findUnsafeText(value, !('bytes' in input), text);
   if (unsafe === 'lone surrogate') {
     // An escape such as "\ud800" is valid JSON but no text: encoded as UTF-8 (a Redis key, a
     // hash) every such string becomes U+FFFD, so distinct keys would collide as above.

@@ -36,17 +36,21 @@ export function callListeners(
   // Synchronous work cannot be interrupted, only measured: a listener that blocked past the
   // deadline answers as late as one that awaited past it, and the sender has given up either way.
   if (pending === undefined) {
-    done(Date.now() - started > waitMs ? timedOut(timeoutMs) : outcome(name, failures ?? []));
+    done(elapsed(started) > waitMs ? timedOut(timeoutMs) : outcome(name, failures ?? []));
     return;
   }
   const before = failures ?? [];
-  void withDeadline(Promise.all(pending), Math.max(0, waitMs - (Date.now() - started))).then((settled) => {
+  void withDeadline(Promise.all(pending), Math.max(0, waitMs - elapsed(started))).then((settled) => {
     done(
-      settled === TIMED_OUT || Date.now() - started > waitMs
+      settled === TIMED_OUT || elapsed(started) > waitMs
         ? timedOut(timeoutMs)
         : outcome(name, [...before, ...settled.filter(isFailure)]),
     );
   });
+}
+
+function elapsed(since: number): number {
+  return Date.now() - since;
 }
 
 function timedOut(timeoutMs: number): Refusal {

@@ -29,9 +29,11 @@ export type UnsafeText = { readonly key: string } | 'lone surrogate' | 'replacem
  * The first unsafe key or string anywhere in a parsed JSON value, walked without recursion. A
  * parser that decoded the body before this package (`express.json()`, `express.text()`) replaced
  * each byte that was not UTF-8 with U+FFFD, so with `decodedElsewhere` that character counts as
- * one: two different MsgKeys would otherwise become one.
+ * one: two different MsgKeys would otherwise become one. Given the JSON text the value was parsed
+ * from, `source`, a value whose text cannot hold any of it (`mayHoldUnsafeText`) is not walked.
  */
-export function findUnsafeText(value: unknown, decodedElsewhere: boolean): UnsafeText | undefined {
+export function findUnsafeText(value: unknown, decodedElsewhere: boolean, source?: string): UnsafeText | undefined {
+  if (source !== undefined && !mayHoldUnsafeText(source, decodedElsewhere)) return undefined;
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const current = pending.pop();
@@ -56,9 +58,10 @@ export function findUnsafeText(value: unknown, decodedElsewhere: boolean): Unsaf
  * a backslash, every key and string of its value is written in it as it is, so a forbidden key
  * shows as its word, and a lone surrogate or U+FFFD as that character. A body without any of
  * them, as the Chat backend sends, is not walked.
+ * @internal
  */
 export function mayHoldUnsafeText(text: string, decodedElsewhere: boolean): boolean {
-  if (text.includes('\\') || !text.isWellFormed() || (decodedElsewhere && text.includes('\ufffd'))) return true;
+  if (text.includes('\\') || unsafeText(text, decodedElsewhere) !== undefined) return true;
   for (const key of FORBIDDEN_KEYS) if (text.includes(key)) return true;
   return false;
 }

@@ -81,7 +81,7 @@ describe('json', () => {
       expect(mayHoldUnsafeText('"\ufffd"', false)).to.equal(false);
     });
 
-    it('should clear no text whose value findUnsafeText() finds something in', () => {
+    it('should clear no text whose value findUnsafeText() finds something in, so that given the text it finds the same', () => {
       // Keys and strings from a small alphabet that can spell the forbidden words, with escapes.
       // Each of the characters, and its JSON escape: `\\ud800` in a TypeScript string is the text \ud800.
       const piece = fc.constantFrom(
@@ -103,9 +103,12 @@ describe('json', () => {
         fc.property(json, fc.boolean(), (text, decodedElsewhere) => {
           const parsed = parseJson(text);
           if (!parsed.ok) return;
-          if (findUnsafeText(parsed.value, decodedElsewhere) !== undefined) {
+          const walked = findUnsafeText(parsed.value, decodedElsewhere);
+          if (walked !== undefined) {
             expect(mayHoldUnsafeText(text, decodedElsewhere), text).to.equal(true);
           }
+          // Given its text, findUnsafeText() finds the same, walking or not.
+          expect(findUnsafeText(parsed.value, decodedElsewhere, text), text).to.deep.equal(walked);
         }),
         { numRuns: 2000 },
       );
