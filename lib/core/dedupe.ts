@@ -85,7 +85,7 @@ async function claimThenCall(
   }
   if (!claimed) {
     log('recall %s is a duplicate', key);
-    report(emitter, 'duplicate', recall.event);
+    report(emitter, 'duplicate', () => [recall.event]);
     return undefined;
   }
   const failure = await callListenersWithin(emitter, recall, timeoutMs, deadline);

@@ -71,28 +71,34 @@ function outcome(event: string, failures: readonly Failure[]): Refusal | undefin
  * here, so that a throw is caught and a promise it returns is observed: `emit` ignores a rejected
  * promise (an unhandled rejection ends the process) or, on an emitter created with
  * `captureRejections: true`, turns it into an `'error'` event that ends the process when nobody
- * listens. Failures are logged; a listener that never settles is not waited for.
+ * listens. Failures are logged; a listener that never settles is not waited for. What the event
+ * carries is made by `argsOf`, and only when someone listens: a `RecallWebhookError` captures a
+ * stack, which was the largest cost of a refused request.
  */
 export function report<E extends 'rejected' | 'duplicate'>(
   emitter: RecallEmitter,
   event: E,
-  ...args: Parameters<RecallEventListeners[E]>
+  argsOf: () => Parameters<RecallEventListeners[E]>,
 ): void {
-  const failed = (cause: unknown): void => {
-    log('a %s listener failed: %s', event, describeCause(cause));
-  };
   try {
     // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
-    for (const listener of emitter.rawListeners(event)) {
+    const listeners = emitter.rawListeners(event);
+    if (listeners.length === 0) return;
+    const args = argsOf();
+    for (const listener of listeners) {
       const result = settle(() => (listener as (...values: unknown[]) => unknown).apply(emitter, args));
       if (result instanceof Promise) {
         void result.then((settled) => {
-          if (isFailure(settled)) failed(settled.cause);
+          if (isFailure(settled)) reportFailed(event, settled.cause);
         });
-      } else if (isFailure(result)) failed(result.cause);
+      } else if (isFailure(result)) reportFailed(event, result.cause);
     }
   } catch (cause) {
     // Only an emitter of the app's own whose rawListeners is broken gets here.
-    failed(cause);
+    reportFailed(event, cause);
   }
+}
+
+function reportFailed(event: string, cause: unknown): void {
+  log('a %s listener failed: %s', event, describeCause(cause));
 }

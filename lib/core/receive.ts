@@ -35,7 +35,7 @@ export type Outcome =
   /** Not a recall callback: the adapter hands it on untouched. */
   | { readonly kind: 'pass' }
   /** Answer with HTTP 200 and this JSON; `error` is why it is a FAIL, if it is. */
-  | { readonly kind: 'answer'; readonly answer: string; readonly error: RecallWebhookError | undefined };
+  | { readonly kind: 'answer'; readonly answer: string; readonly error: Refusal | undefined };
 
 const PASS: Outcome = { kind: 'pass' };
 const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
@@ -135,15 +135,17 @@ class Reception {
 
   private refuse(why: Refusal): void {
     const { remoteAddress } = this.head;
-    // The refusal's cause, only when it has one, and its field go with the error.
-    const error = new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command: this.command });
+    const { command } = this;
     const from = remoteAddress ?? 'an unknown address';
     // A body refused after the query's checks names its field: the sign of what Tencent sends new.
-    if (error.field === undefined) log('refused %s from %s: %s', error.code, from, error.message);
-    else log('refused %s from %s, field %s: %s', error.code, from, JSON.stringify(error.field), error.message);
-    report(this.config.emitter, 'rejected', error);
+    if (why.field === undefined) log('refused %s from %s: %s', why.code, from, why.message);
+    else log('refused %s from %s, field %s: %s', why.code, from, JSON.stringify(why.field), why.message);
+    // The refusal's cause, only when it has one, and its field go with the error.
+    report(this.config.emitter, 'rejected', () => [
+      new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command }),
+    ]);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
-    this.answer({ kind: 'answer', answer: failAnswer(`${error.code}: ${error.message}`), error });
+    this.answer({ kind: 'answer', answer: failAnswer(`${why.code}: ${why.message}`), error: why });
   }
 
   private answer(outcome: Outcome): void {

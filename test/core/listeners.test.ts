@@ -318,15 +318,33 @@ describe('listeners', () => {
       const error = new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match');
       const seen: unknown[] = [];
       emitter.on('rejected', (e) => seen.push(e));
-      report(emitter, 'rejected', error);
+      report(emitter, 'rejected', () => [error]);
       expect(seen).to.deep.equal([error]);
+    });
+
+    it('should make what the event carries only when someone listens, and once for all listeners', () => {
+      const emitter = createEmitter();
+      let made = 0;
+      const argsOf = (): [RecallWebhookError] => {
+        made += 1;
+        return [new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match')];
+      };
+      report(emitter, 'rejected', argsOf);
+      expect(made).to.equal(0);
+      const seen: unknown[] = [];
+      emitter.on('rejected', (e) => seen.push(e));
+      emitter.on('rejected', (e) => seen.push(e));
+      report(emitter, 'rejected', argsOf);
+      expect(made).to.equal(1);
+      expect(seen).to.have.lengthOf(2);
+      expect(seen[0]).to.equal(seen[1]);
     });
 
     it('should emit the event as duplicate', () => {
       const emitter = createEmitter();
       const seen: unknown[] = [];
       emitter.on('duplicate', (e) => seen.push(e));
-      report(emitter, 'duplicate', EVENT);
+      report(emitter, 'duplicate', () => [EVENT]);
       expect(seen).to.deep.equal([EVENT]);
     });
 
@@ -338,7 +356,7 @@ describe('listeners', () => {
         emitter.on('rejected', () => 'fine');
         emitter.on('rejected', () => sleep(5).then(() => 'fine later'));
         emitter.on('rejected', () => Promise.reject(new Error('metrics down')));
-        report(emitter, 'rejected', new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match'));
+        report(emitter, 'rejected', () => [new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match')]);
         await sleep(20);
         expect(messagesOf(lines)).to.deep.equal(['a rejected listener failed: metrics down']);
       });
@@ -362,8 +380,8 @@ describe('listeners', () => {
               emitter.on(event, (value: unknown) => after.push(value));
               const unhandled = await unhandledDuring(() => {
                 expect(() => {
-                  if (event === 'rejected') report(emitter, event, new RecallWebhookError('BODY_INVALID', 'x'));
-                  else report(emitter, event, EVENT);
+                  if (event === 'rejected') report(emitter, event, () => [new RecallWebhookError('BODY_INVALID', 'x')]);
+                  else report(emitter, event, () => [EVENT]);
                 }).not.to.throw();
               });
               expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
@@ -381,7 +399,7 @@ describe('listeners', () => {
           throw new Error('metrics down');
         });
         const unhandled = await unhandledDuring(() => {
-          report(emitter, 'rejected', new RecallWebhookError('BODY_INVALID', 'x'));
+          report(emitter, 'rejected', () => [new RecallWebhookError('BODY_INVALID', 'x')]);
         });
         expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
       });
@@ -394,7 +412,7 @@ describe('listeners', () => {
           return new Promise(() => undefined);
         });
         // Synchronous: the listener ran, and its promise stays pending.
-        report(emitter, 'duplicate', EVENT);
+        report(emitter, 'duplicate', () => [EVENT]);
         expect(called).to.deep.equal([EVENT]);
       });
 
@@ -404,7 +422,7 @@ describe('listeners', () => {
           throw new Error('broken emitter');
         };
         expect(() => {
-          report(emitter, 'rejected', new RecallWebhookError('BODY_INVALID', 'x'));
+          report(emitter, 'rejected', () => [new RecallWebhookError('BODY_INVALID', 'x')]);
         }).not.to.throw();
         expect(lines.some((line) => line.includes('a rejected listener failed: broken emitter'))).to.equal(true);
       });
@@ -415,8 +433,8 @@ describe('listeners', () => {
         emitter.once('duplicate', function (this: unknown) {
           seen.push(this);
         });
-        report(emitter, 'duplicate', EVENT);
-        report(emitter, 'duplicate', EVENT);
+        report(emitter, 'duplicate', () => [EVENT]);
+        report(emitter, 'duplicate', () => [EVENT]);
         expect(seen).to.deep.equal([emitter]);
       });
     });

@@ -46,11 +46,21 @@ describe('signature', () => {
     it('should refuse a Sign of another length without throwing', () => {
       expect(signatureMatches(SIGN_VECTOR.token, time, SIGN_VECTOR.sign.slice(1))).to.equal(false);
       expect(signatureMatches(SIGN_VECTOR.token, time, '')).to.equal(false);
+      expect(signatureMatches(SIGN_VECTOR.token, time, `${SIGN_VECTOR.sign}${'0'.repeat(1000)}`)).to.equal(false);
     });
 
     it('should refuse a Sign of 64 characters that are not all one byte each', () => {
       const wide = `é${SIGN_VECTOR.sign.slice(1)}`;
       expect(signatureMatches(SIGN_VECTOR.token, time, wide)).to.equal(false);
+    });
+
+    it('should refuse 64 bytes of UTF-8 that are not 64 characters, and stay right after it', () => {
+      const verify = signatureVerifier([SIGN_VECTOR.token]);
+      expect(verify(time, 'é'.repeat(32))).to.equal(-1);
+      expect(verify(time, `${'é'.repeat(31)}${SIGN_VECTOR.sign.slice(62)}`)).to.equal(-1);
+      expect(verify(time, SIGN_VECTOR.sign)).to.equal(0);
+      expect(verify(time, `${SIGN_VECTOR.sign.slice(0, -1)}é`)).to.equal(-1);
+      expect(verify(time, SIGN_VECTOR.sign.toUpperCase())).to.equal(0);
     });
   });
 
