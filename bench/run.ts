@@ -66,8 +66,8 @@ const median = (numbers: readonly number[]): number => {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 };
 
-/** ns per decision (query, then body) on a signed recall of `command`, bytes in: the median of 7 runs of 200,000. */
-function coreDecisionNs(command: RecallCommand): number {
+/** A signed recall of `command`, and a function that decides on it (query, then body, bytes in). */
+function decision(command: RecallCommand): () => void {
   const config = resolveConfig({ sdkAppId: SDK_APP_ID, token: TOKEN, commands: [...RECALL_COMMANDS] });
   const head = {
     method: 'POST',
@@ -75,20 +75,61 @@ function coreDecisionNs(command: RecallCommand): number {
     remoteAddress: '127.0.0.1',
   };
   const body = { bytes: Buffer.from(BODIES[command] ?? '') };
+  return () => {
+    const now = new Date();
+    const first = decideQuery(config, head, now.getTime());
+    if (first.kind !== 'read' || decideBody(first.context, body, now).kind !== 'recall') {
+      throw new Error('the decision was not a recall');
+    }
+  };
+}
+
+/** ns per decision on a signed recall of `command`, in a loop: the median of 7 runs of 200,000. */
+function coreDecisionNs(command: RecallCommand): number {
+  const decide = decision(command);
   const runs: number[] = [];
   for (let round = 0; round < 8; round++) {
     const calls = 200_000;
     const started = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) {
-      const now = new Date();
-      const first = decideQuery(config, head, now.getTime());
-      if (first.kind !== 'read' || decideBody(first.context, body, now).kind !== 'recall') {
-        throw new Error('the decision was not a recall');
-      }
-    }
+    for (let i = 0; i < calls; i++) decide();
     if (round > 0) runs.push(Number(process.hrtime.bigint() - started) / calls);
   }
   return median(runs);
+}
+
+// What a server touches between two callbacks (its HTTP parser, streams, sockets, the other
+// requests in flight) pushes the decision's code and data out of the CPU's caches; 1 MiB touched
+// before each call does the same in a loop.
+const OTHER_WORK_BYTES = 1024 * 1024;
+
+/**
+ * ns per decision on a signed one-to-one recall with OTHER_WORK_BYTES of other memory touched
+ * before each call, each call timed on its own, less the same timing of no call: the median of 5
+ * runs of 5,000. Under load the decision costs about this, not what the loop gives.
+ */
+function coldDecisionNs(): number {
+  const decide = decision(RECALL_COMMAND);
+  const other = new Uint32Array(OTHER_WORK_BYTES / 4);
+  // One word in each 64-byte line.
+  const touch = (): void => {
+    for (let i = 0; i < other.length; i += 16) other[i] = (other[i] ?? 0) + 1;
+  };
+  const timed = (work: () => void): number => {
+    const runs: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      const calls = 5000;
+      let spent = 0n;
+      for (let i = 0; i < calls; i++) {
+        touch();
+        const began = process.hrtime.bigint();
+        work();
+        spent += process.hrtime.bigint() - began;
+      }
+      if (round > 0) runs.push(Number(spent) / calls);
+    }
+    return median(runs);
+  };
+  return timed(decide) - timed(() => undefined);
 }
 
 /**
@@ -168,12 +209,16 @@ function allowFromNs(): Readonly<Record<string, number>> {
 
 // Queries a client without the token may send, within Node's default 16 KiB of headers: each
 // cost the node:http handler up to 20 times a real callback's before only the protocol's
-// parameters were decoded.
-const HOSTILE_QUERIES: Readonly<Record<string, string>> = {
-  "14 kB of '+'": `CallbackCommand=${RECALL_COMMAND}&SdkAppid=${String(SDK_APP_ID)}&x=${'+'.repeat(14_000)}`,
-  "4.6k '%41'": `CallbackCommand=${RECALL_COMMAND}&SdkAppid=${String(SDK_APP_ID)}&x=${'%41'.repeat(4600)}`,
-  'ClientIP x 100': `CallbackCommand=${RECALL_COMMAND}&SdkAppid=${String(SDK_APP_ID)}&${'ClientIP=1&'.repeat(100)}`,
-};
+// parameters were decoded. And the plainest forgery, a Sign that is wrong, at the current time.
+function hostileQueries(): Readonly<Record<string, string>> {
+  const head = `CallbackCommand=${RECALL_COMMAND}&SdkAppid=${String(SDK_APP_ID)}`;
+  return {
+    "14 kB of '+'": `${head}&x=${'+'.repeat(14_000)}`,
+    "4.6k '%41'": `${head}&x=${'%41'.repeat(4600)}`,
+    'ClientIP x 100': `${head}&${'ClientIP=1&'.repeat(100)}`,
+    'a wrong Sign': `${head}&RequestTime=${String(Math.floor(Date.now() / 1000))}&Sign=${'0'.repeat(64)}`,
+  };
+}
 
 /** Requests a second to `port` of POSTs with `query` and no body, which a receiver refuses on the query. */
 async function loadQuery(port: number, query: string, seconds: number): Promise<number> {
@@ -307,6 +352,7 @@ const redis = await startRedis();
 try {
   const coreNs = coreDecisionNs(RECALL_COMMAND);
   const coreGroupNs = coreDecisionNs(GROUP_RECALL_COMMAND);
+  const coldNs = coldDecisionNs();
   const query = queryParseMicros();
   const signCheck = signCheckNs();
   const allowFrom = allowFromNs();
@@ -324,7 +370,7 @@ try {
       if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${key}\n`);
     }
   }
-  // The working tree's variants are numbered 1 to 12 (bench/variants.ts); --against's take the
+  // The working tree's variants are numbered 1 to 14 (bench/variants.ts); --against's take the
   // number of the variant they repeat, with the ref.
   const results = entries.map(({ key, name }, index) => {
     const of = runs.get(key) ?? [];
@@ -340,24 +386,38 @@ try {
   });
   const rate = (variant: number): number => results[variant - 1]?.reqPerSec ?? Number.NaN;
   // Hostile queries, refused by the node:http handler against raw node:http answering them, in
-  // rounds of their own (both servers already warm), beside the same ratio for valid callbacks.
+  // rounds of their own (both servers already warm), beside the same ratio for valid callbacks;
+  // with --against, the ref's handler refusing them too.
   const raw = servers.get('node:http, read + fixed answer');
   const handler = servers.get('node:http, recallNodeHandler (signed)');
   if (raw === undefined || handler === undefined) throw new Error('no servers for the hostile queries');
+  const refHandler = servers.get(`node:http, recallNodeHandler (signed)${AGAINST_SUFFIX}`);
   const hostile: Record<string, number[]> = {};
+  const hostileAgainst: Record<string, number[]> = {};
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [what, query] of Object.entries(HOSTILE_QUERIES)) {
+    for (const [what, query] of Object.entries(hostileQueries())) {
       const rawRate = await loadQuery(raw.port, query, DURATION);
       const handlerRate = await loadQuery(handler.port, query, DURATION);
       (hostile[what] ??= []).push(handlerRate / rawRate);
+      if (refHandler !== undefined) {
+        (hostileAgainst[what] ??= []).push(handlerRate / (await loadQuery(refHandler.port, query, DURATION)));
+      }
       if (!values.json) process.stderr.write(`hostile round ${String(round + 1)}/${String(ROUNDS)}: ${what}\n`);
     }
   }
   const validRatio = rate(6) / rate(1);
-  const hostileQueries = Object.fromEntries(
+  const refused = Object.fromEntries(
     Object.entries(hostile).map(([what, ratios]) => {
       const ratio = median(ratios);
-      return [what, { ratio: Number(ratio.toFixed(2)), ofValid: Number((ratio / validRatio).toFixed(2)) }];
+      const ofRef = hostileAgainst[what];
+      return [
+        what,
+        {
+          ratio: Number(ratio.toFixed(2)),
+          ofValid: Number((ratio / validRatio).toFixed(2)),
+          against: ofRef === undefined ? undefined : Number(median(ofRef).toFixed(3)),
+        },
+      ];
     }),
   );
   // Per round, then the median: the two servers' rounds ran within a minute of each other, so the
@@ -382,6 +442,12 @@ try {
   // What parsing the body as JSON alone costs raw node:http, and the node:http handler against that.
   const parseRatio = rate(12) / rate(1);
   const handlerParseRatio = rate(6) / rate(12);
+  // The protocol's checks written plainly by hand, against their floors: what a hand-written
+  // receiver that checks a callback reaches; and the package against them.
+  const byHandRatio = rate(13) / rate(1);
+  const handlerByHandRatio = rate(6) / rate(13);
+  const expressByHandRatio = rate(14) / rate(2);
+  const middlewareByHandRatio = rate(4) / rate(14);
   // Each of --against's servers against the same variant of the working tree, per round.
   const againstRatios = AGAINST.filter(() => against !== undefined).map((name) => {
     const mine = runs.get(name) ?? [];
@@ -402,8 +468,17 @@ try {
     fetchRatio: Number(fetchRatio.toFixed(2)),
     parseRatio: Number(parseRatio.toFixed(2)),
     handlerParseRatio: Number(handlerParseRatio.toFixed(2)),
+    byHandRatio: Number(byHandRatio.toFixed(2)),
+    handlerByHandRatio: Number(handlerByHandRatio.toFixed(2)),
+    expressByHandRatio: Number(expressByHandRatio.toFixed(2)),
+    middlewareByHandRatio: Number(middlewareByHandRatio.toFixed(2)),
     against: values.against === undefined ? undefined : { ref: values.against, ratios: againstRatios },
-    coreDecision: { nsPerCall: Math.round(coreNs), groupNsPerCall: Math.round(coreGroupNs), targetNs: 5000 },
+    coreDecision: {
+      nsPerCall: Math.round(coreNs),
+      groupNsPerCall: Math.round(coreGroupNs),
+      coldNsPerCall: Math.round(coldNs),
+      targetNs: 5000,
+    },
     // A group recall's CPU per request against a one-to-one recall's: at most 1.10.
     groupCpu: { ratio: cpuRatio(9, 4), target: 1.1 },
     queryParse: {
@@ -412,7 +487,7 @@ try {
     },
     signCheckNs: signCheck,
     allowFromNs: allowFrom,
-    hostileQueries: { validRatio: Number(validRatio.toFixed(2)), target: 0.8, byQuery: hostileQueries },
+    hostileQueries: { validRatio: Number(validRatio.toFixed(2)), target: 0.8, byQuery: refused },
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   };
   if (values.json) {
@@ -436,6 +511,14 @@ try {
       `12/1 ${parseRatio.toFixed(2)} (measured), raw node:http parsing the body as JSON vs not: what parsing alone costs`,
     );
     console.log(`6/12 ${handlerParseRatio.toFixed(2)} (measured), recallNodeHandler vs raw node:http parsing the body`);
+    console.log(`13/1 ${byHandRatio.toFixed(2)} (measured), the protocol's checks written by hand vs raw node:http`);
+    console.log(`6/13 ${handlerByHandRatio.toFixed(2)} (measured), recallNodeHandler vs the protocol's checks by hand`);
+    console.log(
+      `14/2 ${expressByHandRatio.toFixed(2)} (measured), the same checks by hand in Express vs Express's floor`,
+    );
+    console.log(
+      `4/14 ${middlewareByHandRatio.toFixed(2)} (measured), recallWebhook vs the protocol's checks by hand in Express`,
+    );
     for (const r of againstRatios) {
       console.log(
         `against ${values.against ?? ''}: ${r.variant} ${r.reqPerSec.toFixed(3)} times its req/s, ${r.cpuMicrosPerRequest.toFixed(3)} times its CPU per request (median of each round's ratio)`,
@@ -446,7 +529,7 @@ try {
       `9/4 CPU per request ${groupCpu.ratio.toFixed(2)} (median of each round's ratio; target at most ${groupCpu.target.toFixed(2)}: ${groupCpu.ratio <= groupCpu.target ? 'met' : 'MISSED'}), a group recall vs a one-to-one recall`,
     );
     console.log(
-      `core decision: ${String(report.coreDecision.nsPerCall)} ns per call (target under 5000: ${coreNs < 5000 ? 'met' : 'MISSED'}); ${String(report.coreDecision.groupNsPerCall)} ns for a group recall`,
+      `core decision: ${String(report.coreDecision.nsPerCall)} ns per call (target under 5000: ${coreNs < 5000 ? 'met' : 'MISSED'}); ${String(report.coreDecision.groupNsPerCall)} ns for a group recall; ${String(report.coreDecision.coldNsPerCall)} ns with 1 MiB of other memory touched before each call, as under load`,
     );
     console.log(
       `query parse, 1 MiB: ${String(report.queryParse.repeatedMicros)} µs of "&a", ${String(report.queryParse.oneValueMicros)} µs in one value`,
@@ -460,9 +543,9 @@ try {
           '; ',
         )}; the refusals with two tokens within ${(Math.max(...refusals) / Math.min(...refusals)).toFixed(2)} times each other`,
     );
-    for (const [what, { ratio, ofValid }] of Object.entries(hostileQueries)) {
+    for (const [what, { ratio, ofValid, against: ofRef }] of Object.entries(refused)) {
       console.log(
-        `hostile query, ${what}: recallNodeHandler/raw node:http ${ratio.toFixed(2)}, ${ofValid.toFixed(2)} of the ratio for valid callbacks (${validRatio.toFixed(2)}; target at least 0.80: ${ofValid >= 0.8 ? 'met' : 'MISSED'})`,
+        `hostile query, ${what}: recallNodeHandler/raw node:http ${ratio.toFixed(2)}, ${ofValid.toFixed(2)} of the ratio for valid callbacks (${validRatio.toFixed(2)}; target at least 0.80: ${ofValid >= 0.8 ? 'met' : 'MISSED'})${ofRef === undefined ? '' : `; ${ofRef.toFixed(3)} times the req/s of ${values.against ?? ''}'s handler`}`,
       );
     }
     console.log(

@@ -1,4 +1,6 @@
 // The servers the benchmark compares, each started in a process of its own by bench/server.ts.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createServer, type RequestListener } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { Redis } from 'ioredis';
@@ -12,7 +14,13 @@ const { memoryStore, RECALL_COMMANDS, recallFetchHandler, recallNodeHandler, rec
 export const SDK_APP_ID = 1400000000;
 export const TOKEN = 'bench-token';
 export const OK = JSON.stringify({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
-const HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(OK)) };
+const FAIL = JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: 'refused', ErrorCode: 1 });
+const headersOf = (answer: string): Record<string, string> => ({
+  'Content-Type': 'application/json; charset=utf-8',
+  'Content-Length': String(Buffer.byteLength(answer)),
+});
+const HEADERS = headersOf(OK);
+const FAIL_HEADERS = headersOf(FAIL);
 
 /** Reads the whole body, hands it to `use`, and answers the fixed OK. */
 function bodyThenOk(use: (body: Buffer) => unknown): RequestListener {
@@ -32,6 +40,55 @@ const readThenOk = bodyThenOk(() => undefined);
 
 /** readThenOk that also parses the body as JSON: what any receiver that looks at a callback does first. */
 const parseThenOk = bodyThenOk((body) => JSON.parse(body.toString('utf8')));
+
+/**
+ * What a receiver that checks a callback must do, written plainly by hand: the query read with
+ * URLSearchParams, SdkAppid, RequestTime within a minute, the Sign compared in constant time with
+ * one remembered for its RequestTime, the body parsed as JSON with a string MsgKey, one event. No
+ * bounds, no schema, no limit or deadline on the body, no check of its text: each step does less
+ * than the package's, so its ratio to its floor is what a hand-written receiver reaches.
+ */
+function checksByHand(): RequestListener {
+  const events = new EventEmitter().on('recall', (body: { MsgKey: string }) => body.MsgKey);
+  const signs = new Map<string, Buffer>();
+  const answer = (res: Parameters<RequestListener>[1], text: string): void => {
+    res.writeHead(200, text === OK ? HEADERS : FAIL_HEADERS);
+    res.end(text);
+  };
+  return (req, res) => {
+    const url = req.url ?? '';
+    const query = new URLSearchParams(url.slice(url.indexOf('?') + 1));
+    const time = query.get('RequestTime') ?? '';
+    let expected = signs.get(time);
+    if (expected === undefined) {
+      if (signs.size > 256) signs.clear();
+      expected = Buffer.from(createHash('sha256').update(`${TOKEN}${time}`).digest('hex'));
+      signs.set(time, expected);
+    }
+    const given = Buffer.from(query.get('Sign') ?? '');
+    if (
+      query.get('SdkAppid') !== String(SDK_APP_ID) ||
+      Math.abs(Date.now() - Number(time) * 1000) > 60_000 ||
+      given.length !== expected.length ||
+      !timingSafeEqual(given, expected)
+    ) {
+      answer(res, FAIL);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { MsgKey?: unknown };
+        if (typeof body.MsgKey !== 'string') throw new TypeError('no MsgKey');
+        events.emit('recall', body);
+        answer(res, OK);
+      } catch {
+        answer(res, FAIL);
+      }
+    });
+  };
+}
 
 /**
  * Serves a fetch handler from node:http the same way for every fetch variant: the body read whole,
@@ -127,6 +184,10 @@ export const VARIANTS = {
   },
   /** 12. Variant 1 that parses the body as JSON: of 6/1, what parsing the callback alone leaves. */
   'node:http, read + JSON.parse + fixed answer': (): RequestListener => parseThenOk,
+  /** 13. The protocol's checks written plainly by hand: a part of what 6 does. */
+  "node:http, the protocol's checks by hand": (): RequestListener => checksByHand(),
+  /** 14. The same checks by hand as one Express middleware: a part of what 4 does. */
+  "Express, the protocol's checks by hand": (): RequestListener => express().use('/callback', checksByHand()),
 } as const;
 
 /** The variants run again on the build of `--against <ref>`, each beside its own. */
