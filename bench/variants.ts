@@ -1,7 +1,7 @@
 // The servers the benchmark compares, each started in a process of its own by bench/server.ts.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, type RequestListener } from 'node:http';
+import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { Redis } from 'ioredis';
 import type * as Package from '../dist/esm/index.js';
@@ -20,7 +20,17 @@ const headersOf = (answer: string): Record<string, string> => ({
   'Content-Length': String(Buffer.byteLength(answer)),
 });
 const HEADERS = headersOf(OK);
-const FAIL_HEADERS = headersOf(FAIL);
+
+/** Writes `answer` with HTTP 200 and its headers, made once. */
+function fixedAnswer(answer: string): (res: ServerResponse) => void {
+  const headers = headersOf(answer);
+  return (res) => {
+    res.writeHead(200, headers);
+    res.end(answer);
+  };
+}
+const answerOk = fixedAnswer(OK);
+const answerFail = fixedAnswer(FAIL);
 
 /** Reads the whole body, hands it to `use`, and answers the fixed OK. */
 function bodyThenOk(use: (body: Buffer) => unknown): RequestListener {
@@ -29,8 +39,7 @@ function bodyThenOk(use: (body: Buffer) => unknown): RequestListener {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       use(Buffer.concat(chunks));
-      res.writeHead(200, HEADERS);
-      res.end(OK);
+      answerOk(res);
     });
   };
 }
@@ -51,10 +60,6 @@ const parseThenOk = bodyThenOk((body) => JSON.parse(body.toString('utf8')));
 function checksByHand(): RequestListener {
   const events = new EventEmitter().on('recall', (body: { MsgKey: string }) => body.MsgKey);
   const signs = new Map<string, Buffer>();
-  const answer = (res: Parameters<RequestListener>[1], text: string): void => {
-    res.writeHead(200, text === OK ? HEADERS : FAIL_HEADERS);
-    res.end(text);
-  };
   return (req, res) => {
     const url = req.url ?? '';
     const query = new URLSearchParams(url.slice(url.indexOf('?') + 1));
@@ -72,7 +77,7 @@ function checksByHand(): RequestListener {
       given.length !== expected.length ||
       !timingSafeEqual(given, expected)
     ) {
-      answer(res, FAIL);
+      answerFail(res);
       return;
     }
     const chunks: Buffer[] = [];
@@ -82,9 +87,9 @@ function checksByHand(): RequestListener {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { MsgKey?: unknown };
         if (typeof body.MsgKey !== 'string') throw new TypeError('no MsgKey');
         events.emit('recall', body);
-        answer(res, OK);
+        answerOk(res);
       } catch {
-        answer(res, FAIL);
+        answerFail(res);
       }
     });
   };
