@@ -84,17 +84,28 @@ function decision(command: RecallCommand): () => void {
   };
 }
 
+/** The median of `runs` results of `measure`, after one more run that warms up and is dropped. */
+function medianOfRuns(runs: number, measure: () => number): number {
+  const results: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const result = measure();
+    if (run > 0) results.push(result);
+  }
+  return median(results);
+}
+
+/** ns per call of `work`, timed over `calls` calls in a row: the median of `runs` such timings. */
+function nsPerCall(work: () => unknown, calls: number, runs: number): number {
+  return medianOfRuns(runs, () => {
+    const began = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) work();
+    return Number(process.hrtime.bigint() - began) / calls;
+  });
+}
+
 /** ns per decision on a signed recall of `command`, in a loop: the median of 7 runs of 200,000. */
 function coreDecisionNs(command: RecallCommand): number {
-  const decide = decision(command);
-  const runs: number[] = [];
-  for (let round = 0; round < 8; round++) {
-    const calls = 200_000;
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < calls; i++) decide();
-    if (round > 0) runs.push(Number(process.hrtime.bigint() - started) / calls);
-  }
-  return median(runs);
+  return nsPerCall(decision(command), 200_000, 7);
 }
 
 // What a server touches between two callbacks (its HTTP parser, streams, sockets, the other
@@ -114,9 +125,8 @@ function coldDecisionNs(): number {
   const touch = (): void => {
     for (let i = 0; i < other.length; i += 16) other[i] = (other[i] ?? 0) + 1;
   };
-  const timed = (work: () => void): number => {
-    const runs: number[] = [];
-    for (let round = 0; round < 6; round++) {
+  const timed = (work: () => void): number =>
+    medianOfRuns(5, () => {
       const calls = 5000;
       let spent = 0n;
       for (let i = 0; i < calls; i++) {
@@ -125,10 +135,8 @@ function coldDecisionNs(): number {
         work();
         spent += process.hrtime.bigint() - began;
       }
-      if (round > 0) runs.push(Number(spent) / calls);
-    }
-    return median(runs);
-  };
+      return Number(spent) / calls;
+    });
   return timed(decide) - timed(() => undefined);
 }
 
@@ -138,15 +146,7 @@ function coldDecisionNs(): number {
  */
 function queryParseMicros(): { repeatedMicros: number; oneValueMicros: number } {
   const MIB = 1024 * 1024;
-  const time = (url: string): number => {
-    const runs: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      const began = process.hrtime.bigint();
-      parseQuery(url);
-      if (i > 0) runs.push(Number(process.hrtime.bigint() - began) / 1000);
-    }
-    return median(runs);
-  };
+  const time = (url: string): number => nsPerCall(() => parseQuery(url), 1, 9) / 1000;
   return { repeatedMicros: time(`/?${'&a'.repeat(MIB / 2)}`), oneValueMicros: time(`/?a=${'b'.repeat(MIB)}`) };
 }
 
@@ -196,13 +196,7 @@ function allowFromNs(): Readonly<Record<string, number>> {
   return Object.fromEntries(
     [10, 1000, 20_000].map((count) => {
       const check = addressMatcher(list(count));
-      const runs: number[] = [];
-      for (let round = 0; round < 10; round++) {
-        const began = process.hrtime.bigint();
-        for (let i = 0; i < 100_000; i++) check('192.0.2.1');
-        if (round > 0) runs.push(Number(process.hrtime.bigint() - began) / 100_000);
-      }
-      return [String(count), Math.round(median(runs))];
+      return [String(count), Math.round(nsPerCall(() => check('192.0.2.1'), 100_000, 9))];
     }),
   );
 }

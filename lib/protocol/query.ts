@@ -36,8 +36,7 @@ export function parseQuery(url: string): ParsedQuery {
   let equals = -1;
   let count = 0;
   for (let from = start + 1; from <= url.length;) {
-    let end = url.indexOf('&', from);
-    if (end === -1) end = url.length;
+    const end = indexOrEnd(url, '&', from);
     if (end > from) {
       if (count === MAX_PARAMETERS) return { query, complete: false };
       count++;
@@ -52,13 +51,19 @@ export function parseQuery(url: string): ParsedQuery {
 
 function add(query: Record<string, string | string[]>, name: string, value: string): void {
   const seen = Object.hasOwn(query, name) ? query[name] : undefined;
-  if (seen === undefined) {
-    // Assigning `__proto__` would replace the object's prototype; define it as an own key instead.
-    if (name === '__proto__')
-      Object.defineProperty(query, name, { value, writable: true, enumerable: true, configurable: true });
-    else query[name] = value;
-  } else if (typeof seen === 'string') query[name] = [seen, value];
-  else seen.push(value);
+  // Assigning `__proto__` would replace the object's prototype; it is defined as an own key
+  // instead, after which assigning it sets that key.
+  if (seen === undefined && name === '__proto__')
+    Object.defineProperty(query, name, { value, writable: true, enumerable: true, configurable: true });
+  else query[name] = withValue(seen, value);
+}
+
+/** A parameter's values once `value` is added to those seen before: a string for one, a list for more. */
+function withValue(seen: string | string[] | undefined, value: string): string | string[] {
+  if (seen === undefined) return value;
+  if (typeof seen === 'string') return [seen, value];
+  seen.push(value);
+  return seen;
 }
 
 const NEEDS_DECODING = /[%+]/;
@@ -172,7 +177,8 @@ export function readCallbackQuery(url: string): CallbackQuery {
     if (nameEnd - from <= LONGEST_NAME) {
       if (percent < from) percent = indexOrEnd(text, '%', from);
       // A name is decoded only when it holds an escape; `+`, a space, is in none of them.
-      index = percent < nameEnd ? positionOf(decode(text.slice(from, nameEnd))) : plainPosition(text, from, nameEnd);
+      index =
+        percent < nameEnd ? positionOf(decodeEscaped(text.slice(from, nameEnd))) : plainPosition(text, from, nameEnd);
     }
     const seen = index === -1 ? undefined : found[index];
     // A parameter given twice makes the query invalid, and the values after the second are of no
@@ -188,9 +194,7 @@ export function readCallbackQuery(url: string): CallbackQuery {
         if (plus <= nameEnd) plus = indexOrEnd(text, '+', nameEnd + 1);
         if (percent < end || plus < end) value = decodeEscaped(raw);
       }
-      if (seen === undefined) found[index] = value;
-      else if (typeof seen === 'string') found[index] = [seen, value];
-      else seen.push(value);
+      found[index] = withValue(seen, value);
     }
     from = end + 1;
   }
