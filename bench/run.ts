@@ -364,7 +364,7 @@ try {
       if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${key}\n`);
     }
   }
-  // The working tree's variants are numbered 1 to 14 (bench/variants.ts); --against's take the
+  // The working tree's variants are numbered 1 to 18 (bench/variants.ts); --against's take the
   // number of the variant they repeat, with the ref.
   const results = entries.map(({ key, name }, index) => {
     const of = runs.get(key) ?? [];
@@ -442,6 +442,13 @@ try {
   const handlerByHandRatio = rate(6) / rate(13);
   const expressByHandRatio = rate(14) / rate(2);
   const middlewareByHandRatio = rate(4) / rate(14);
+  // Known work on the floors: what a receiver whose work costs that much reaches at best.
+  const computed = [
+    { ratio: '15/1', micros: 5, value: rate(15) / rate(1) },
+    { ratio: '16/1', micros: 10, value: rate(16) / rate(1) },
+    { ratio: '17/1', micros: 20, value: rate(17) / rate(1) },
+    { ratio: '18/2', micros: 30, value: rate(18) / rate(2) },
+  ].map((r) => ({ ...r, value: Number(r.value.toFixed(2)) }));
   // Each of --against's servers against the same variant of the working tree, per round.
   const againstRatios = AGAINST.filter(() => against !== undefined).map((name) => {
     const mine = runs.get(name) ?? [];
@@ -466,6 +473,7 @@ try {
     handlerByHandRatio: Number(handlerByHandRatio.toFixed(2)),
     expressByHandRatio: Number(expressByHandRatio.toFixed(2)),
     middlewareByHandRatio: Number(middlewareByHandRatio.toFixed(2)),
+    computed,
     against: values.against === undefined ? undefined : { ref: values.against, ratios: againstRatios },
     coreDecision: {
       nsPerCall: Math.round(coreNs),
@@ -512,6 +520,9 @@ try {
     );
     console.log(
       `4/14 ${middlewareByHandRatio.toFixed(2)} (measured), recallWebhook vs the protocol's checks by hand in Express`,
+    );
+    console.log(
+      `known work: ${computed.map((r) => `${r.ratio} ${r.value.toFixed(2)} for ${String(r.micros)} µs`).join(', ')} of computation a request, touching next to no memory: the most a receiver whose work costs that reaches`,
     );
     for (const r of againstRatios) {
       console.log(

@@ -51,6 +51,23 @@ const readThenOk = bodyThenOk(() => undefined);
 const parseThenOk = bodyThenOk((body) => JSON.parse(body.toString('utf8')));
 
 /**
+ * Spends `micros` µs looping on the clock: work of a known cost that touches next to no memory,
+ * so the same work in a receiver, which also reads code and data, costs at least as much.
+ */
+function compute(micros: number): void {
+  const until = performance.now() + micros / 1000;
+  while (performance.now() < until) {
+    // Only the clock is read.
+  }
+}
+
+/** readThenOk that also computes for `micros` µs. */
+const computeThenOk = (micros: number): RequestListener =>
+  bodyThenOk(() => {
+    compute(micros);
+  });
+
+/**
  * What a receiver that checks a callback must do, written plainly by hand: the query read with
  * URLSearchParams, SdkAppid, RequestTime within a minute, the Sign compared in constant time with
  * one remembered for its RequestTime, the body parsed as JSON with a string MsgKey, one event. No
@@ -193,6 +210,17 @@ export const VARIANTS = {
   "node:http, the protocol's checks by hand": (): RequestListener => checksByHand(),
   /** 14. The same checks by hand as one Express middleware: a part of what 4 does. */
   "Express, the protocol's checks by hand": (): RequestListener => express().use('/callback', checksByHand()),
+  /**
+   * 15 to 17. Variant 1 computing for 5, 10 and 20 µs a request: what a receiver whose work costs
+   * that much reaches of raw node:http on this machine, at best. The load generator shares the
+   * machine, so a server's slowing changes the cost of every request (see docs/reliability.md).
+   */
+  'node:http, read + 5 µs of computation + fixed answer': (): RequestListener => computeThenOk(5),
+  'node:http, read + 10 µs of computation + fixed answer': (): RequestListener => computeThenOk(10),
+  'node:http, read + 20 µs of computation + fixed answer': (): RequestListener => computeThenOk(20),
+  /** 18. Variant 2 computing for 30 µs a request, about a tenth of its CPU per request. */
+  'Express, read + 30 µs of computation + fixed answer': (): RequestListener =>
+    express().use('/callback', computeThenOk(30)),
 } as const;
 
 /** The variants run again on the build of `--against <ref>`, each beside its own. */
