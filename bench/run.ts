@@ -431,24 +431,40 @@ try {
     { ratio: '4/2', meaning: "recallWebhook vs Express's floor", value: rate(4) / rate(2), target: 0.9 },
     { ratio: '6/1', meaning: 'recallNodeHandler vs raw node:http', value: rate(6) / rate(1), target: 0.9 },
   ];
-  // Measured, with no target yet: the fetch handler against a bare fetch handler behind the same bridge.
-  const fetchRatio = rate(11) / rate(10);
-  // What parsing the body as JSON alone costs raw node:http, and the node:http handler against that.
-  const parseRatio = rate(12) / rate(1);
-  const handlerParseRatio = rate(6) / rate(12);
-  // The protocol's checks written plainly by hand, against their floors: what a hand-written
-  // receiver that checks a callback reaches; and the package against them.
-  const byHandRatio = rate(13) / rate(1);
-  const handlerByHandRatio = rate(6) / rate(13);
-  const expressByHandRatio = rate(14) / rate(2);
-  const middlewareByHandRatio = rate(4) / rate(14);
-  // Known work on the floors: what a receiver whose work costs that much reaches at best.
-  const computed = [
-    { ratio: '15/1', micros: 5, value: rate(15) / rate(1) },
-    { ratio: '16/1', micros: 10, value: rate(16) / rate(1) },
-    { ratio: '17/1', micros: 20, value: rate(17) / rate(1) },
-    { ratio: '18/2', micros: 30, value: rate(18) / rate(2) },
-  ].map((r) => ({ ...r, value: Number(r.value.toFixed(2)) }));
+  // Measured, with no target: each variant's req/s against another's, in this run.
+  const measuredRatio = (
+    variant: number,
+    base: number,
+    meaning: string,
+  ): { ratio: string; meaning: string; value: number } => ({
+    ratio: `${String(variant)}/${String(base)}`,
+    meaning,
+    value: Number((rate(variant) / rate(base)).toFixed(2)),
+  });
+  const known = (variant: number, base: number, micros: number): ReturnType<typeof measuredRatio> =>
+    measuredRatio(
+      variant,
+      base,
+      `known work: ${base === 1 ? 'raw node:http' : "Express's floor"} computing ${String(micros)} µs a request, touching next to no memory, vs not: the most a receiver whose work costs that reaches`,
+    );
+  const measured = [
+    // The fetch handler against a bare fetch handler behind the same bridge.
+    measuredRatio(11, 10, 'recallFetchHandler vs the fetch floor'),
+    // What parsing the body as JSON alone costs raw node:http, and the node:http handler against that.
+    measuredRatio(12, 1, 'raw node:http parsing the body as JSON vs not: what parsing alone costs'),
+    measuredRatio(6, 12, 'recallNodeHandler vs raw node:http parsing the body'),
+    // The protocol's checks written plainly by hand, against their floors: what a hand-written
+    // receiver that checks a callback reaches; and the package against them.
+    measuredRatio(13, 1, "the protocol's checks written by hand vs raw node:http"),
+    measuredRatio(6, 13, "recallNodeHandler vs the protocol's checks by hand"),
+    measuredRatio(14, 2, "the same checks by hand in Express vs Express's floor"),
+    measuredRatio(4, 14, "recallWebhook vs the protocol's checks by hand in Express"),
+    // Known work on the floors.
+    known(15, 1, 5),
+    known(16, 1, 10),
+    known(17, 1, 20),
+    known(18, 2, 30),
+  ];
   // Each of --against's servers against the same variant of the working tree, per round.
   const againstRatios = AGAINST.filter(() => against !== undefined).map((name) => {
     const mine = runs.get(name) ?? [];
@@ -466,14 +482,7 @@ try {
     settings: { rounds: ROUNDS, seconds: DURATION, connections: CONNECTIONS },
     results,
     ratios,
-    fetchRatio: Number(fetchRatio.toFixed(2)),
-    parseRatio: Number(parseRatio.toFixed(2)),
-    handlerParseRatio: Number(handlerParseRatio.toFixed(2)),
-    byHandRatio: Number(byHandRatio.toFixed(2)),
-    handlerByHandRatio: Number(handlerByHandRatio.toFixed(2)),
-    expressByHandRatio: Number(expressByHandRatio.toFixed(2)),
-    middlewareByHandRatio: Number(middlewareByHandRatio.toFixed(2)),
-    computed,
+    measured,
     against: values.against === undefined ? undefined : { ref: values.against, ratios: againstRatios },
     coreDecision: {
       nsPerCall: Math.round(coreNs),
@@ -508,22 +517,7 @@ try {
       console.log(
         `${r.ratio} ${r.value.toFixed(2)} (target at least ${r.target.toFixed(2)}: ${r.value >= r.target ? 'met' : 'MISSED'}), ${r.meaning}`,
       );
-    console.log(`11/10 ${fetchRatio.toFixed(2)} (measured, no target), recallFetchHandler vs the fetch floor`);
-    console.log(
-      `12/1 ${parseRatio.toFixed(2)} (measured), raw node:http parsing the body as JSON vs not: what parsing alone costs`,
-    );
-    console.log(`6/12 ${handlerParseRatio.toFixed(2)} (measured), recallNodeHandler vs raw node:http parsing the body`);
-    console.log(`13/1 ${byHandRatio.toFixed(2)} (measured), the protocol's checks written by hand vs raw node:http`);
-    console.log(`6/13 ${handlerByHandRatio.toFixed(2)} (measured), recallNodeHandler vs the protocol's checks by hand`);
-    console.log(
-      `14/2 ${expressByHandRatio.toFixed(2)} (measured), the same checks by hand in Express vs Express's floor`,
-    );
-    console.log(
-      `4/14 ${middlewareByHandRatio.toFixed(2)} (measured), recallWebhook vs the protocol's checks by hand in Express`,
-    );
-    console.log(
-      `known work: ${computed.map((r) => `${r.ratio} ${r.value.toFixed(2)} for ${String(r.micros)} µs`).join(', ')} of computation a request, touching next to no memory: the most a receiver whose work costs that reaches`,
-    );
+    for (const r of measured) console.log(`${r.ratio} ${r.value.toFixed(2)} (measured), ${r.meaning}`);
     for (const r of againstRatios) {
       console.log(
         `against ${values.against ?? ''}: ${r.variant} ${r.reqPerSec.toFixed(3)} times its req/s, ${r.cpuMicrosPerRequest.toFixed(3)} times its CPU per request (median of each round's ratio)`,
