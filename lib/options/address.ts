@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
-import { configError } from './checks.js';
-import { describe } from './checks.js';
+import { configError, describe, everyEntry } from './checks.js';
 
 /** Whether a peer address may send callbacks. */
 export type AddressCheck = (address: string) => boolean;
@@ -26,7 +25,7 @@ export function addressMatcher(entries: readonly string[]): AddressCheck {
     );
   }
   const allowed = new Map<number, Set<string>>();
-  for (const entry of list as unknown[]) {
+  for (const entry of everyEntry(list)) {
     const { words, prefix } = parseEntry(entry);
     let set = allowed.get(prefix);
     if (set === undefined) allowed.set(prefix, (set = new Set()));

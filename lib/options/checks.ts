@@ -31,6 +31,15 @@ export function ownOptions<T extends object>(
   return options;
 }
 
+/**
+ * A list option's entries, every index read: a hole (`[, next]`, `new Array(2)`, or `t[1] = ...`
+ * with `t[0]` never set) is an `undefined` entry, refused as any missing entry is. `forEach`,
+ * `map` and `every` skip holes, so a check written with them lets a hole through unchecked.
+ */
+export function everyEntry(list: readonly unknown[]): unknown[] {
+  return Array.from(list);
+}
+
 export function nonNegative(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw configError(`\`${name}\` must be a finite number of 0 or more, got ${describe(value)}.`);

@@ -1,5 +1,5 @@
 import type { Ajv } from 'ajv';
-import { closest, configError, describe } from './checks.js';
+import { closest, configError, describe, everyEntry } from './checks.js';
 import type { RecallWebhookOptions, SchemaOverride } from './options.js';
 import { compileSchema, resolveSchema } from './schemas.js';
 import type { ResolvedCommand } from '../core/config.js';
@@ -38,8 +38,9 @@ function resolveCommandList(option: unknown): readonly RecallCommand[] {
   if (!Array.isArray(option) || option.length === 0) {
     throw configError(`\`commands\` must be a non-empty list of recall commands, ${example}.`);
   }
-  for (const each of option as unknown[]) knownCommand(each, '`commands`');
-  return option as RecallCommand[];
+  const list = everyEntry(option);
+  for (const each of list) knownCommand(each, '`commands`');
+  return list as RecallCommand[];
 }
 
 function knownCommand(name: unknown, where: string): RecallCommand {

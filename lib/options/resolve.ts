@@ -1,6 +1,6 @@
 import type { Ajv } from 'ajv';
 import { addressMatcher } from './address.js';
-import { configError, describe, hasMethods, nonNegative, ownOptions, resolveTimeout } from './checks.js';
+import { configError, describe, everyEntry, hasMethods, nonNegative, ownOptions, resolveTimeout } from './checks.js';
 import { describeCause, log } from '../log.js';
 import { createEmitter, type RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions, DedupeOptions } from './options.js';
@@ -84,7 +84,7 @@ export function resolveConfig(
 function resolveSdkAppIds(option: unknown): ReadonlySet<string> {
   const hint = 'Set `sdkAppId` to the SDKAppID of your app in the Chat console, e.g. { sdkAppId: 1400000000 }.';
   if (option === undefined || option === null) throw configError(`\`sdkAppId\` is required. ${hint}`);
-  const list: readonly unknown[] = Array.isArray(option) ? option : [option];
+  const list = Array.isArray(option) ? everyEntry(option) : [option];
   if (list.length === 0) throw configError(`\`sdkAppId\` is an empty list. ${hint}`);
   return new Set(list.map((id) => canonicalSdkAppId(id, hint)));
 }
@@ -140,7 +140,7 @@ function resolveTokens(option: unknown): readonly string[] {
     if (!isToken(option)) throw configError(`\`token\` must be ${entry}.`);
     return [option];
   }
-  const list = option as readonly unknown[];
+  const list = everyEntry(option);
   if (list.length === 0) {
     throw configError(
       `\`token\` is an empty list. Pass ${entry}, or while it changes the old and the new one, e.g. ` +
@@ -168,8 +168,8 @@ function resolveTokens(option: unknown): readonly string[] {
       );
     }
   });
-  // A copy: the app's list may change later, the receiver's does not.
-  return [...(list as readonly string[])];
+  // `list` is a copy already: the app's list may change later, the receiver's does not.
+  return list as string[];
 }
 
 function isToken(value: unknown): value is string {

@@ -26,6 +26,43 @@ describe('every factory', () => {
   }
 });
 
+describe('every factory reads every index of a list option', () => {
+  // A list with holes: `[, next]`, `new Array(2)`, or `t[1] = ...` with `t[0]` never set.
+  const holed = <T>(...set: readonly (readonly [number, T])[]): T[] => {
+    const list: T[] = [];
+    for (const [index, value] of set) list[index] = value;
+    return list;
+  };
+
+  for (const [name, factory] of Object.entries(FACTORIES)) {
+    const call = factory as (options: unknown) => unknown;
+
+    it(`${name} should refuse a token list with a hole as it refuses a missing token, so sha256("undefined" + RequestTime) never signs`, () => {
+      for (const token of [
+        holed([1, 'next-token']),
+        new Array<string>(2),
+        holed([0, 'old-token'], [2, 'next-token']),
+      ]) {
+        expect(() => call({ sdkAppId: 1400000000, token }), String(token.length)).to.throw(
+          TypeError,
+          /`token\[[01]\]` is missing \(check that the variable is set\)/,
+        );
+      }
+    });
+
+    it(`${name} should refuse a hole in sdkAppId, allowFrom and commands as an undefined entry`, () => {
+      const base = { sdkAppId: 1400000000, token: 't' };
+      for (const [options, message] of [
+        [{ ...base, sdkAppId: holed([1, 1400000000]) }, /`sdkAppId` undefined is not a number or a string of digits/],
+        [{ ...base, allowFrom: holed([1, '127.0.0.1']) }, /`allowFrom` entry undefined is not a string/],
+        [{ ...base, commands: holed([1, 'C2C.CallbackAfterMsgWithDraw']) }, /`commands` names undefined/],
+      ] as const) {
+        expect(() => call(options), String(message)).to.throw(TypeError, message);
+      }
+    });
+  }
+});
+
 describe('every factory checks its options alike', () => {
   for (const [name, factory] of Object.entries(FACTORIES)) {
     const call = factory as (options?: unknown) => unknown;
