@@ -233,8 +233,10 @@ type AuthResult =
   | { readonly ok: true; readonly requestTime: number; readonly signedWith: number }
   | { readonly ok: false; readonly error: Refusal };
 
-// Unix seconds as the Chat backend sends them: decimal digits. Twelve digits outlast any clock.
-const SECONDS = /^[0-9]{1,12}$/;
+// Unix seconds as the Chat backend writes them: decimal digits without leading zeros (a time in the
+// window is never 0). Twelve digits outlast any clock. One spelling for each second, so that each
+// is one entry of the Sign cache: with `01669872112` and the like, anyone could keep clearing it.
+const SECONDS = /^[1-9][0-9]{0,11}$/;
 
 /**
  * Verifies callback authentication (cloud.tencent.com/document/api/269/32431): `RequestTime` must

@@ -143,6 +143,12 @@ const ROWS: readonly Row[] = [
     url: () => receiverUrl({ token: TOKEN, requestTime: 'now' }),
   },
   {
+    title: 'a RequestTime written with a leading zero, correctly signed',
+    expected: 'REQUEST_TIME_INVALID',
+    options: withToken,
+    url: () => receiverUrl({ token: TOKEN, requestTime: `0${String(nowSeconds())}` }),
+  },
+  {
     title: 'a RequestTime 2 minutes old',
     expected: 'REQUEST_EXPIRED',
     options: withToken,

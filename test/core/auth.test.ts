@@ -66,6 +66,13 @@ describe('auth', () => {
     }
   });
 
+  it('should refuse a RequestTime with leading zeros, correctly signed, so each second has one Sign-cache entry', () => {
+    for (const padded of [`0${String(SIGN_VECTOR.requestTime)}`, `000${String(SIGN_VECTOR.requestTime)}`, '0']) {
+      const result = authenticate(VERIFY, TOLERANCE_MS, signedAt(padded), NOW_MS);
+      expect(codeOf(result), padded).to.equal('REQUEST_TIME_INVALID');
+    }
+  });
+
   it('should refuse a request missing Sign or RequestTime with SIGNATURE_MISSING', () => {
     const time = String(SIGN_VECTOR.requestTime);
     for (const params of [{}, { RequestTime: time }, { Sign: SIGN_VECTOR.sign }]) {

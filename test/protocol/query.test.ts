@@ -1,5 +1,7 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import {
+  decodeForm,
   MAX_PARAMETERS,
   MAX_QUERY_LENGTH,
   NAMED_PARAMETERS,
@@ -190,39 +192,125 @@ describe('readCallbackQuery()', () => {
     expect(named.Sign).to.deep.equal(['1', '2']);
   });
 
+  /** What `readCallbackQuery(url)` hands its decoder: how many calls, and how many characters in all. */
+  const decodingOf = (url: string): { calls: number; characters: number } => {
+    const work = { calls: 0, characters: 0 };
+    readCallbackQuery(url, (text) => {
+      work.calls++;
+      work.characters += text.length;
+      return decodeForm(text);
+    });
+    return work;
+  };
+
   it('should decode only named parameters within their bounds, so a hostile query costs no more than a real one', () => {
-    const decoded: string[] = [];
+    // Within Node's default 16 KiB of headers. Decoded whole, the + and %41 floods cost the old
+    // parser 100 and 20 times a real query (npm run bench measures what they cost now).
+    const longest = Object.entries(NAMED_PARAMETERS).map(([name, most]) => `${name}=${'%41'.repeat(most)}`);
+    const bounds = Object.values(NAMED_PARAMETERS).reduce((sum, most) => sum + 3 * most, 0);
+    for (const [url, most] of [
+      [`/?${'+'.repeat(14_000)}`, 0],
+      [`/?a=${'%41'.repeat(4600)}`, 0],
+      [`/?${'&'.repeat(14_000)}`, 0],
+      [`/?${'x&'.repeat(7000)}`, 0],
+      [`/?SdkAppid=${'%41'.repeat(4000)}`, 0],
+      [`/?${longest.join('&')}`, bounds],
+      [`/?${'ClientIP=%41&'.repeat(1500)}`, 6],
+      [`/?${'%43allbackCommand=%41&'.repeat(100)}`, MAX_QUERY_LENGTH],
+    ] as const) {
+      expect(decodingOf(url).characters, url.slice(0, 40)).to.be.at.most(most);
+    }
+    expect(decodingOf(`/callback?${receiverQuery({ token: 'token' })}`).characters).to.be.below(100);
+  });
+
+  /** `read()`, failing if anything it calls makes decodeURIComponent throw. */
+  const withThrowsCounted = <T>(read: () => T): T => {
     const original = globalThis.decodeURIComponent;
+    let thrown = 0;
     globalThis.decodeURIComponent = (text: string) => {
-      decoded.push(text);
-      return original(text);
-    };
-    const charactersDecoded = (url: string): number => {
-      decoded.length = 0;
-      readCallbackQuery(url);
-      return decoded.reduce((sum, text) => sum + text.length, 0);
+      try {
+        return original(text);
+      } catch (error) {
+        thrown++;
+        throw error;
+      }
     };
     try {
-      // Within Node's default 16 KiB of headers. Decoded whole, the + and %41 floods cost the old
-      // parser 100 and 20 times a real query (npm run bench measures what they cost now).
-      const longest = Object.entries(NAMED_PARAMETERS).map(([name, most]) => `${name}=${'%41'.repeat(most)}`);
-      const bounds = Object.values(NAMED_PARAMETERS).reduce((sum, most) => sum + 3 * most, 0);
-      for (const [url, most] of [
-        [`/?${'+'.repeat(14_000)}`, 0],
-        [`/?a=${'%41'.repeat(4600)}`, 0],
-        [`/?${'&'.repeat(14_000)}`, 0],
-        [`/?${'x&'.repeat(7000)}`, 0],
-        [`/?SdkAppid=${'%41'.repeat(4000)}`, 0],
-        [`/?${longest.join('&')}`, bounds],
-        [`/?${'ClientIP=%41&'.repeat(1500)}`, 6],
-        [`/?${'%43allbackCommand=%41&'.repeat(100)}`, MAX_QUERY_LENGTH],
-      ] as const) {
-        expect(charactersDecoded(url), url.slice(0, 40)).to.be.at.most(most);
-      }
-      expect(charactersDecoded(`/callback?${receiverQuery({ token: 'token' })}`)).to.be.below(100);
+      return read();
     } finally {
       globalThis.decodeURIComponent = original;
+      expect(thrown, 'exceptions').to.equal(0);
     }
+  };
+
+  it('should decode malformed and non-UTF-8 escapes once each, as URLSearchParams does, throwing nothing', () => {
+    // As many as a query may hold: each value once cost two exceptions (decodeURIComponent, then
+    // its fallback).
+    for (const escape of ['%zz', '%FF', '%E4%BD', '%', '%ED%A0%80']) {
+      const each = `CallbackCommand=${escape}&`;
+      const url = `/?${each.repeat(Math.min(MAX_PARAMETERS, Math.floor(MAX_QUERY_LENGTH / each.length)))}`;
+      const { named } = withThrowsCounted(() => readCallbackQuery(url));
+      const expected = new URLSearchParams(url.slice(2)).getAll('CallbackCommand');
+      expect(named.CallbackCommand, escape).to.deep.equal(expected);
+      expect(decodingOf(url).characters, escape).to.be.at.most(url.length);
+    }
+  });
+
+  it('should look at a bounded number of characters of any query shape: what it decodes is at most what it reads', () => {
+    // Shapes of the hostile kind: the protocol's names, escaped or not, separators, escapes good
+    // and bad, spaces, runs of each.
+    const piece = fc.oneof(
+      fc.constantFrom(...Object.keys(NAMED_PARAMETERS), '%43allbackCommand', 'Sign', 'SdkAppid'),
+      fc.constantFrom('&', '=', '+', '%', '%2', '%zz', '%FF', '%41', '%E4%BD%A0', '%ED%A0%80', '%EF%BB%BF'),
+      fc.string({ maxLength: 8 }),
+    );
+    const query = fc
+      .array(fc.tuple(piece, fc.integer({ min: 1, max: 300 })), { maxLength: 40 })
+      .map((runs) => runs.map(([text, times]) => text.repeat(times)).join(''));
+    fc.assert(
+      fc.property(query, (text) => {
+        const url = `/callback?${text}`;
+        const read = Math.min(text.length, MAX_QUERY_LENGTH);
+        const { calls, characters } = decodingOf(url);
+        expect(characters, 'characters decoded').to.be.at.most(read);
+        // One call a name and one a value at the most, each over characters of its own.
+        expect(calls, 'decoder calls').to.be.at.most(2 * Math.min(MAX_PARAMETERS, read));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('decodeForm()', () => {
+  it('should decode any text as URLSearchParams does, and never throw', () => {
+    const text = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom('+', '%', '%2', '%zz', '%FF', '%41', '%e4%bd%a0', '%ED%A0%80', '%EF%BB%BF', '%F0%9F%98%80'),
+          fc.string({ unit: 'grapheme', maxLength: 4 }),
+        ),
+        { maxLength: 30 },
+      )
+      .map((pieces) => pieces.join('').replaceAll('&', '').replaceAll('#', ''));
+    fc.assert(
+      fc.property(text, (value) => {
+        // Through URL, which writes non-ASCII characters as UTF-8 escapes first: Node 20's
+        // URLSearchParams mangles a non-ASCII character after a malformed escape on its own.
+        expect(decodeForm(value)).to.equal(new URL(`http://host/?a=${value}`).searchParams.get('a'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('should keep a byte order mark, a "%" without two hex digits, and text with nothing to decode as they are', () => {
+    expect(decodeForm('%EF%BB%BFa')).to.equal('\ufeffa');
+    expect(decodeForm('100%')).to.equal('100%');
+    expect(decodeForm('%4')).to.equal('%4');
+    expect(decodeForm('%%41')).to.equal('%A');
+    expect(decodeForm('plain')).to.equal('plain');
+    expect(decodeForm('a+%2B+b')).to.equal('a + b');
+    expect(decodeForm('%E4%BD')).to.equal('\ufffd');
+    expect(decodeForm('%41%E4%BD%A0%42')).to.equal('A你B');
   });
 });
 
