@@ -72,59 +72,88 @@ function decode(text: string): string {
 
 const PLUS = 43;
 const PERCENT = 37;
-
-// Escaped bytes are decoded as UTF-8 with U+FFFD for what is not UTF-8, as URLSearchParams does,
-// and a byte order mark is kept as the character it is, as decodeURIComponent keeps it.
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const REPLACEMENT = '\ufffd';
 
 /**
  * Decodes `application/x-www-form-urlencoded` text as URLSearchParams does (the WHATWG URL
- * standard's percent-decode): `+` is a space, `%` and two hex digits a byte, runs of bytes UTF-8
- * (U+FFFD for what is not), and a `%` without two hex digits is kept as it is. It looks at each
- * character once and never throws: `decodeURIComponent` throws on a malformed escape or bytes that
- * are not UTF-8, and an exception for each such value made a query of them cost hundreds of times
- * a real callback's before authentication.
+ * standard's percent-decode, then its UTF-8 decode): `+` is a space, `%` and two hex digits a byte,
+ * runs of bytes UTF-8 with U+FFFD for each maximal part that is not, and a `%` without two hex
+ * digits is kept as it is. It looks at each character once and never throws:
+ * `decodeURIComponent` throws on a malformed escape or on bytes that are not UTF-8, and an
+ * exception for each such value made a query of them cost hundreds of times a real callback's
+ * before authentication. The UTF-8 is decoded here as the bytes come, not by a TextDecoder, whose
+ * call for each value cost as much again.
  * @internal
  */
 export function decodeForm(text: string): string {
   let decoded = '';
-  // `text` before `copied` is in `decoded`, but for the escaped bytes held in `bytes`.
+  // `text` before `copied` is in `decoded`.
   let copied = 0;
-  let bytes: Uint8Array | undefined;
-  let held = 0;
-  // Whether a held byte is past ASCII: only then is the UTF-8 decoder needed.
-  let wide = false;
-  const release = (): void => {
-    if (held === 0 || bytes === undefined) return;
-    const run = bytes.subarray(0, held);
-    decoded += wide ? utf8.decode(run) : String.fromCharCode(...run);
-    held = 0;
-    wide = false;
-  };
+  // The UTF-8 sequence under way (the standard's "UTF-8 decoder"): the bytes it still needs, the
+  // code point so far, and the range its next byte must be in.
+  let needed = 0;
+  let codePoint = 0;
+  let lower = 0x80;
+  let upper = 0xbf;
   for (let at = 0; at < text.length; at++) {
     const code = text.charCodeAt(at);
+    if (code !== PLUS && code !== PERCENT) continue;
+    const high = code === PLUS ? -1 : hexValue(text.charCodeAt(at + 1));
+    const low = high === -1 ? -1 : hexValue(text.charCodeAt(at + 2));
+    // A `%` without two hex digits is text like any other.
+    if (code === PERCENT && low === -1) continue;
+    // Text between escapes ends a sequence under way: its bytes were not enough.
+    if (copied < at) {
+      if (needed > 0) decoded += REPLACEMENT;
+      needed = 0;
+      decoded += text.slice(copied, at);
+    }
     if (code === PLUS) {
-      release();
-      decoded += `${text.slice(copied, at)} `;
+      if (needed > 0) decoded += REPLACEMENT;
+      needed = 0;
+      decoded += ' ';
       copied = at + 1;
-    } else if (code === PERCENT) {
-      const high = hexValue(text.charCodeAt(at + 1));
-      const low = high === -1 ? -1 : hexValue(text.charCodeAt(at + 2));
-      if (low === -1) continue;
-      if (copied < at) {
-        release();
-        decoded += text.slice(copied, at);
+      continue;
+    }
+    at += 2;
+    copied = at + 1;
+    const byte = high * 16 + low;
+    if (needed > 0) {
+      if (byte >= lower && byte <= upper) {
+        codePoint = (codePoint << 6) | (byte & 0x3f);
+        lower = 0x80;
+        upper = 0xbf;
+        if (--needed === 0) decoded += String.fromCodePoint(codePoint);
+        continue;
       }
-      const byte = high * 16 + low;
-      // An escape takes three characters: a third of the text is room for every byte it holds.
-      bytes ??= new Uint8Array(Math.ceil(text.length / 3));
-      bytes[held++] = byte;
-      if (byte > 0x7f) wide = true;
-      at += 2;
-      copied = at + 1;
+      // A byte that cannot go on the sequence ends it, and starts afresh below.
+      decoded += REPLACEMENT;
+      needed = 0;
+      lower = 0x80;
+      upper = 0xbf;
+    }
+    if (byte <= 0x7f) {
+      decoded += String.fromCharCode(byte);
+    } else if (byte >= 0xc2 && byte <= 0xdf) {
+      needed = 1;
+      codePoint = byte & 0x1f;
+    } else if (byte >= 0xe0 && byte <= 0xef) {
+      // Neither an overlong form nor a surrogate.
+      if (byte === 0xe0) lower = 0xa0;
+      if (byte === 0xed) upper = 0x9f;
+      needed = 2;
+      codePoint = byte & 0x0f;
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      // Neither an overlong form nor past U+10FFFF.
+      if (byte === 0xf0) lower = 0x90;
+      if (byte === 0xf4) upper = 0x8f;
+      needed = 3;
+      codePoint = byte & 0x07;
+    } else {
+      decoded += REPLACEMENT;
     }
   }
-  release();
+  if (needed > 0) decoded += REPLACEMENT;
   return copied === 0 ? text : decoded + text.slice(copied);
 }
 
