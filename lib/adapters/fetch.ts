@@ -3,7 +3,7 @@ import { addressOption, createConfig, functionOption, ownOption } from '../optio
 import { configError } from '../options/checks.js';
 import type { RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions } from '../options/options.js';
-import { refusal, bodyAborted, bodyTimedOut, bodyTooLarge, type Refusal } from '../core/errors.js';
+import { refusal, bodyAborted, bodyTimedOut, bodyTooLarge, isRefusal, type Refusal } from '../core/errors.js';
 import { receive, type IncomingCallback, type Outcome } from '../core/receive.js';
 import type { BodyInput } from '../core/decide.js';
 import type { TimerQueue } from '../core/timer-queue.js';
@@ -90,13 +90,23 @@ function respond(answer: string, status: number): Response {
 /**
  * The body of a web-standard `Request`, read chunk by chunk so that the limit holds while it
  * streams (a declared `Content-Length` over the limit is refused before reading anything), and
- * within the deadlines' time as a whole.
+ * within the deadlines' time as a whole. Never rejects. What is left unread is cancelled.
  */
 async function readWebBody(request: Request, limitBytes: number, deadlines: TimerQueue): Promise<BodyInput | Refusal> {
+  const { body } = request;
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > limitBytes) return bodyTooLarge(limitBytes);
-  if (request.body === null) return { bytes: new Uint8Array(0) };
-  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  if (declared > limitBytes) {
+    cancel(body);
+    return bodyTooLarge(limitBytes);
+  }
+  if (body === null) return { bytes: new Uint8Array(0) };
+  let reader: ReadableStreamDefaultReader<unknown>;
+  try {
+    reader = (body as ReadableStream<unknown>).getReader();
+  } catch {
+    // Locked, or already read: the app read it before handing the request over.
+    return refusal('BODY_UNREADABLE', 'the body was read before this handler');
+  }
   const result = await new Promise<BodyInput | Refusal>((resolve) => {
     const deadline = deadlines.start(() => {
       resolve(bodyTimedOut(deadlines.ms));
@@ -107,24 +117,64 @@ async function readWebBody(request: Request, limitBytes: number, deadlines: Time
     });
   });
   // Cancelling tells the runtime the rest is unwanted; its rejection, if any, changes nothing.
-  if (!('bytes' in result)) reader.cancel().catch(() => undefined);
+  if (isRefusal(result)) reader.cancel().catch(() => undefined);
   return result;
 }
 
-async function readAll(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  limitBytes: number,
-): Promise<BodyInput | Refusal> {
+function cancel(body: ReadableStream | null): void {
+  if (body === null || body.locked) return;
+  body.cancel().catch(() => undefined);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/**
+ * Reads a stream to its end, within the limit; never rejects. A `Request` built by the app from
+ * a stream of its own (an event bridged into a `Request`) may yield strings, `ArrayBuffer`s or
+ * any view of one, not only the `Uint8Array`s a runtime yields: each is read for the bytes or
+ * text it holds.
+ */
+async function readAll(reader: ReadableStreamDefaultReader<unknown>, limitBytes: number): Promise<BodyInput | Refusal> {
   const chunks: Uint8Array[] = [];
   let size = 0;
+  // Whether a chunk was text: then the body is handed on as text, so that a U+FFFD that stood
+  // for bytes that were not UTF-8 before they became a string is refused as such.
+  let text = false;
   try {
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      size += read.value.byteLength;
+      const { value } = read;
+      if (typeof value === 'string') text = true;
+      const bytes = bytesOf(value);
+      if (bytes === undefined)
+        return refusal('BODY_UNREADABLE', 'the body stream gave a chunk that is neither bytes nor text');
+      size += bytes.byteLength;
       if (size > limitBytes) return bodyTooLarge(limitBytes);
-      chunks.push(read.value);
+      chunks.push(bytes);
     }
   } catch {
     return bodyAborted();
   }
-  return { bytes: Buffer.concat(chunks, size) };
+  const all = concat(chunks, size);
+  return text ? { text: decoder.decode(all) } : { bytes: all };
+}
+
+function bytesOf(chunk: unknown): Uint8Array | undefined {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (typeof chunk === 'string') return encoder.encode(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  return undefined;
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const [only] = chunks;
+  if (chunks.length === 1 && only !== undefined) return only;
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return all;
 }

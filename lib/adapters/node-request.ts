@@ -65,7 +65,10 @@ export function readNodeBody(
     done(bodyTooLarge(limitBytes));
     return;
   }
-  const chunks: Buffer[] = [];
+  // Strings when an earlier middleware set an encoding (raw-body capture calls
+  // `req.setEncoding('utf8')`): see `isTextEncoding`.
+  const asText = isTextEncoding(req.readableEncoding);
+  const chunks: (Buffer | string)[] = [];
   let size = 0;
   let finished = false;
   // The listeners stay on the request once it is finished, doing nothing: taking them off again
@@ -78,28 +81,65 @@ export function readNodeBody(
     if (!req.readableEnded) req.pause();
     done(result);
   };
+  // A throw in a stream's listener ends the process: none leaves these.
+  const guarded =
+    <A extends unknown[]>(listener: (...args: A) => void) =>
+    (...args: A): void => {
+      try {
+        listener(...args);
+      } catch (cause) {
+        finish(refusal('BODY_UNREADABLE', 'the body could not be read', cause));
+      }
+    };
   const deadline = deadlines.start(() => {
     finish(bodyTimedOut(deadlines.ms));
   });
   req
-    .on('data', (chunk: Buffer) => {
-      if (finished) return;
-      size += chunk.length;
-      if (size > limitBytes) finish(bodyTooLarge(limitBytes));
-      else chunks.push(chunk);
-    })
-    .on('end', () => {
-      const [only] = chunks;
-      finish({ bytes: chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size) });
-    })
+    .on(
+      'data',
+      guarded((chunk: Buffer | string) => {
+        if (finished) return;
+        const bytes = typeof chunk === 'string' && !asText ? Buffer.from(chunk, req.readableEncoding ?? 'utf8') : chunk;
+        // The limit is in bytes, whatever the chunks are: text is counted as its UTF-8.
+        size += typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+        if (size > limitBytes) finish(bodyTooLarge(limitBytes));
+        else chunks.push(bytes);
+      }),
+    )
+    .on(
+      'end',
+      guarded(() => {
+        finish(asText ? { text: chunks.join('') } : { bytes: joined(chunks as Buffer[], size) });
+      }),
+    )
     // A client that goes away mid-body (ECONNRESET, 'aborted') closes the request before 'end'.
     // No 'error' listener is needed for it: a request with none drops its error (Node's
     // IncomingMessage), and 'close' follows either way.
-    .on('close', () => {
-      // 'close' follows every request, read or not: an error is made only for one cut short.
-      if (!finished) finish(bodyAborted());
-    });
+    .on(
+      'close',
+      guarded(() => {
+        // 'close' follows every request, read or not: an error is made only for one cut short.
+        if (!finished) finish(bodyAborted());
+      }),
+    );
 }
+
+function joined(chunks: Buffer[], size: number): Buffer {
+  const [only] = chunks;
+  return chunks.length === 1 && only !== undefined ? only : Buffer.concat(chunks, size);
+}
+
+/**
+ * Whether a stream with this encoding gives text rather than bytes written as a string. Strings
+ * of `latin1`, `hex` or `base64` turn back into the bytes they came from, which are read as if
+ * no encoding had been set. Text (`utf8`, `utf16le`) is read as the text it is: bytes that were
+ * not UTF-8 are U+FFFD in it already, which decideBody refuses, since the bytes cannot be known.
+ */
+function isTextEncoding(encoding: BufferEncoding | null): boolean {
+  return encoding !== null && !BYTE_ENCODINGS.has(encoding.toLowerCase());
+}
+
+const BYTE_ENCODINGS: ReadonlySet<string> = new Set(['latin1', 'binary', 'hex', 'base64', 'base64url']);
 
 // A parser's own limit (100kb by default) is usually larger than this one, so its result is held
 // to this limit too: by the bytes a raw or text parser kept; for a value a JSON parser made, by

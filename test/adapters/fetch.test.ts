@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { recallFetchHandler } from '../../lib/adapters/fetch.js';
 import { receiverUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
+import { unhandledDuring } from '../helpers/unhandled.js';
 
 // What only the fetch adapter does; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
@@ -127,6 +128,61 @@ describe('fetch handler', () => {
     expect(cancelled).to.equal(true);
   });
 
+  it('should read a body whose stream yields strings, ArrayBuffers and DataViews, as an app bridging an event does', async () => {
+    const bytes = new TextEncoder().encode(SAMPLE_BODY_TEXT);
+    const third = Math.floor(bytes.length / 3);
+    const pieces: unknown[][] = [
+      [SAMPLE_BODY_TEXT.slice(0, 20), SAMPLE_BODY_TEXT.slice(20)],
+      [bytes.slice(0, third).buffer, new DataView(bytes.buffer, third, third), bytes.slice(2 * third)],
+      [new Uint16Array(bytes.slice(0, 2).buffer), bytes.subarray(2)],
+    ];
+    for (const chunks of pieces) {
+      const stream = new ReadableStream<unknown>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      const handler = recallFetchHandler(receiverOptions());
+      const recalls: unknown[] = [];
+      handler.events.on('recall', (event) => recalls.push(event.body));
+      const { rejections } = await unhandledDuring(async () => {
+        const response = await handler(post(receiverUrl(), stream as ReadableStream<Uint8Array>));
+        expect(await errorInfo(response), String(chunks.length)).to.equal('');
+      });
+      expect(rejections).to.deep.equal([]);
+      expect(recalls).to.deep.equal([JSON.parse(SAMPLE_BODY_TEXT)]);
+    }
+  });
+
+  it('should refuse with BODY_UNREADABLE, leaving nothing unhandled, a stream that yields what is neither bytes nor text', async () => {
+    for (const chunk of [42, { bytes: [1] }, null]) {
+      const stream = new ReadableStream<unknown>({
+        start(controller) {
+          controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      const handler = recallFetchHandler(receiverOptions());
+      const { rejections } = await unhandledDuring(async () => {
+        const response = await handler(post(receiverUrl(), stream as ReadableStream<Uint8Array>));
+        expect(await errorInfo(response), JSON.stringify(chunk)).to.equal(
+          'BODY_UNREADABLE: the body stream gave a chunk that is neither bytes nor text',
+        );
+      });
+      expect(rejections).to.deep.equal([]);
+    }
+  });
+
+  it('should cancel the body of a request whose Content-Length is over the limit', async () => {
+    const body = countingBody('{}', 1);
+    const response = await recallFetchHandler(receiverOptions({ limit: 100 }))(
+      post(receiverUrl(), body.stream, { 'Content-Length': '5000' }),
+    );
+    expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
+    expect(body.cancelled()).to.equal(true);
+  });
+
   it('should refuse with BODY_ABORTED a body whose stream fails', async () => {
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
@@ -172,7 +228,7 @@ describe('fetch handler', () => {
     handler.events.on('rejected', (error) => events.push(error.code));
     const request = post(receiverUrl(), SAMPLE_BODY_TEXT);
     await request.text();
-    expect(await errorInfo(await handler(request))).to.equal('BODY_UNREADABLE: the body could not be read');
+    expect(await errorInfo(await handler(request))).to.equal('BODY_UNREADABLE: the body was read before this handler');
     expect(events).to.deep.equal(['BODY_UNREADABLE']);
   });
 

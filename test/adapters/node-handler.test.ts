@@ -9,6 +9,7 @@ import type { RecallWebhookError } from '../../lib/core/errors.js';
 import { receiverUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } from '../fixtures/callbacks.js';
 import { listen, rawPost, type Running } from '../helpers/http.js';
 import { captureLog } from '../helpers/log.js';
+import { unhandledDuring } from '../helpers/unhandled.js';
 
 // What only the node:http adapter does; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
@@ -171,5 +172,24 @@ describe('node:http handler', () => {
       TypeError,
       /`remoteAddress` must be a function/,
     );
+  });
+  it("should read a body in two chunks after req.setEncoding('utf8'), and stay up", async () => {
+    const handler = recallNodeHandler(receiverOptions());
+    const recalls: unknown[] = [];
+    handler.events.on('recall', (event) => recalls.push(event.body));
+    running = await listen((req, res) => {
+      req.setEncoding('utf8');
+      handler(req, res);
+    });
+    const { port } = running;
+    const { exceptions } = await unhandledDuring(async () => {
+      const res = await rawPost(port, receiverUrl(), {
+        chunks: [SAMPLE_BODY_TEXT.slice(0, 30), SAMPLE_BODY_TEXT.slice(30)],
+        headers: { 'Transfer-Encoding': 'chunked' },
+      });
+      expect(JSON.parse(res.text)).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+    });
+    expect(exceptions).to.deep.equal([]);
+    expect(recalls).to.deep.equal([JSON.parse(SAMPLE_BODY_TEXT)]);
   });
 });

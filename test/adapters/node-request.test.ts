@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { connect, Socket } from 'node:net';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,10 +14,29 @@ import {
 import { BODY_PARSERS, buildApp, EXPRESS_VERSIONS, OK, type BodyParserName, type TestApp } from '../helpers/app.js';
 import type { RequestHandler } from 'express';
 import { listen, rawPost, type RawResponse, type Running } from '../helpers/http.js';
+import { unhandledDuring } from '../helpers/unhandled.js';
 import { readNodeBody, type NodeRequest } from '../../lib/adapters/node-request.js';
 import { TimerQueue } from '../../lib/core/timer-queue.js';
 
 const CONTENT_TYPES = [undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain'] as const;
+
+/** A chunked POST whose chunks leave a little apart, so that the server reads each on its own. */
+async function slowPost(port: number, path: string, chunks: readonly Buffer[]): Promise<RawResponse> {
+  const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false });
+  // The answer may come before the last chunk leaves, and the connection close under the rest.
+  req.on('error', () => undefined);
+  const answered = once(req, 'response');
+  for (const chunk of chunks) {
+    req.write(chunk);
+    await sleep(15);
+  }
+  req.end();
+  const [res] = (await answered) as [IncomingMessage];
+  let text = '';
+  res.setEncoding('utf8');
+  for await (const chunk of res) text += chunk as string;
+  return { status: res.statusCode ?? 0, headers: res.headers, text };
+}
 
 function answerOf(res: RawResponse): unknown {
   return JSON.parse(res.text) as unknown;
@@ -64,6 +83,45 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       running = await listen(app);
       return [target, running.port];
     }
+
+    for (const encoding of ['utf8', 'latin1', 'hex', 'base64'] as const) {
+      it(`should read a body in two chunks after req.setEncoding('${encoding}'), as raw-body capture sets it`, async () => {
+        const [target, port] = await serveAfter((req, _res, next) => {
+          req.setEncoding(encoding);
+          next();
+        });
+        const bytes = Buffer.from(SAMPLE_BODY_TEXT);
+        const { rejections } = await unhandledDuring(async () => {
+          const res = await slowPost(port, receiverUrl(), [bytes.subarray(0, 25), bytes.subarray(25)]);
+          expect(answerOf(res)).to.deep.equal(OK);
+        });
+        expect(rejections).to.deep.equal([]);
+        expect(target.recalls.map((e) => e.body)).to.deep.equal([SAMPLE_WITH_UNREAD]);
+      });
+    }
+
+    it("should refuse with BODY_INVALID_UTF8 a body whose bytes req.setEncoding('utf8') replaced, emitting nothing", async () => {
+      const [target, port] = await serveAfter((req, _res, next) => {
+        req.setEncoding('utf8');
+        next();
+      });
+      const res = await slowPost(port, receiverUrl(), [sampleWithByteInMsgKey(0xff)]);
+      expect(codeOf(res)).to.equal('BODY_INVALID_UTF8');
+      expect(target.recalls).to.deep.equal([]);
+    });
+
+    it("should count the limit in bytes after req.setEncoding('utf8')", async () => {
+      // 6 bytes of UTF-8 a character, but one character of the string.
+      const body = `{"CallbackCommand":"C2C.CallbackAfterMsgWithDraw","MsgKey":"${'你'.repeat(40)}"}`;
+      const [, port] = await serveAfter(
+        (req, _res, next) => {
+          req.setEncoding('utf8');
+          next();
+        },
+        { limit: Buffer.byteLength(body) - 1 },
+      );
+      expect(codeOf(await slowPost(port, receiverUrl(), [Buffer.from(body)]))).to.equal('BODY_TOO_LARGE');
+    });
 
     for (const parser of Object.keys(BODY_PARSERS) as BodyParserName[]) {
       for (const contentType of CONTENT_TYPES) {
