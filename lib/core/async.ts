@@ -52,3 +52,11 @@ export async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T |
     clearTimeout(timer);
   }
 }
+
+/**
+ * The milliseconds left until `deadline` (on `performance.now()`'s clock), at least 1: a step
+ * started just before the deadline still gets its synchronous work measured, not skipped.
+ */
+export function timeLeft(deadline: number): number {
+  return Math.max(1, deadline - performance.now());
+}

@@ -6,22 +6,23 @@ import type { Recall } from './decide.js';
 import { recallIdentity, type Conversation } from '../protocol/commands.js';
 import type { RecallEmitter } from './events.js';
 import { callListeners, report } from './listeners.js';
-import { attempt, Failure, TIMED_OUT, withDeadline, type Done } from './async.js';
+import { attempt, Failure, TIMED_OUT, timeLeft, withDeadline, type Done } from './async.js';
 
 /**
  * Calls a recall's listeners at most once per claim: claims its key in the store, emits the
  * recall's event only when this callback took the claim, and releases the claim when the
  * listeners fail or time out, so that a retry is handled. A callback that finds the key claimed
- * emits `'duplicate'` and succeeds. Calls `done` as `callListeners` does, within `timeoutMs` of
- * being called; never throws.
+ * emits `'duplicate'` and succeeds. Calls `done` as `callListeners` does, by the request's
+ * `deadline` (on `performance.now()`'s clock); never throws.
  */
 export function callListenersOnce(
   config: ResolvedConfig,
   dedupe: ResolvedDedupe,
   recall: Recall,
+  deadline: number,
   done: Done<Refusal | undefined>,
 ): void {
-  void claimThenCall(config.emitter, dedupe, recall, config.timeoutMs).then(done, (cause: unknown) => {
+  void claimThenCall(config.emitter, dedupe, recall, config.timeoutMs, deadline).then(done, (cause: unknown) => {
     done(refusal('INTERNAL_ERROR', 'the receiver failed', cause));
   });
 }
@@ -60,12 +61,12 @@ async function claimThenCall(
   dedupe: ResolvedDedupe,
   recall: Recall,
   timeoutMs: number,
+  deadline: number,
 ): Promise<Refusal | undefined> {
-  const deadline = Date.now() + timeoutMs;
   const key = dedupeKey(recall);
   const owner = randomUUID();
   const claim = attempt(() => dedupe.store.claim(key, owner, dedupe.ttlMs));
-  const settled = await withDeadline(claim, Math.min(dedupe.storeTimeoutMs, timeoutMs));
+  const settled = await withDeadline(claim, Math.min(dedupe.storeTimeoutMs, timeLeft(deadline)));
   // Anything but a boolean is a broken store, not a verdict on the recall.
   const claimed =
     typeof settled === 'boolean' || settled === TIMED_OUT || settled instanceof Failure
@@ -92,13 +93,13 @@ async function claimThenCall(
   if (failure !== undefined) {
     // Awaited while time is left, so the retry that a FAIL answer invites finds the key free.
     const released = release(dedupe, key, owner, failure.code);
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (left > 0) await withDeadline(released, left);
   }
   return failure;
 }
 
-/** `callListeners` with what is left of `timeoutMs` at `deadline`, as a promise. */
+/** `callListeners` with what is left until `deadline`, as a promise. */
 function callListenersWithin(
   emitter: RecallEmitter,
   recall: Recall,
@@ -106,7 +107,7 @@ function callListenersWithin(
   deadline: number,
 ): Promise<Refusal | undefined> {
   return new Promise((resolve) => {
-    callListeners(emitter, recall, timeoutMs, resolve, Math.max(1, deadline - Date.now()));
+    callListeners(emitter, recall, timeoutMs, resolve, timeLeft(deadline));
   });
 }
 

@@ -16,13 +16,13 @@ export function callListeners(
   { command, event }: Recall,
   timeoutMs: number,
   done: Done<Refusal | undefined>,
-  // What is left of timeoutMs when part of it went elsewhere (a dedupe claim).
+  // What is left of the request's timeoutMs, after the body and any dedupe claim took their part.
   waitMs = timeoutMs,
 ): void {
   // rawListeners keeps `once` wrappers, so calling one removes it as `emit` would.
   const name = command.definition.event;
   const listeners = emitter.rawListeners(name);
-  const started = Date.now();
+  const started = performance.now();
   // What the listeners returned: promises to wait for, and failures. Most receivers have one
   // listener that returns nothing, so neither list is made until it has something in it.
   let pending: Promise<unknown>[] | undefined;
@@ -50,7 +50,7 @@ export function callListeners(
 }
 
 function elapsed(since: number): number {
-  return Date.now() - since;
+  return performance.now() - since;
 }
 
 function timedOut(timeoutMs: number): Refusal {

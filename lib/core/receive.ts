@@ -12,7 +12,7 @@ import {
 import { isIP } from 'node:net';
 import { callListenersOnce } from './dedupe.js';
 import { callListeners, report } from './listeners.js';
-import type { Done } from './async.js';
+import { timeLeft, type Done } from './async.js';
 import { isRefusal, refusal, RecallWebhookError, type Refusal } from './errors.js';
 import { describeCause, log, logging } from '../log.js';
 import { recallIdentity, type RecallCommand } from '../protocol/commands.js';
@@ -38,6 +38,7 @@ export type Outcome =
   | { readonly kind: 'answer'; readonly answer: string; readonly error: Refusal | undefined };
 
 const PASS: Outcome = { kind: 'pass' };
+
 const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
 
 /**
@@ -58,6 +59,11 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
  */
 class Reception {
   private readonly receivedAt = new Date();
+  // The one deadline of the whole request, on the monotonic clock: the Chat backend waits 2 s for
+  // the answer in all (protocol.md, "Timing and retries"), so the body's arrival, the dedupe
+  // claim and the listeners share `timeoutMs` from the moment the receiver is handed the request,
+  // rather than each taking a timeout of its own one after the other.
+  private readonly deadline: number;
   private readonly head: RequestHead;
   // Known once the query named one of the receiver's commands: every refusal after that is of it.
   private command: RecallCommand | undefined = undefined;
@@ -75,6 +81,7 @@ class Reception {
     // Only an IP address is a peer's address. What an adapter was told (a header that the app's
     // `trust proxy` believed, the app's own remoteAddress function) may be any text, which must
     // reach neither allowFrom, which then refuses, nor an event.
+    this.deadline = performance.now() + config.timeoutMs;
     const given = request.remoteAddress;
     const remoteAddress = given !== undefined && isIP(given) !== 0 ? given : undefined;
     this.head = { method: request.method, url: request.url, remoteAddress };
@@ -112,8 +119,9 @@ class Reception {
       }
       this.recall = second;
       const { config } = this;
-      if (config.dedupe === undefined) callListeners(config.emitter, second, config.timeoutMs, this.handled);
-      else callListenersOnce(config, config.dedupe, second, this.handled);
+      if (config.dedupe === undefined) {
+        callListeners(config.emitter, second, config.timeoutMs, this.handled, timeLeft(this.deadline));
+      } else callListenersOnce(config, config.dedupe, second, this.deadline, this.handled);
     } catch (cause) {
       this.failed(cause);
     }

@@ -1,9 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import { describeCause, log } from '../log.js';
 
-// Every body a receiver reads has the same deadline, `bodyTimeoutMs` from its start, so the
-// deadlines end in the order they began: a queue with one timer, armed for the oldest, serves
-// them all. A timer per request cost a Timeout set and cleared on each callback, where almost none
+// Every body a receiver reads has the same deadline, `bodyTimeoutMs` (or `timeoutMs`, if shorter)
+// from its start, so the deadlines end in the order they began: a queue with one timer, armed for
+// the oldest, serves them all. A timer per request cost a Timeout set and cleared on each callback, where almost none
 // ever fires. Time is read from the monotonic clock, so a change of the wall clock moves nothing.
 //
 // When the last live deadline ends, the timer stays armed but stops holding the process open

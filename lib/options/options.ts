@@ -70,18 +70,22 @@ export interface RecallWebhookOptions {
   readonly toleranceSeconds?: number | undefined;
 
   /**
-   * How long the answer waits for the listeners of a recall's event, in milliseconds, before
-   * answering FAIL (`LISTENER_TIMEOUT`); with `dedupe`, the store's claim counts within it. A
-   * synchronous listener cannot be interrupted: one that returns after it is a `LISTENER_TIMEOUT`
-   * too. The Chat backend gives up after 2 seconds, so it is at most 2000, and best kept well below.
+   * The one deadline of a callback, in milliseconds, from the moment the receiver is handed the
+   * request to its answer: the body's arrival, the dedupe claim and the listeners of a recall's
+   * event all share it, and the listeners get what the others left. Past it the answer is FAIL
+   * (`LISTENER_TIMEOUT`, or `BODY_TIMEOUT` while the body is still arriving). A synchronous
+   * listener cannot be interrupted: one that returns after it is a `LISTENER_TIMEOUT` too. The
+   * Chat backend gives up 2 seconds after it sent the request, so it is at most 2000, and best kept
+   * well below: the time the request took to arrive counts there too.
    * @default 1500
    */
   readonly timeoutMs?: number | undefined;
 
   /**
-   * How long the body may take to arrive, in milliseconds, once the query is accepted
-   * (`BODY_TIMEOUT`). A callback body is a few hundred bytes; this stops a client that trickles
-   * bytes from holding the request. At most 2000: the Chat backend gives up after 2 seconds.
+   * How long the body may take to arrive, in milliseconds, from the moment the receiver is handed
+   * the request (`BODY_TIMEOUT`); within `timeoutMs`, which bounds it when shorter. A callback
+   * body is a few hundred bytes; this stops a client that trickles bytes from holding the request,
+   * and leaves the listeners at least `timeoutMs - bodyTimeoutMs`.
    * @default 1000
    */
   readonly bodyTimeoutMs?: number | undefined;
@@ -179,7 +183,8 @@ export interface DedupeOptions {
 
   /**
    * How long a claim may take, in milliseconds, before the store counts as failed. It is part of
-   * `timeoutMs`: the listeners get what is left.
+   * the request's `timeoutMs` (and no longer than what the body left of it): the listeners get
+   * what is left.
    * @default 500
    */
   readonly storeTimeoutMs?: number | undefined;

@@ -63,13 +63,18 @@ export function resolveConfig(
     throw configError('`ajv` must be an Ajv instance, e.g. new Ajv().');
   }
   const compiler = ajv as Ajv;
+  const timeoutMs = resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
   return {
     sdkAppIds: resolveSdkAppIds(options.sdkAppId),
     verifySign: resolveVerifier(options.token, options.allowUnsigned),
     allowFrom: resolveAllowFrom(options.allowFrom),
     toleranceMs: resolveTolerance(options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
-    timeoutMs: resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs),
-    bodyDeadlines: new TimerQueue(resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs)),
+    timeoutMs,
+    // The body arrives within the request's deadline too: within `bodyTimeoutMs`, or `timeoutMs`
+    // if that is shorter, from when the receiver is handed the request.
+    bodyDeadlines: new TimerQueue(
+      Math.min(timeoutMs, resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs)),
+    ),
     limitBytes: resolveLimit(options.limit ?? DEFAULTS.limit),
     validateQuery:
       options.querySchema === undefined

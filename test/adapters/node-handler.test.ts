@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { connect, type AddressInfo } from 'node:net';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { recallNodeHandler } from '../../lib/adapters/node-handler.js';
@@ -10,6 +10,7 @@ import { receiverUrl, SAMPLE_BODY_TEXT, SDK_APP_ID, TOKEN, receiverOptions } fro
 import { listen, rawPost, type Running } from '../helpers/http.js';
 import { captureLog } from '../helpers/log.js';
 import { unhandledDuring } from '../helpers/unhandled.js';
+import { memoryStore } from '../../lib/stores/memory.js';
 
 // What only the node:http adapter does; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
@@ -191,5 +192,33 @@ describe('node:http handler', () => {
     });
     expect(exceptions).to.deep.equal([]);
     expect(recalls).to.deep.equal([JSON.parse(SAMPLE_BODY_TEXT)]);
+  });
+  it('should answer by timeoutMs from the request, the body and the listeners sharing it, with dedupe or without', async () => {
+    for (const dedupe of [undefined, { store: memoryStore() }]) {
+      // A body trickled over 350 ms, then a listener of 400 ms: each within its own timeout, but
+      // together past the request's 600.
+      const handler = recallNodeHandler(receiverOptions({ timeoutMs: 600, bodyTimeoutMs: 500, dedupe }));
+      handler.events.on('recall', () => sleep(400));
+      running = await listen(handler);
+      const started = performance.now();
+      const req = httpRequest({ host: '127.0.0.1', port: running.port, path: receiverUrl(), method: 'POST' });
+      const answered = once(req, 'response');
+      req.write(SAMPLE_BODY_TEXT.slice(0, 20));
+      await sleep(350);
+      req.end(SAMPLE_BODY_TEXT.slice(20));
+      const [res] = (await answered) as [IncomingMessage];
+      let text = '';
+      for await (const chunk of res) text += String(chunk);
+      const tookMs = performance.now() - started;
+      expect(JSON.parse(text), dedupe === undefined ? 'no dedupe' : 'dedupe').to.deep.equal({
+        ActionStatus: 'FAIL',
+        ErrorInfo: 'LISTENER_TIMEOUT: listeners did not finish within 600 ms',
+        ErrorCode: 1,
+      });
+      // By the request's deadline, not 350 + 400 ms after it started.
+      expect(tookMs).to.be.below(740);
+      await running.close();
+      running = undefined;
+    }
   });
 });

@@ -32,6 +32,13 @@ describe('config', () => {
       expect(config.allowFrom).to.equal(undefined);
     });
 
+    it('should end the body by timeoutMs when that is shorter than bodyTimeoutMs: the request has one deadline', () => {
+      expect(resolveConfig({ sdkAppId: 1, token: 't', timeoutMs: 300 }).bodyDeadlines.ms).to.equal(300);
+      expect(resolveConfig({ sdkAppId: 1, token: 't', timeoutMs: 300, bodyTimeoutMs: 200 }).bodyDeadlines.ms).to.equal(
+        200,
+      );
+    });
+
     it('should treat an option set to undefined as not set', () => {
       const config = resolveConfig({
         sdkAppId: 1400000000,
