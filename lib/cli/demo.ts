@@ -6,6 +6,7 @@ import { sampleRecall } from '../testing/sample.js';
 import type { AnyRecallEvent } from '../core/events.js';
 import { RECALL_COMMANDS } from '../protocol/commands.js';
 import { printable } from '../log.js';
+import { EMPTY_TOKEN } from './output.js';
 
 // Every value that came in a request is printed as the debug log writes it: escaped and cut short,
 // so that a MsgKey holding a terminal escape, a clear-screen or a line break cannot change the
@@ -82,7 +83,7 @@ export interface DemoEnvironment {
 
 /**
  * Reads PORT, HOST, SDKAPPID and IM_CALLBACK_TOKEN. Without them the demo listens on 127.0.0.1:3000 only, for
- * the documented sample SDKAppID 1400000000, and accepts unsigned callbacks. An empty token is none.
+ * the documented sample SDKAppID 1400000000, and accepts unsigned callbacks. An empty token is an error.
  * `portFrom` names where the port came from in a message about it: the variable, or a flag.
  */
 export function demoSettings(env: DemoEnvironment, portFrom = 'PORT'): DemoSettings {
@@ -90,9 +91,10 @@ export function demoSettings(env: DemoEnvironment, portFrom = 'PORT'): DemoSetti
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`${portFrom} must be a port number from 0 to 65535, got ${JSON.stringify(env.PORT)}.`);
   }
-  const tokens = (
-    typeof env.IM_CALLBACK_TOKEN === 'string' ? [env.IM_CALLBACK_TOKEN] : (env.IM_CALLBACK_TOKEN ?? [])
-  ).filter((token) => token !== '');
+  const tokens = typeof env.IM_CALLBACK_TOKEN === 'string' ? [env.IM_CALLBACK_TOKEN] : (env.IM_CALLBACK_TOKEN ?? []);
+  // An empty token is a variable that is not set (`--token "$IM_CALLBACK_TOKEN"`): as the library
+  // does for `token: undefined`, the demo refuses it rather than run unsigned on a mistake.
+  if (tokens.includes('')) throw new TypeError(EMPTY_TOKEN);
   return { host: env.HOST ?? '127.0.0.1', port, sdkAppId: env.SDKAPPID ?? '1400000000', tokens };
 }
 

@@ -15,3 +15,8 @@ export const USAGE_ERROR = 2;
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** What the command line says of an empty token, whether from `--token` or IM_CALLBACK_TOKEN. */
+export const EMPTY_TOKEN =
+  'The token is empty (is the variable set?): give the callback token, or leave out both --token and ' +
+  'IM_CALLBACK_TOKEN to go without one.';

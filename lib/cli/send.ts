@@ -14,7 +14,7 @@ import {
   type RecallCommand,
 } from '../protocol/commands.js';
 import { progressBar, runLoad, summary } from './load.js';
-import { UsageError, type CommandResult, type Output } from './output.js';
+import { EMPTY_TOKEN, UsageError, type CommandResult, type Output } from './output.js';
 import { describeCause } from '../log.js';
 import { isJsonObject } from '../protocol/json.js';
 
@@ -28,9 +28,11 @@ Options:
                          Group.CallbackAfterRecallMsg (group) or
                          OfficialAccount.CallbackAfterMsgWithDraw (official-account)
   --sdkappid <id>        the SdkAppid to send (default 1400000000)
-  --token <token>        sign with this token (env IM_CALLBACK_TOKEN); given more than once, the
-                         requests are signed with each in turn, as while the console's
-                         token changes, and --count is at least the number of tokens
+  --token <token>        sign with this token (env IM_CALLBACK_TOKEN; the variable is safer, as
+                         command lines can be seen by other users of the machine); given
+                         more than once, the requests are signed with each in turn, as
+                         while the console's token changes, and --count is at least the
+                         number of tokens. Without a token the callbacks go unsigned
   --from <user>          c2c: From_Account (default jared)
   --to <user>            c2c: To_Account (default Jonh)
   --msgkey <key>         c2c and official-account: MsgKey (default the docs' sample; with
@@ -90,9 +92,10 @@ export async function send(
     throw new UsageError('send needs the URL of a receiver, e.g. send http://127.0.0.1:3000/callback');
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest.join(' ')}'`);
   const url = httpUrl(target);
-  const tokens =
-    values.token ??
-    (env.IM_CALLBACK_TOKEN === undefined || env.IM_CALLBACK_TOKEN === '' ? [] : [env.IM_CALLBACK_TOKEN]);
+  const tokens = values.token ?? (env.IM_CALLBACK_TOKEN === undefined ? [] : [env.IM_CALLBACK_TOKEN]);
+  if (tokens.includes('')) throw new UsageError(EMPTY_TOKEN);
+  // A receiver with a token refuses these (SIGNATURE_MISSING): said, so that the refusal is no riddle.
+  if (tokens.length === 0) output.err('No --token or IM_CALLBACK_TOKEN: sending unsigned callbacks.');
   const count = wholeNumber('--count', values.count ?? String(Math.max(1, tokens.length)), 1);
   if (count < tokens.length) {
     throw new UsageError(
@@ -206,13 +209,20 @@ function listIn(value: unknown): Body[] {
 
 function bodyFile(path: string | undefined): Body {
   if (path === undefined) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--body ${path} cannot be read: ${describeCause(error)}`);
+  }
+  if (text.trim() === '') throw new UsageError(`--body ${path} is empty: it must hold a JSON object`);
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--body ${path}: ${describeCause(error)}`);
+    throw new UsageError(`--body ${path} is not JSON: ${describeCause(error)}`);
   }
-  if (!isJsonObject(value)) throw new UsageError(`--body ${path}: not a JSON object`);
+  if (!isJsonObject(value)) throw new UsageError(`--body ${path} is not a JSON object`);
   return value;
 }
 

@@ -68,7 +68,14 @@ export function redisStore(client: RedisClientLike, options: RedisStoreOptions =
     async claim(key, owner, ttlMs) {
       // PX takes whole milliseconds of at least 1.
       const ttl = String(Math.max(1, Math.ceil(ttlMs)));
-      return (await run(prefix + key, ['SET', prefix + key, owner, 'PX', ttl, 'NX'])) === 'OK';
+      const reply = await run(prefix + key, ['SET', prefix + key, owner, 'PX', ttl, 'NX']);
+      // SET ... NX answers OK when it set the key and nil when the key was there; a client set to
+      // map simple strings to buffers gives the OK as bytes. Anything else (a client queueing
+      // commands in a transaction, a proxy's answer) says nothing of the key: taken for a
+      // duplicate, it would answer OK and drop the recall, so the store counts as failed.
+      if (reply === 'OK' || (reply instanceof Uint8Array && String.fromCharCode(...reply) === 'OK')) return true;
+      if (reply === null) return false;
+      throw new TypeError(`Redis answered SET NX with ${describeReply(reply)}, not OK or nil`);
     },
     async release(key, owner) {
       await run(prefix + key, ['EVAL', RELEASE_SCRIPT, '1', prefix + key, owner]);
@@ -100,4 +107,8 @@ function commandRunner(client: unknown): Run {
   throw configError(
     'redisStore(client) needs a connected Redis client: createClient() or createCluster() of `redis`, or new Redis() or new Cluster() of `ioredis`.',
   );
+}
+
+function describeReply(reply: unknown): string {
+  return typeof reply === 'string' ? JSON.stringify(reply.slice(0, 40)) : typeof reply;
 }

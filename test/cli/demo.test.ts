@@ -24,9 +24,13 @@ describe('demo/settings', () => {
     expect(demoSettings({ IM_CALLBACK_TOKEN: ['old', 'new'] }).tokens).to.deep.equal(['old', 'new']);
   });
 
-  it('should treat an empty IM_CALLBACK_TOKEN as no token', () => {
-    expect(demoSettings({ IM_CALLBACK_TOKEN: '' }).tokens).to.deep.equal([]);
-    expect(demoSettings({ IM_CALLBACK_TOKEN: ['', 'new'] }).tokens).to.deep.equal(['new']);
+  it('should refuse an empty IM_CALLBACK_TOKEN or --token, an unset variable, rather than run unsigned', () => {
+    for (const IM_CALLBACK_TOKEN of ['', ['', 'new'], ['old', '']]) {
+      expect(() => demoSettings({ IM_CALLBACK_TOKEN }), String(IM_CALLBACK_TOKEN)).to.throw(
+        TypeError,
+        /^The token is empty \(is the variable set\?\)/,
+      );
+    }
   });
 
   it('should refuse a PORT that is not a port number', () => {

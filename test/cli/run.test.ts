@@ -3,11 +3,21 @@ import { readFileSync, statSync } from 'node:fs';
 import { runCli } from '../../lib/cli/run.js';
 import { run } from '../helpers/process.js';
 
-async function cli(...args: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
+interface CliRun {
+  code: number | undefined;
+  out: string;
+  err: string;
+}
+
+async function cliWith(env: Readonly<Record<string, string>>, args: readonly string[]): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, {}, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  const code = await runCli(args, env, { out: (line) => out.push(line), err: (line) => err.push(line) });
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function cli(...args: string[]): Promise<CliRun> {
+  return cliWith({}, args);
 }
 
 describe('cli', () => {
@@ -78,6 +88,19 @@ describe('cli', () => {
     expect(code).to.equal(2);
     expect(err).to.include("Unknown option '--prot'");
     expect(err).to.include("Run 'tencent-chat-recall-webhook serve --help'");
+  });
+
+  it('should exit 2 on an empty --token or IM_CALLBACK_TOKEN, as the library throws, rather than serve unsigned', async () => {
+    for (const [args, env] of [
+      [['serve', '--port', '0', '--token', ''], {}],
+      [['serve', '--port', '0', '--token', 'old', '--token', ''], {}],
+      [['serve', '--port', '0'], { IM_CALLBACK_TOKEN: '' }],
+    ] as const) {
+      const { code, out, err } = await cliWith(env, args);
+      expect(code, args.join(' ')).to.equal(2);
+      expect(err).to.include('The token is empty (is the variable set?)');
+      expect(out).to.not.include('listening');
+    }
   });
 
   it('should exit 2 on a bad --port or --sdkappid without listening', async () => {

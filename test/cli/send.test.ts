@@ -153,7 +153,7 @@ describe('cli send', function () {
     const closed = url;
     await receiver?.close();
     receiver = undefined;
-    const { code, stdout, stderr } = await run('node', [CLI, 'send', closed]);
+    const { code, stdout, stderr } = await run('node', [CLI, 'send', closed, '--token', TOKEN]);
     expect(code).to.equal(1);
     expect(stdout).to.equal('');
     expect(stderr).to.match(
@@ -220,7 +220,13 @@ describe('cli send', function () {
     [
       'an unreadable --body file',
       ['send', 'http://127.0.0.1:1/', '--body', '/nonexistent/body.json'],
-      '--body /nonexistent/body.json: ENOENT',
+      '--body /nonexistent/body.json cannot be read: ENOENT',
+    ],
+    ['an empty --body file', ['send', 'http://127.0.0.1:1/', '--body', '/dev/null'], '--body /dev/null is empty'],
+    [
+      'an empty --token',
+      ['send', 'http://127.0.0.1:1/', '--token', ''],
+      'The token is empty (is the variable set?): give the callback token',
     ],
   ] as const) {
     it(`should exit 2 naming ${title}`, async () => {
@@ -231,6 +237,15 @@ describe('cli send', function () {
       expect(stderr).to.include("Run 'tencent-chat-recall-webhook send --help' for its options.");
     });
   }
+
+  it('should say on stderr that it sends unsigned when it has no token', async () => {
+    const { code, stdout, stderr } = await run('node', [CLI, 'send', url], { IM_CALLBACK_TOKEN: undefined });
+    expect(code).to.equal(1);
+    expect(stderr).to.equal('No --token or IM_CALLBACK_TOKEN: sending unsigned callbacks.\n');
+    expect(JSON.parse(stdout)).to.deep.include({
+      ErrorInfo: 'SIGNATURE_MISSING: Sign and RequestTime are required: callback authentication is on',
+    });
+  });
 
   it('should send --count distinct recalls and print a summary', async () => {
     const { code, stdout } = await run('node', [
@@ -287,7 +302,7 @@ describe('cli send', function () {
     const silent = await listen(() => undefined);
     try {
       const target = `http://127.0.0.1:${String(silent.port)}/callback`;
-      const { code, stderr } = await run('node', [CLI, 'send', target, '--timeout', '200']);
+      const { code, stderr } = await run('node', [CLI, 'send', target, '--timeout', '200', '--token', TOKEN]);
       expect(code).to.equal(1);
       expect(stderr).to.equal(`cannot deliver to ${target}: no answer from ${target} within 200 ms\n`);
     } finally {

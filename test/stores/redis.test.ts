@@ -5,6 +5,9 @@ import { redisStore, type RedisClientLike } from '../../lib/stores/redis.js';
 import { memoryStore } from '../../lib/stores/memory.js';
 import { resolveDedupe } from '../../lib/options/resolve.js';
 import { ioredisClient, nodeRedisClient, sharedRedisUrl } from '../helpers/redis.js';
+import { RESP_TYPES } from 'redis';
+import { recallFetchHandler } from '../../lib/adapters/fetch.js';
+import { receiverOptions, receiverUrl, SAMPLE_BODY_TEXT } from '../fixtures/callbacks.js';
 
 interface Client {
   readonly raw: RedisClientLike;
@@ -147,5 +150,40 @@ describe('redisStore', () => {
         'tencent-chat-recall-webhook: redisStore: `prefix` must be a string.',
       );
     }
+  });
+});
+
+describe('redisStore replies', () => {
+  it('should take the OK of a node-redis client that maps simple strings to buffers as a claim', async () => {
+    const { client } = await nodeRedisClient(await sharedRedisUrl());
+    try {
+      const store = redisStore(client.withTypeMapping({ [RESP_TYPES.SIMPLE_STRING]: Buffer }), {
+        prefix: `test:${randomUUID()}:`,
+      });
+      expect(await store.claim('k', 'one', 60_000)).to.equal(true);
+      expect(await store.claim('k', 'two', 60_000)).to.equal(false);
+    } finally {
+      await client.quit();
+    }
+  });
+
+  it('should fail a claim answered neither OK nor nil, so a receiver answers FAIL and emits nothing', async () => {
+    // A client in a transaction queues the command and answers QUEUED: nothing is known of the key.
+    const queueing = { call: () => Promise.resolve('QUEUED') };
+    let failure: unknown;
+    await redisStore(queueing)
+      .claim('k', 'one', 60_000)
+      .catch((error: unknown) => (failure = error));
+    expect(String(failure)).to.equal('TypeError: Redis answered SET NX with "QUEUED", not OK or nil');
+    const handler = recallFetchHandler(receiverOptions({ dedupe: { store: redisStore(queueing) } }));
+    const recalls: unknown[] = [];
+    handler.events.on('recall', (event) => recalls.push(event));
+    const response = await handler(
+      new Request(`https://receiver.test${receiverUrl()}`, { method: 'POST', body: SAMPLE_BODY_TEXT }),
+    );
+    expect(((await response.json()) as { ErrorInfo: string }).ErrorInfo).to.equal(
+      'DEDUPE_UNAVAILABLE: the dedupe store failed',
+    );
+    expect(recalls).to.deep.equal([]);
   });
 });
