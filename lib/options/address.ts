@@ -16,30 +16,108 @@ export type AddressCheck = (address: string) => boolean;
  * const tencent = addressMatcher(['183.192.202.0/25', '2402:4e00::/32']);
  * tencent('::ffff:183.192.202.7'); // true
  */
-export function addressMatcher(entries: readonly string[]): AddressCheck {
+export function addressMatcher(entries: readonly string[], option = 'allowFrom'): AddressCheck {
   const list: unknown = entries;
   if (!Array.isArray(list) || list.length === 0) {
     throw configError(
-      "`allowFrom` must be a non-empty list of addresses and CIDR ranges, e.g. ['183.192.202.0/25'], " +
+      `\`${option}\` must be a non-empty list of addresses and CIDR ranges, e.g. ['183.192.202.0/25'], ` +
         'or a function (address) => boolean. Leave it out to accept callbacks from any address.',
     );
   }
-  const allowed = new Map<number, Set<string>>();
-  for (const entry of everyEntry(list)) {
-    const { words, prefix } = parseEntry(entry);
-    let set = allowed.get(prefix);
-    if (set === undefined) allowed.set(prefix, (set = new Set()));
-    set.add(keyOf(words, prefix));
+  // Each entry as the range of 128-bit addresses it covers, in order of their first address, and
+  // those that overlap or touch made one: a check is then a binary search, whose cost grows with
+  // the logarithm of the entries, never with how many prefix lengths they use.
+  const ranges = everyEntry(list)
+    .map((entry) => rangeOf(parseEntry(entry, option)))
+    .sort((a, b) => compare(a.first, 0, b.first, 0));
+  const firsts: number[] = [];
+  const lasts: number[] = [];
+  for (const { first, last } of ranges) {
+    const held = firsts.length / 4 - 1;
+    if (held >= 0 && compare(first, 0, nextOf(lasts, held), 0) <= 0) {
+      if (compare(last, 0, lasts, held * 4) > 0) lasts.splice(held * 4, 4, ...last);
+    } else {
+      firsts.push(...first);
+      lasts.push(...last);
+    }
   }
-  // Checked by prefix length, each a lookup: the cost grows with how many lengths the list uses
-  // (at most 129), never with how many entries it holds. net.BlockList checks its rules in turn.
-  const prefixes = [...allowed.entries()];
+  const starts = Uint32Array.from(firsts);
+  const ends = Uint32Array.from(lasts);
+  const count = starts.length / 4;
   return (address) => {
     const words = wordsOf(address);
     if (words === undefined) return false;
-    for (const [prefix, set] of prefixes) if (set.has(keyOf(words, prefix))) return true;
-    return false;
+    // The last range that starts at or before the address, if any, holds it when it ends at or after it.
+    let low = 0;
+    let high = count - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (compare(starts, middle * 4, words, 0) <= 0) {
+        found = middle;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found !== -1 && compare(words, 0, ends, found * 4) <= 0;
   };
+}
+
+/** Four 32-bit words of an address, or of where a list of them starts. */
+type Words = ArrayLike<number>;
+
+/** The order of the 128-bit values at `a[at]` and `b[bt]`: negative, 0 or positive. */
+function compare(a: Words, at: number, b: Words, bt: number): number {
+  for (let word = 0; word < 4; word++) {
+    const difference = (a[at + word] ?? 0) - (b[bt + word] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** The address after the range at `index` of `lasts`, so that ranges that touch are one. */
+function nextOf(lasts: readonly number[], index: number): number[] {
+  const next = lasts.slice(index * 4, index * 4 + 4);
+  for (let word = 3; word >= 0; word--) {
+    const value = ((next[word] ?? 0) + 1) >>> 0;
+    next[word] = value;
+    if (value !== 0) return next;
+  }
+  // The range reaches the last address: nothing comes after it.
+  return [0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff];
+}
+
+/** The first and last addresses of an entry's range. */
+function rangeOf({ words, prefix }: Entry): { readonly first: number[]; readonly last: number[] } {
+  const first: number[] = [];
+  const last: number[] = [];
+  for (let word = 0; word < 4; word++) {
+    const bits = Math.min(32, Math.max(0, prefix - word * 32));
+    const mask = bits === 0 ? 0 : bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
+    const value = words[word] ?? 0;
+    first.push((value & mask) >>> 0);
+    last.push((value | ~mask) >>> 0);
+  }
+  return { first, last };
+}
+
+// The IPv4-mapped IPv6 addresses, ::ffff:0:0/96, where every IPv4 entry and address is kept.
+const MAPPED: readonly number[] = [0, 0, 0xffff, 0];
+const MAPPED_PREFIX = 96;
+
+/**
+ * Whether a list entry covers all or most of an address family: an IPv4 range wider than a /8,
+ * an IPv6 range wider than a /32 (a regional registry's allocation), or one that holds a /8 or
+ * more of the IPv4-mapped addresses (`::ffff:0:0/96`, `::/0`). No list of a sender's addresses
+ * needs one, so a list that holds one is not the sender's. Entries must be valid.
+ * @internal
+ */
+export function coversMostOfAFamily(entry: string): boolean {
+  const { words, prefix } = parseEntry(entry, 'allowFrom');
+  // Within, or holding, the IPv4-mapped block: is it a /8 of IPv4 or wider?
+  const shared = Math.min(prefix, MAPPED_PREFIX);
+  const { first } = rangeOf({ words, prefix: shared });
+  if (compare(first, 0, rangeOf({ words: MAPPED, prefix: shared }).first, 0) === 0) return prefix < MAPPED_PREFIX + 8;
+  return prefix < 32;
 }
 
 /**
@@ -80,20 +158,15 @@ function ipv6Words(address: string): readonly number[] {
   return [0, 2, 4, 6].map((i) => (((all[i] ?? 0) << 16) | (all[i + 1] ?? 0)) >>> 0);
 }
 
-/** The first `prefix` bits of `words`, as a key. */
-function keyOf(words: readonly number[], prefix: number): string {
-  let key = String(prefix);
-  for (let word = 0; word < 4; word++) {
-    const bits = Math.min(32, Math.max(0, prefix - word * 32));
-    const mask = bits === 0 ? 0 : bits === 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
-    key += `:${String(((words[word] ?? 0) & mask) >>> 0)}`;
-  }
-  return key;
+interface Entry {
+  readonly words: readonly number[];
+  readonly prefix: number;
 }
 
-function parseEntry(entry: unknown): { readonly words: readonly number[]; readonly prefix: number } {
+/** An entry of `option` as an address in 128 bits and its prefix length; throws a `TypeError` for a malformed one. */
+function parseEntry(entry: unknown, option: string): Entry {
   const bad = (why: string): TypeError =>
-    configError(`\`allowFrom\` entry ${describe(entry)} ${why}; write an address or a range, e.g. '183.192.202.0/25'.`);
+    configError(`\`${option}\` entry ${describe(entry)} ${why}; write an address or a range, e.g. '183.192.202.0/25'.`);
   if (typeof entry !== 'string') throw bad('is not a string');
   const slash = entry.indexOf('/');
   const address = slash === -1 ? entry : entry.slice(0, slash);
