@@ -5,7 +5,9 @@ export type { RecallWebhookOptions, DedupeOptions, SdkAppId, JsonSchema, SchemaO
 export { addressMatcher, type AddressCheck } from './options/address.js';
 export {
   tencentCallbackAddresses,
+  GetIpListError,
   TENCENT_REGIONS,
+  type GetIpListErrorCode,
   type TencentCallbackAddresses,
   type TencentCallbackAddressesOptions,
   type TencentRegion,

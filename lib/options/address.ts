@@ -16,7 +16,15 @@ export type AddressCheck = (address: string) => boolean;
  * const tencent = addressMatcher(['183.192.202.0/25', '2402:4e00::/32']);
  * tencent('::ffff:183.192.202.7'); // true
  */
-export function addressMatcher(entries: readonly string[], option = 'allowFrom'): AddressCheck {
+export function addressMatcher(entries: readonly string[]): AddressCheck {
+  return listMatcher(entries, 'allowFrom');
+}
+
+/**
+ * `addressMatcher` of the list that `option` names, as its messages name it.
+ * @internal
+ */
+export function listMatcher(entries: readonly string[], option: string): AddressCheck {
   const list: unknown = entries;
   if (!Array.isArray(list) || list.length === 0) {
     throw configError(

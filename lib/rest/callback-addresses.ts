@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { addressMatcher, type AddressCheck } from '../options/address.js';
-import { closest, configError, describe, ownOptions } from '../options/checks.js';
+import { addressMatcher, coversMostOfAFamily, listMatcher, type AddressCheck } from '../options/address.js';
+import { closest, configError, describe, everyEntry, ownOptions } from '../options/checks.js';
 import { isFailure, settle } from '../core/async.js';
 import type { SdkAppId } from '../options/options.js';
 import { canonicalSdkAppId } from '../options/resolve.js';
@@ -274,13 +274,27 @@ function resolveEndpoint(region: unknown, endpoint: unknown): URL {
   if (endpoint !== undefined) {
     let url: URL | undefined;
     try {
-      url = endpoint instanceof URL ? endpoint : new URL(typeof endpoint === 'string' ? endpoint : '');
+      url = endpoint instanceof URL ? new URL(endpoint.href) : new URL(typeof endpoint === 'string' ? endpoint : '');
     } catch {
       url = undefined;
     }
     if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
       throw configError(
         `\`endpoint\` must be the http(s) URL of Tencent's REST API or of your proxy to it, got ${describe(endpoint)}.`,
+      );
+    }
+    // Shown in errors without them, and never sent: fetch refuses a URL with credentials, and its
+    // error then holds the whole URL, a live UserSig and the password included.
+    if (url.username !== '' || url.password !== '') {
+      throw configError(
+        '`endpoint` must not hold a user name or password: a proxy that needs them should take them another way.',
+      );
+    }
+    // Each call carries an admin UserSig in its query: in the clear only to this machine.
+    if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      throw configError(
+        `\`endpoint\` must be an https URL, got one on http to ${url.hostname}: each call carries an admin UserSig. ` +
+          'Plain http is for a proxy or a test server on this machine (localhost, 127.0.0.1, [::1]).',
       );
     }
     return url;
@@ -298,6 +312,14 @@ function resolveEndpoint(region: unknown, endpoint: unknown): URL {
   );
 }
 
+const LOOPBACK = addressMatcher(['127.0.0.0/8', '::1']);
+
+function isLoopback(hostname: string): boolean {
+  // A URL writes an IPv6 host in brackets.
+  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+  return host === 'localhost' || LOOPBACK(host);
+}
+
 function bounded(name: string, value: unknown, least: number, most: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < least || value > most) {
     throw configError(`\`${name}\` must be a number from ${String(least)} to ${String(most)}, got ${describe(value)}.`);
@@ -305,13 +327,25 @@ function bounded(name: string, value: unknown, least: number, most: number): num
   return value;
 }
 
-/** A list of addresses, checked whole: a malformed entry fails it, so no list is ever partial. */
+/**
+ * A list of addresses, checked whole: a malformed entry fails it, so no list is ever partial; and
+ * so does an entry that covers all or most of an address family (`coversMostOfAFamily`), which no
+ * list of Tencent's needs: with it, allowFrom would admit anyone.
+ */
 function listOf(value: unknown, name: string): GotList {
   if (!Array.isArray(value) || value.length === 0) {
     throw configError(`\`${name}\` must be a non-empty list of addresses and CIDR ranges, e.g. ['183.192.202.0/25'].`);
   }
-  const addresses = Object.freeze([...(value as unknown[])]) as readonly string[];
-  return { addresses, check: addressMatcher(addresses) };
+  const addresses = Object.freeze(everyEntry(value)) as readonly string[];
+  const check = listMatcher(addresses, name);
+  const broad = addresses.find(coversMostOfAFamily);
+  if (broad !== undefined) {
+    throw configError(
+      `\`${name}\` entry ${describe(broad)} covers all or most of an address family (an IPv4 range wider than /8, ` +
+        "an IPv6 range wider than /32): no list of the Chat backend's addresses holds one.",
+    );
+  }
+  return { addresses, check };
 }
 
 /** One call to GetIPList, signed now; rejects with an `Error` that never holds the key or the UserSig. */
@@ -340,6 +374,8 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
     deadline.abort();
   }, config.timeoutMs);
   const signal = AbortSignal.any([closing, deadline.signal]);
+  // Failures are said by code or in words of this package's own, never with what the answer or
+  // fetch's error held: an echoing proxy or a URL would put the UserSig there.
   let text: string;
   try {
     const response = await fetch(url, {
@@ -347,18 +383,33 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
       headers: { 'Content-Type': 'application/json' },
       body: '{}',
       signal,
+      // A redirect would take the call, its UserSig with it, to another host (a 307 sends it again).
+      redirect: 'manual',
     });
-    text = await boundedText(response);
-    if (!response.ok)
-      throw failure(`${where} answered HTTP ${String(response.status)}: ${printable(text.slice(0, 80))}`);
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      throw failure(
+        'REDIRECT',
+        `${where} answered a redirect (HTTP ${String(response.status)}), which is not followed`,
+        {
+          status: response.status,
+        },
+      );
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw failure('HTTP_STATUS', `${where} answered HTTP ${String(response.status)}`, { status: response.status });
+    }
+    text = await boundedText(response, where);
   } catch (error) {
     if (error instanceof GetIpListError) throw error;
     if (signal.aborted && !closing.aborted)
-      throw failure(`${where} did not answer within ${String(config.timeoutMs)} ms`);
-    // fetch's own error says only "fetch failed"; its cause says why, and holds no URL.
-    const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-    const why = typeof cause?.code === 'string' ? cause.code : describeCause(cause ?? error);
-    throw failure(`${where} could not be reached: ${why}`);
+      throw failure('TIMEOUT', `${where} did not answer within ${String(config.timeoutMs)} ms`);
+    // fetch's own error says only "fetch failed"; its cause's code (ECONNREFUSED, ENOTFOUND...)
+    // says why. Its message may hold the URL, and is not used.
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    const why = typeof cause?.code === 'string' && /^[A-Z0-9_]{1,40}$/.test(cause.code) ? cause.code : 'fetch failed';
+    throw failure('UNREACHABLE', `${where} could not be reached: ${why}`);
   } finally {
     clearTimeout(timer);
   }
@@ -366,7 +417,7 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
   try {
     answer = JSON.parse(text);
   } catch {
-    throw failure(`${where} answered something that is not JSON: ${printable(text.slice(0, 80))}`);
+    throw failure('NOT_JSON', `${where} answered something that is not JSON (${String(text.length)} characters)`);
   }
   const { ErrorCode, ErrorInfo, IPList } = (answer ?? {}) as {
     ErrorCode?: unknown;
@@ -374,28 +425,101 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
     IPList?: unknown;
   };
   if (ErrorCode !== 0) {
-    const info = typeof ErrorInfo === 'string' ? `: ${printable(ErrorInfo)}` : '';
-    throw failure(`GetIPList answered ErrorCode ${printable(String(ErrorCode))}${info}`);
-  }
-  try {
-    return listOf(IPList, 'IPList');
-  } catch (error) {
+    const code = typeof ErrorCode === 'number' && Number.isSafeInteger(ErrorCode) ? ErrorCode : undefined;
+    const info = typeof ErrorInfo === 'string' ? `: ${withoutCredentials(ErrorInfo)}` : '';
     throw failure(
-      `GetIPList answered an IPList that is not a list of addresses: ${describeCause(error).replace(/^tencent-chat-recall-webhook: /, '')}`,
+      'ERROR_CODE',
+      `GetIPList answered ErrorCode ${code === undefined ? 'that is not a number' : String(code)}${info}`,
+      {
+        errorCode: code,
+      },
     );
   }
+  return answeredList(IPList);
 }
 
-/** A failed call to GetIPList. */
-class GetIpListError extends Error {
+/**
+ * The list GetIPList answered, checked whole as `listOf` checks one; what is wrong is said by the
+ * entry's position, or by the entry once it is known to be an address, never with text the
+ * answer chose.
+ */
+function answeredList(list: unknown): GotList {
+  if (!Array.isArray(list) || list.length === 0) {
+    throw failure('INVALID_LIST', 'GetIPList answered no IPList, or an empty one');
+  }
+  const entries = everyEntry(list);
+  const bad = entries.findIndex((entry) => !isAddressEntry(entry));
+  if (bad !== -1) {
+    throw failure(
+      'INVALID_LIST',
+      `GetIPList answered an IPList whose entry ${String(bad)} is not an address or CIDR range`,
+    );
+  }
+  const broad = (entries as string[]).find(coversMostOfAFamily);
+  if (broad !== undefined) {
+    throw failure(
+      'INVALID_LIST',
+      `GetIPList answered an IPList whose entry ${broad} covers all or most of an address family, which no list of the Chat backend's addresses holds`,
+    );
+  }
+  return listOf(entries, 'IPList');
+}
+
+function isAddressEntry(entry: unknown): boolean {
+  try {
+    addressMatcher([entry as string]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Tencent's ErrorInfo is a sentence ("UserSig expired"); a run like this one is a signature, a key
+// or a URL's query, which an echoing proxy would put there.
+const CREDENTIAL_LIKE = /[A-Za-z0-9*+/=_-]{32,}/g;
+
+/** An ErrorInfo on one line, at most 120 characters, with anything that may be a credential cut out. */
+function withoutCredentials(info: string): string {
+  return printable(info.slice(0, 120).replace(CREDENTIAL_LIKE, '(removed)'));
+}
+
+/** Why a call to GetIPList failed, as `GetIpListError`'s stable `code`. */
+export type GetIpListErrorCode =
+  'UNREACHABLE' | 'TIMEOUT' | 'REDIRECT' | 'HTTP_STATUS' | 'TOO_LARGE' | 'NOT_JSON' | 'ERROR_CODE' | 'INVALID_LIST';
+
+/**
+ * A failed call to GetIPList: what `tencentCallbackAddresses()` rejects with when the first call
+ * fails, and what `lastError` and `onRefreshError` get for a failed refresh. `code` says which
+ * step failed; the message is this package's own words (with Tencent's `ErrorInfo`, cut short and
+ * without anything that may be a credential), never the key, a UserSig or the answer's text.
+ */
+export class GetIpListError extends Error {
   override readonly name = 'GetIpListError';
+  /** The HTTP status of a `REDIRECT` or `HTTP_STATUS` answer. */
+  readonly status: number | undefined;
+  /** Tencent's `ErrorCode`, for `ERROR_CODE`: 70001 is an expired UserSig, for instance. */
+  readonly errorCode: number | undefined;
+
+  constructor(
+    readonly code: GetIpListErrorCode,
+    message: string,
+    details: { readonly status?: number | undefined; readonly errorCode?: number | undefined } = {},
+  ) {
+    super(message);
+    this.status = details.status;
+    this.errorCode = details.errorCode;
+  }
 }
 
-function failure(message: string): GetIpListError {
-  return new GetIpListError(`tencent-chat-recall-webhook: ${message}`);
+function failure(
+  code: GetIpListErrorCode,
+  message: string,
+  details?: ConstructorParameters<typeof GetIpListError>[2],
+): GetIpListError {
+  return new GetIpListError(code, `tencent-chat-recall-webhook: ${message}`, details);
 }
 
-async function boundedText(response: Response): Promise<string> {
+async function boundedText(response: Response, where: string): Promise<string> {
   const reader = response.body?.getReader();
   if (reader === undefined) return '';
   const chunks: Uint8Array[] = [];
@@ -405,7 +529,7 @@ async function boundedText(response: Response): Promise<string> {
     size += chunk.byteLength;
     if (size > MAX_ANSWER_BYTES) {
       await reader.cancel();
-      throw failure(`GetIPList answered more than ${String(MAX_ANSWER_BYTES)} bytes`);
+      throw failure('TOO_LARGE', `${where} answered more than ${String(MAX_ANSWER_BYTES)} bytes`);
     }
     chunks.push(chunk);
   }

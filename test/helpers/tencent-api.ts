@@ -17,7 +17,9 @@ export const APP = 1400000000;
 export type Answer =
   | { readonly list: readonly unknown[] }
   | { readonly errorCode: number; readonly errorInfo: string }
-  | { readonly status: number; readonly text?: string }
+  | { readonly status: number; readonly text?: string; readonly location?: string }
+  /** The call's URL written back, as a proxy that echoes what it is sent does. */
+  | { readonly echo: 'text' | 'errorInfo' }
   | { readonly text: string }
   | { readonly hang: true }
   | { readonly destroy: true };
@@ -121,7 +123,11 @@ export async function fakeTencentApi(
       } else if ('errorCode' in current) {
         json({ ActionStatus: 'FAIL', ErrorCode: current.errorCode, ErrorInfo: current.errorInfo });
       } else if ('status' in current) {
-        res.writeHead(current.status).end(current.text ?? '');
+        res.writeHead(current.status, current.location === undefined ? {} : { Location: current.location });
+        res.end(current.text ?? '');
+      } else if ('echo' in current) {
+        if (current.echo === 'text') res.writeHead(200).end(`you sent ${req.url ?? ''}`);
+        else json({ ActionStatus: 'FAIL', ErrorCode: 90001, ErrorInfo: `bad request ${req.url ?? ''}` });
       } else if ('text' in current) {
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(current.text);
       } else if ('destroy' in current) {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  GetIpListError,
   tencentCallbackAddresses,
   type TencentCallbackAddresses,
   type TencentCallbackAddressesOptions,
@@ -134,27 +135,47 @@ describe('tencentCallbackAddresses()', function () {
   });
 
   const FAILURES: readonly (readonly [string, Answer, RegExp])[] = [
-    ['an HTTP error', { status: 502, text: 'Bad Gateway' }, /answered HTTP 502: Bad Gateway$/],
+    ['an HTTP error', { status: 502, text: 'Bad Gateway' }, /answered HTTP 502$/],
     [
       'an answer that is not JSON',
       { text: '<html>busy</html>' },
-      /answered something that is not JSON: <html>busy<\/html>$/,
+      /answered something that is not JSON \(17 characters\)$/,
+    ],
+    ['a redirect', { status: 307, location: '/elsewhere' }, /answered a redirect \(HTTP 307\), which is not followed$/],
+    ['a proxy that echoes the call', { echo: 'text' }, /answered something that is not JSON \([0-9]+ characters\)$/],
+    [
+      'a proxy that echoes the call in ErrorInfo',
+      { echo: 'errorInfo' },
+      /ErrorCode 90001: bad request \/v4\/ConfigSvc\/GetIPList\?sdkappid=1400000000&identifier=administrator&\(removed\)/,
     ],
     [
       'an ErrorCode that is not 0',
       { errorCode: 70001, errorInfo: 'UserSig expired' },
       /answered ErrorCode 70001: UserSig expired$/,
     ],
-    ['an empty list', { list: [] }, /answered an IPList that is not a list of addresses/],
+    ['an empty list', { list: [] }, /GetIPList answered no IPList, or an empty one$/],
+    [
+      'a list that admits every IPv4 address',
+      { list: ['127.0.0.1', '0.0.0.0/0'] },
+      /whose entry 0\.0\.0\.0\/0 covers all or most of an address family/,
+    ],
+    ['a list that admits every IPv6 address', { list: ['::/0'] }, /whose entry ::\/0 covers all or most/],
+    [
+      'a list that admits every IPv4-mapped address',
+      { list: ['::ffff:0:0/96'] },
+      /whose entry ::ffff:0:0\/96 covers all or most/,
+    ],
+    ['a list with an IPv4 range wider than /8', { list: ['10.0.0.0/7'] }, /whose entry 10\.0\.0\.0\/7 covers/],
+    ['a list with an IPv6 range wider than /32', { list: ['2400::/31'] }, /whose entry 2400::\/31 covers/],
     [
       'a list with one malformed entry',
       { list: ['127.0.0.1', '183.192.202.0/33'] },
-      /IPList that is not a list.*183\.192\.202\.0\/33/,
+      /IPList whose entry 1 is not an address or CIDR range$/,
     ],
     [
       'a list with an entry that is no string',
       { list: ['127.0.0.1', 7] },
-      /IPList that is not a list.*7 is not a string/,
+      /IPList whose entry 1 is not an address or CIDR range$/,
     ],
     ['no answer in time', { hang: true }, /did not answer within 500 ms$/],
     ['a connection cut', { destroy: true }, /could not be reached: /],
@@ -169,7 +190,10 @@ describe('tencentCallbackAddresses()', function () {
       expect(tencent.addresses).to.deep.equal(['127.0.0.1', '183.192.202.0/25']);
       expect(tencent('127.0.0.1')).to.equal(true);
       expect(tencent.lastError?.message).to.match(message);
+      expect(tencent.lastError).to.be.instanceOf(GetIpListError);
       expect(errors[0]).to.equal(tencent.lastError);
+      // A redirect is not followed: its target is never called.
+      expect(api.calls.map((call) => call.path)).to.not.include('/elsewhere');
       expect(
         lines.some((line) => line.includes('GetIPList refresh failed (1 in a row), keeping the list in hand')),
       ).to.equal(true);
@@ -212,7 +236,7 @@ describe('tencentCallbackAddresses()', function () {
         { errorCode: 70107, errorInfo: 'identifier is not an App admin' },
         /GetIPList answered ErrorCode 70107: identifier is not an App admin$/,
       ],
-      [{ status: 404, text: 'nothing here' }, /\/v4\/ConfigSvc\/GetIPList answered HTTP 404: nothing here$/],
+      [{ status: 404, text: 'nothing here' }, /\/v4\/ConfigSvc\/GetIPList answered HTTP 404$/],
     ] as const) {
       api.serve(answer);
       const error = await tencentCallbackAddresses(optionsFor()).then(
@@ -346,7 +370,23 @@ describe('tencentCallbackAddresses() options', () => {
     await mistake({ ...good, initialAddresses: [] }, /`initialAddresses` must be a non-empty list/);
     await mistake(
       { ...good, initialAddresses: ['10.0.0.0/8', 'nope'] },
-      /`allowFrom` entry "nope" is not an IPv4 or IPv6 address/,
+      /`initialAddresses` entry "nope" is not an IPv4 or IPv6 address/,
+    );
+    await mistake(
+      { ...good, initialAddresses: Object.assign(new Array<string>(2), { 1: '10.0.0.0/8' }) },
+      /`initialAddresses` entry undefined is not a string/,
+    );
+    await mistake(
+      { ...good, initialAddresses: ['0.0.0.0/0'] },
+      /`initialAddresses` entry "0\.0\.0\.0\/0" covers all or most of an address family/,
+    );
+    await mistake(
+      { ...good, endpoint: 'https://user:secret@proxy.example/' },
+      /`endpoint` must not hold a user name or password/,
+    );
+    await mistake(
+      { ...good, endpoint: 'http://proxy.example/' },
+      /`endpoint` must be an https URL, got one on http to proxy\.example: each call carries an admin UserSig/,
     );
     await mistake({ ...good, onRefreshError: 'log' }, '`onRefreshError` must be a function.');
     await mistake(
