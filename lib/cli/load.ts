@@ -1,5 +1,5 @@
 import type { ProtocolAnswer } from '../testing/post.js';
-import { describeCause } from '../log.js';
+import { describeCause, printable } from '../log.js';
 
 /** What `--count` sending measured. */
 export interface LoadReport {
@@ -40,7 +40,8 @@ export async function runLoad(
         if (answer.ErrorCode === 0) ok += 1;
         else {
           fail += 1;
-          firstProblem ??= answer.ErrorInfo;
+          // The receiver's words, written to a terminal: escaped as the log escapes them.
+          firstProblem ??= printable(answer.ErrorInfo);
         }
       } catch (error) {
         errors += 1;

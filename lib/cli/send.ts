@@ -115,9 +115,10 @@ export async function send(
   if (count === 1) {
     try {
       const answer = await postCallback(urlNow(0), JSON.stringify(body), undefined, limits);
-      output.out(JSON.stringify(answer));
+      output.out(terminalJson(answer));
       return answer.ErrorCode === 0 ? 0 : 1;
     } catch (error) {
+      // A receiver's page is in the reason only as an excerpt, escaped already (see excerpt()).
       output.err(`cannot deliver to ${url.href}: ${reasonOf(error)}${notFoundHint(error, command)}`);
       return 1;
     }
@@ -272,4 +273,17 @@ function reasonOf(error: unknown): string {
   if (error instanceof Error)
     return error.message === '' ? ((error as NodeJS.ErrnoException).code ?? error.name) : error.message;
   return String(error);
+}
+
+// JSON.stringify escapes the C0 controls, but not DEL, the C1 controls (0x9b starts an escape
+// sequence on many terminals) or the line separators: a receiver's ErrorInfo is written where a
+// person reads it, so those are escaped too, and the line is still the answer's JSON.
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+
+/** `value` as JSON a terminal shows as it is. */
+function terminalJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    UNSAFE_IN_JSON,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

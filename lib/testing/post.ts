@@ -1,6 +1,7 @@
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { once } from 'node:events';
+import { printable } from '../log.js';
 
 /** The protocol answer a receiver gave. */
 export interface ProtocolAnswer {
@@ -103,7 +104,8 @@ export async function postCallback(
 }
 
 // Enough of an answer that is not the protocol's to tell what answered (an HTML error page, a
-// proxy), on one line: markup dropped, whitespace folded, at most 80 characters.
+// proxy), on one line: markup dropped, whitespace folded, control characters escaped, at most 80
+// characters.
 const EXCERPT_LENGTH = 80;
 
 /**
@@ -119,7 +121,8 @@ export function excerpt(text: string): string {
     .replace(/\s+/g, ' ')
     .trim();
   if (plain === '') return '(an empty body)';
-  return plain.length > EXCERPT_LENGTH ? `${plain.slice(0, EXCERPT_LENGTH - 3)}...` : plain;
+  // Written to a terminal or a log: control characters (ESC, BEL, C1) escaped, as the log does.
+  return printable(plain.length > EXCERPT_LENGTH ? `${plain.slice(0, EXCERPT_LENGTH - 3)}...` : plain);
 }
 
 function parseAnswer(text: string): ProtocolAnswer | undefined {

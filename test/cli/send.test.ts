@@ -247,6 +247,32 @@ describe('cli send', function () {
     });
   });
 
+  it('should write no control character of what a receiver answered to the terminal: ESC, BEL, CR, C1', async () => {
+    const hostile = '\u001b]0;title\u0007\r\u009b31m\u0085\u2028x';
+    // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+    const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+    for (const [status, body] of [
+      [200, JSON.stringify({ ActionStatus: 'FAIL', ErrorInfo: hostile, ErrorCode: 1 })],
+      [502, `<html><body>${hostile}</body></html>`],
+    ] as const) {
+      const answering = await listen((_req, res) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(body);
+      });
+      try {
+        const target = `http://127.0.0.1:${String(answering.port)}/callback`;
+        for (const count of ['1', '2']) {
+          const { code, stdout, stderr } = await run('node', [CLI, 'send', target, '--token', TOKEN, '--count', count]);
+          expect(code, `HTTP ${String(status)}, --count ${count}`).to.equal(1);
+          expect(stdout, `HTTP ${String(status)}, --count ${count}`).to.not.match(control);
+          expect(stderr, `HTTP ${String(status)}, --count ${count}`).to.not.match(control);
+          expect(`${stdout}${stderr}`, `${stdout}${stderr}`).to.include("\\u001b]0;title\\u0007");
+        }
+      } finally {
+        await answering.close();
+      }
+    }
+  });
+
   it('should send --count distinct recalls and print a summary', async () => {
     const { code, stdout } = await run('node', [
       CLI,
