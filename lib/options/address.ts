@@ -20,10 +20,7 @@ export function addressMatcher(entries: readonly string[]): AddressCheck {
   return listMatcher(entries, 'allowFrom');
 }
 
-/**
- * `addressMatcher` of the list that `option` names, as its messages name it.
- * @internal
- */
+/** `addressMatcher` of the list that `option` names, as its messages name it. */
 export function listMatcher(entries: readonly string[], option: string): AddressCheck {
   const list: unknown = entries;
   if (!Array.isArray(list) || list.length === 0) {
@@ -117,7 +114,6 @@ const MAPPED_PREFIX = 96;
  * an IPv6 range wider than a /32 (a regional registry's allocation), or one that holds a /8 or
  * more of the IPv4-mapped addresses (`::ffff:0:0/96`, `::/0`). No list of a sender's addresses
  * needs one, so a list that holds one is not the sender's. Entries must be valid.
- * @internal
  */
 export function coversMostOfAFamily(entry: string): boolean {
   const { words, prefix } = parseEntry(entry, 'allowFrom');

@@ -265,7 +265,7 @@ describe('cli send', function () {
           expect(code, `HTTP ${String(status)}, --count ${count}`).to.equal(1);
           expect(stdout, `HTTP ${String(status)}, --count ${count}`).to.not.match(control);
           expect(stderr, `HTTP ${String(status)}, --count ${count}`).to.not.match(control);
-          expect(`${stdout}${stderr}`, `${stdout}${stderr}`).to.include("\\u001b]0;title\\u0007");
+          expect(`${stdout}${stderr}`, `${stdout}${stderr}`).to.include('\\u001b]0;title\\u0007');
         }
       } finally {
         await answering.close();
