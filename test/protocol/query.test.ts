@@ -294,9 +294,11 @@ describe('decodeForm()', () => {
       .map((pieces) => pieces.join('').replaceAll('&', '').replaceAll('#', ''));
     fc.assert(
       fc.property(text, (value) => {
-        // Through URL, which writes non-ASCII characters as UTF-8 escapes first: Node 20's
-        // URLSearchParams mangles a non-ASCII character after a malformed escape on its own.
-        expect(decodeForm(value)).to.equal(new URL(`http://host/?a=${value}`).searchParams.get('a'));
+        // With non-ASCII characters written as their UTF-8 escapes first, which changes nothing
+        // of what the standard decodes: Node 20's URLSearchParams mangles a non-ASCII character
+        // after a malformed escape on its own.
+        const ascii = value.replace(/[\u0080-\u{10ffff}]+/gu, encodeURIComponent);
+        expect(decodeForm(value)).to.equal(new URLSearchParams(`a=${ascii}`).get('a'));
       }),
       { numRuns: 2000 },
     );
