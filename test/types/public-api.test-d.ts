@@ -18,6 +18,9 @@ import {
   type GroupRecallEvent,
   type OfficialAccountRecallEvent,
   type RecallCommand,
+  GetIpListError,
+  type GetIpListErrorCode,
+  tencentCallbackAddresses,
 } from '../../lib/index.js';
 
 const recall = recallWebhook({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
@@ -171,3 +174,21 @@ everyRecall.events.on('groupRecal', () => undefined);
 everyRecall.events.on('groupRecall', (event: RecallEvent) => event.body.MsgKey);
 // @ts-expect-error an Official Account recall names no MsgSeq
 export const noSeq: number = ({} as OfficialAccountRecallEvent).messages[0]!.msgSeq;
+
+// A failed GetIPList call, told apart by its code, as an app's refresh handler does.
+void tencentCallbackAddresses({
+  sdkAppId: 1400000000,
+  identifier: 'administrator',
+  secretKey: process.env.IM_SECRET_KEY,
+  region: 'singapore',
+  nettype: 6,
+  onRefreshError: (error) => {
+    if (error instanceof GetIpListError) {
+      const code: GetIpListErrorCode = error.code;
+      const status: number | undefined = error.status;
+      const tencentCode: number | undefined = error.errorCode;
+      console.log(code, status, tencentCode);
+    }
+  },
+}).catch(() => undefined);
+
