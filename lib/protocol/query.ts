@@ -102,15 +102,15 @@ export function decodeForm(text: string): string {
     const low = high === -1 ? -1 : hexValue(text.charCodeAt(at + 2));
     // A `%` without two hex digits is text like any other.
     if (code === PERCENT && low === -1) continue;
-    // Text between escapes ends a sequence under way: its bytes were not enough.
-    if (copied < at) {
-      if (needed > 0) decoded += REPLACEMENT;
+    // Text between escapes, or a `+`, ends a sequence under way: its bytes were not enough.
+    if (needed > 0 && (copied < at || code === PLUS)) {
+      decoded += REPLACEMENT;
       needed = 0;
-      decoded += text.slice(copied, at);
+      lower = 0x80;
+      upper = 0xbf;
     }
+    if (copied < at) decoded += text.slice(copied, at);
     if (code === PLUS) {
-      if (needed > 0) decoded += REPLACEMENT;
-      needed = 0;
       decoded += ' ';
       copied = at + 1;
       continue;
@@ -207,6 +207,16 @@ const MOST_ESCAPED = 3;
  */
 export const MAX_QUERY_LENGTH = 2048;
 
+/**
+ * The most parameters read before a callback is authenticated: a callback carries seven (eight
+ * with the `RequestId` a receiver has seen), and 32, four times that, leaves room for parameters
+ * Tencent may add and for the callback URL's own. Each parameter read costs its name's lookup,
+ * and a named one its value, so this bounds what a query of many short parameters costs, where
+ * `MAX_QUERY_LENGTH` bounds one of few long ones.
+ * @internal
+ */
+export const MAX_CALLBACK_PARAMETERS = 32;
+
 /** What a callback's query says before it is authenticated: the named parameters only. */
 export interface CallbackQuery {
   /**
@@ -221,7 +231,7 @@ export interface CallbackQuery {
 /**
  * Reads a request URL's query for what the protocol names, decoding nothing else: before
  * authentication, whoever sends the request chooses every byte of it, so its cost must not grow
- * with what it holds. At most `MAX_QUERY_LENGTH` characters and `MAX_PARAMETERS` parameters are
+ * with what it holds. At most `MAX_QUERY_LENGTH` characters and `MAX_CALLBACK_PARAMETERS` parameters are
  * looked at; each named parameter's value is decoded once, and only when it can be within its
  * bound. Decoding is that of `parseQuery`, by `decodeText` (a test passes one that counts what it
  * is given).
@@ -251,8 +261,8 @@ export function readCallbackQuery(url: string, decodeText: (text: string) => str
       continue;
     }
     const end = indexOrEnd(text, '&', from);
-    if (count === MAX_PARAMETERS)
-      return { named: namedOf(found), unread: `more than ${String(MAX_PARAMETERS)} parameters` };
+    if (count === MAX_CALLBACK_PARAMETERS)
+      return { named: namedOf(found), unread: `more than ${String(MAX_CALLBACK_PARAMETERS)} parameters` };
     count++;
     if (equals < from) equals = indexOrEnd(text, '=', from);
     const nameEnd = Math.min(equals, end);
@@ -303,17 +313,26 @@ function indexOrEnd(text: string, character: string, from: number): number {
 const AMPERSAND = 38;
 const NOT_AMPERSAND = /[^&]/g;
 
-// The named parameters, with their positions in PARAMETERS, by the length of their names.
-const BY_LENGTH = new Map<number, (readonly [NamedParameter, number])[]>();
-PARAMETERS.forEach((name, index) => BY_LENGTH.set(name.length, [...(BY_LENGTH.get(name.length) ?? []), [name, index]]));
+// The named parameters by the length and the first character of their names: no two share both,
+// so a name written plainly is one candidate at most, told by one lookup. Each slot holds a
+// position in PARAMETERS plus 1; 0 for none. Names are ASCII, 128 slots a length.
+const CANDIDATES = new Uint8Array((LONGEST_NAME + 1) * 128);
+PARAMETERS.forEach((name, index) => {
+  CANDIDATES[name.length * 128 + name.charCodeAt(0)] = index + 1;
+});
 
 /**
- * The position of the named parameter written plainly from `from` to `end`, matched without
- * taking it out of the URL; -1 for none.
+ * The position of the named parameter written plainly from `from` to `end` (at most LONGEST_NAME
+ * characters), matched character by character in the URL without taking it out, so that each
+ * name of a hostile query costs one lookup and the characters compared. -1 for none.
  */
 function plainPosition(text: string, from: number, end: number): number {
-  for (const [name, index] of BY_LENGTH.get(end - from) ?? []) if (text.startsWith(name, from)) return index;
-  return -1;
+  const first = text.charCodeAt(from);
+  const index = (first < 128 ? (CANDIDATES[(end - from) * 128 + first] ?? 0) : 0) - 1;
+  if (index === -1) return -1;
+  const name = PARAMETERS[index] ?? '';
+  for (let at = 1; at < name.length; at++) if (text.charCodeAt(from + at) !== name.charCodeAt(at)) return -1;
+  return index;
 }
 
 function positionOf(name: string): number {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import {
   decodeForm,
+  MAX_CALLBACK_PARAMETERS,
   MAX_PARAMETERS,
   MAX_QUERY_LENGTH,
   NAMED_PARAMETERS,
@@ -120,6 +121,17 @@ describe('readCallbackQuery()', () => {
     expect(unread).to.equal(undefined);
   });
 
+  it('should know each named parameter by its name written plainly, and no name one character off', () => {
+    for (const name of Object.keys(NAMED_PARAMETERS)) {
+      expect({ ...readCallbackQuery(`/?${name}=v`).named }, name).to.deep.equal({ [name]: 'v' });
+      const last = name.length - 1;
+      const off = `${name.slice(0, last)}${name[last] === 'x' ? 'y' : 'x'}`;
+      expect({ ...readCallbackQuery(`/?${off}=v&${name.toLowerCase()}=v`).named }, off).to.deep.equal(
+        name === 'contenttype' ? { contenttype: 'v' } : {},
+      );
+    }
+  });
+
   it('should know a named parameter by its name written with escapes, as URLSearchParams would', () => {
     const { named } = readCallbackQuery('/?%53dkAppid=1&Client%49P=%31.2&Callback+Command=x&Sign');
     expect({ ...named }).to.deep.equal({ SdkAppid: '1', ClientIP: '1.2', Sign: '' });
@@ -137,11 +149,11 @@ describe('readCallbackQuery()', () => {
     expect(readCallbackQuery(`/?Sign=${'a'.repeat(193)}`).named.Sign).to.equal('a'.repeat(193));
   });
 
-  it(`should read ${String(MAX_PARAMETERS)} parameters and no more, and ${String(MAX_QUERY_LENGTH)} characters and no more`, () => {
+  it(`should read ${String(MAX_CALLBACK_PARAMETERS)} parameters and no more, and ${String(MAX_QUERY_LENGTH)} characters and no more`, () => {
     const parameters = (count: number): string =>
       `/?${Array.from({ length: count }, (_, i) => `p${String(i)}=1`).join('&')}`;
-    expect(readCallbackQuery(parameters(MAX_PARAMETERS)).unread).to.equal(undefined);
-    expect(readCallbackQuery(parameters(MAX_PARAMETERS + 1)).unread).to.equal('more than 100 parameters');
+    expect(readCallbackQuery(parameters(MAX_CALLBACK_PARAMETERS)).unread).to.equal(undefined);
+    expect(readCallbackQuery(parameters(MAX_CALLBACK_PARAMETERS + 1)).unread).to.equal('more than 32 parameters');
     const long = (length: number): string => `/?SdkAppid=1&a=${'b'.repeat(length - 13)}`;
     expect(readCallbackQuery(long(MAX_QUERY_LENGTH))).to.deep.equal({ named: { SdkAppid: '1' }, unread: undefined });
     expect(readCallbackQuery(long(MAX_QUERY_LENGTH + 1)).unread).to.equal('more than 2048 characters');
@@ -168,8 +180,8 @@ describe('readCallbackQuery()', () => {
     });
   });
 
-  it(`should count no parameter in a trailing "&", so ${String(MAX_PARAMETERS)} parameters and one are read to the end`, () => {
-    const query = Array.from({ length: MAX_PARAMETERS }, (_, i) => `p${String(i)}=1`).join('&');
+  it(`should count no parameter in a trailing "&", so ${String(MAX_CALLBACK_PARAMETERS)} parameters and one are read to the end`, () => {
+    const query = Array.from({ length: MAX_CALLBACK_PARAMETERS }, (_, i) => `p${String(i)}=1`).join('&');
     expect(readCallbackQuery(`/?${query}&`).unread).to.equal(undefined);
     expect(readCallbackQuery(`/?${query}&&&`).unread).to.equal(undefined);
   });
@@ -248,7 +260,7 @@ describe('readCallbackQuery()', () => {
     // its fallback).
     for (const escape of ['%zz', '%FF', '%E4%BD', '%', '%ED%A0%80']) {
       const each = `CallbackCommand=${escape}&`;
-      const url = `/?${each.repeat(Math.min(MAX_PARAMETERS, Math.floor(MAX_QUERY_LENGTH / each.length)))}`;
+      const url = `/?${each.repeat(Math.min(MAX_CALLBACK_PARAMETERS, Math.floor(MAX_QUERY_LENGTH / each.length)))}`;
       const { named } = withThrowsCounted(() => readCallbackQuery(url));
       const expected = new URLSearchParams(url.slice(2)).getAll('CallbackCommand');
       expect(named.CallbackCommand, escape).to.deep.equal(expected);
@@ -274,7 +286,7 @@ describe('readCallbackQuery()', () => {
         const { calls, characters } = decodingOf(url);
         expect(characters, 'characters decoded').to.be.at.most(read);
         // One call a name and one a value at the most, each over characters of its own.
-        expect(calls, 'decoder calls').to.be.at.most(2 * Math.min(MAX_PARAMETERS, read));
+        expect(calls, 'decoder calls').to.be.at.most(2 * Math.min(MAX_CALLBACK_PARAMETERS, read));
       }),
       { numRuns: 300 },
     );
@@ -287,6 +299,8 @@ describe('decodeForm()', () => {
       .array(
         fc.oneof(
           fc.constantFrom('+', '%', '%2', '%zz', '%FF', '%41', '%e4%bd%a0', '%ED%A0%80', '%EF%BB%BF', '%F0%9F%98%80'),
+          // Lead and continuation bytes alone, so that sequences are cut by text, '+' or another lead.
+          fc.constantFrom('%C2', '%E0', '%E1', '%ED', '%F0', '%F4', '%80', '%9F', '%A0', '%BF'),
           fc.string({ unit: 'grapheme', maxLength: 4 }),
         ),
         { maxLength: 30 },
@@ -313,6 +327,9 @@ describe('decodeForm()', () => {
     expect(decodeForm('a+%2B+b')).to.equal('a + b');
     expect(decodeForm('%E4%BD')).to.equal('\ufffd');
     expect(decodeForm('%41%E4%BD%A0%42')).to.equal('A你B');
+    // A sequence cut short by text or a space leaves no bound of its own on the next one.
+    expect(decodeForm('%E0x%E1%80%80')).to.equal('\ufffdx\u1000');
+    expect(decodeForm('%F4+%F0%90%80%80')).to.equal('\ufffd \u{10000}');
   });
 });
 

@@ -191,4 +191,3 @@ void tencentCallbackAddresses({
     }
   },
 }).catch(() => undefined);
-
