@@ -167,7 +167,7 @@ describe('addressMatcher() against net.BlockList', () => {
     );
   });
 
-  it('should check a peer against 20,000 entries, or entries of every prefix length, in at most 3 times what 10 of one length take', () => {
+  it('should check a peer against 20,000 entries in at most 6 times what 10 take, and against entries of every prefix length in at most 3 times what as many of one take', () => {
     const list = (count: number): string[] =>
       Array.from(
         { length: count },
@@ -185,8 +185,10 @@ describe('addressMatcher() against net.BlockList', () => {
     const few = addressMatcher(list(10));
     const many = addressMatcher(list(20_000));
     time(few);
+    // A binary search: about 14 steps against 4, and the address's parse the same. A scan of the
+    // entries would take 2,000 times as long.
     const ratio = time(many) / time(few);
-    expect(ratio, `ratio ${ratio.toFixed(2)}`).to.be.below(3);
+    expect(ratio, `20,000 entries against 10: ratio ${ratio.toFixed(2)}`).to.be.below(6);
     // Every prefix length of both families, each a range of its own: checked by prefix length in
     // turn, such a list cost 17.5 us a check, 40 times one of a single length.
     const lengths = [
@@ -199,7 +201,7 @@ describe('addressMatcher() against net.BlockList', () => {
     const oneLength = addressMatcher(list(lengths.length).map((entry) => entry.replace(/\/(24|32)$/, '/24')));
     time(oneLength);
     const spread = time(everyLength) / time(oneLength);
-    expect(spread, `ratio ${spread.toFixed(2)}`).to.be.below(3);
+    expect(spread, `every prefix length against one: ratio ${spread.toFixed(2)}`).to.be.below(3);
   });
 });
 
