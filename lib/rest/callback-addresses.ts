@@ -337,6 +337,7 @@ function listOf(value: unknown, name: string): GotList {
     throw configError(`\`${name}\` must be a non-empty list of addresses and CIDR ranges, e.g. ['183.192.202.0/25'].`);
   }
   const addresses = Object.freeze(everyEntry(value)) as readonly string[];
+  // Each entry is parsed first, so that a malformed one is named as such.
   const check = listMatcher(addresses, name);
   const broad = addresses.find(coversMostOfAFamily);
   if (broad !== undefined) {
@@ -387,7 +388,7 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
       redirect: 'manual',
     });
     if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel();
+      await cancel(response);
       throw failure(
         'REDIRECT',
         `${where} answered a redirect (HTTP ${String(response.status)}), which is not followed`,
@@ -397,7 +398,7 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
       );
     }
     if (!response.ok) {
-      await response.body?.cancel();
+      await cancel(response);
       throw failure('HTTP_STATUS', `${where} answered HTTP ${String(response.status)}`, { status: response.status });
     }
     text = await boundedText(response, where);
@@ -517,6 +518,11 @@ function failure(
   details?: ConstructorParameters<typeof GetIpListError>[2],
 ): GetIpListError {
   return new GetIpListError(code, `tencent-chat-recall-webhook: ${message}`, details);
+}
+
+/** Drops an answer's body that is not read; a failure to do so changes nothing. */
+async function cancel(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => undefined);
 }
 
 async function boundedText(response: Response, where: string): Promise<string> {
