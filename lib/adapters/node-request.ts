@@ -136,10 +136,11 @@ function joined(chunks: Buffer[], size: number): Buffer {
  * not UTF-8 are U+FFFD in it already, which decideBody refuses, since the bytes cannot be known.
  */
 function isTextEncoding(encoding: BufferEncoding | null): boolean {
-  return encoding !== null && !BYTE_ENCODINGS.has(encoding.toLowerCase());
+  return encoding !== null && !BYTE_ENCODINGS.has(encoding);
 }
 
-const BYTE_ENCODINGS: ReadonlySet<string> = new Set(['latin1', 'binary', 'hex', 'base64', 'base64url']);
+// As a stream names them: setEncoding() gives the canonical name ('binary' is 'latin1').
+const BYTE_ENCODINGS: ReadonlySet<string> = new Set(['latin1', 'hex', 'base64', 'base64url']);
 
 // A parser's own limit (100kb by default) is usually larger than this one, so its result is held
 // to this limit too: by the bytes a raw or text parser kept; for a value a JSON parser made, by

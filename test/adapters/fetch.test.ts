@@ -174,6 +174,12 @@ describe('fetch handler', () => {
     }
   });
 
+  it('should refuse a Content-Length over the limit with BODY_TOO_LARGE when the Request has no body', async () => {
+    const request = new Request(`${BASE}${receiverUrl()}`, { method: 'POST', headers: { 'Content-Length': '5000' } });
+    const response = await recallFetchHandler(receiverOptions({ limit: 100 }))(request);
+    expect(await errorInfo(response)).to.match(/^BODY_TOO_LARGE: /);
+  });
+
   it('should cancel the body of a request whose Content-Length is over the limit', async () => {
     const body = countingBody('{}', 1);
     const response = await recallFetchHandler(receiverOptions({ limit: 100 }))(

@@ -84,7 +84,7 @@ for (const { name, express } of EXPRESS_VERSIONS) {
       return [target, running.port];
     }
 
-    for (const encoding of ['utf8', 'latin1', 'hex', 'base64'] as const) {
+    for (const encoding of ['utf8', 'latin1', 'binary', 'hex', 'base64', 'base64url'] as const) {
       it(`should read a body in two chunks after req.setEncoding('${encoding}'), as raw-body capture sets it`, async () => {
         const [target, port] = await serveAfter((req, _res, next) => {
           req.setEncoding(encoding);
@@ -475,6 +475,20 @@ describe('readNodeBody()', () => {
     expect(results).to.deep.equal([{ bytes: Buffer.from('{}') }]);
     // The deadline went with the read, before it could fire.
     expect(ended).to.deep.equal(['cancelled']);
+  });
+
+  it('should end with BODY_UNREADABLE, and let nothing out of its listeners, a stream that gives neither bytes nor strings', async () => {
+    // An object-mode stream put in the request's place: its 'end' could not join what came.
+    const req = Object.assign(new PassThrough({ objectMode: true }), { headers: {} }) as unknown as NodeRequest;
+    const results: unknown[] = [];
+    const { exceptions } = await unhandledDuring(async () => {
+      readNodeBody(req, 100, new TimerQueue(1000), (result) => results.push(result));
+      (req as unknown as PassThrough).write({ not: 'bytes' });
+      (req as unknown as PassThrough).end({ nor: 'text' });
+      await sleep(10);
+    });
+    expect(exceptions).to.deep.equal([]);
+    expect(results.map((result) => (result as { code?: string }).code)).to.deep.equal(['BODY_UNREADABLE']);
   });
 
   it('should end with BODY_ABORTED a body whose stream closes before its end', () => {
