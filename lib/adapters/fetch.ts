@@ -127,7 +127,8 @@ function cancel(body: ReadableStream | null): void {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+// As decideBody decodes bytes: a byte order mark at the start is no part of the JSON text.
+const decoder = new TextDecoder();
 
 /**
  * Reads a stream to its end, within the limit; never rejects. A `Request` built by the app from

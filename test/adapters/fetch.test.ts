@@ -155,6 +155,25 @@ describe('fetch handler', () => {
     }
   });
 
+  it('should refuse a U+FFFD in text an app streamed, which stood for bytes lost before, and take it in bytes', async () => {
+    const withReplacement = SAMPLE_BODY_TEXT.replace('"MsgKey":"', '"MsgKey":"\ufffd');
+    for (const [chunk, expected] of [
+      [withReplacement, /^BODY_INVALID_UTF8: /],
+      [new TextEncoder().encode(withReplacement), /^$/],
+    ] as const) {
+      const stream = new ReadableStream<unknown>({
+        start(controller) {
+          controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      const response = await recallFetchHandler(receiverOptions())(
+        post(receiverUrl(), stream as ReadableStream<Uint8Array>),
+      );
+      expect(await errorInfo(response), typeof chunk).to.match(expected);
+    }
+  });
+
   it('should refuse with BODY_UNREADABLE, leaving nothing unhandled, a stream that yields what is neither bytes nor text', async () => {
     for (const chunk of [42, { bytes: [1] }, null]) {
       const stream = new ReadableStream<unknown>({

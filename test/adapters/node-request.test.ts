@@ -90,13 +90,15 @@ for (const { name, express } of EXPRESS_VERSIONS) {
           req.setEncoding(encoding);
           next();
         });
-        const bytes = Buffer.from(SAMPLE_BODY_TEXT);
+        // Not ASCII, so that bytes read as text of the wrong encoding would show.
+        const body = { ...SAMPLE_WITH_UNREAD, From_Account: '用户一' };
+        const bytes = Buffer.from(JSON.stringify(body));
         const { rejections } = await unhandledDuring(async () => {
           const res = await slowPost(port, receiverUrl(), [bytes.subarray(0, 25), bytes.subarray(25)]);
           expect(answerOf(res)).to.deep.equal(OK);
         });
         expect(rejections).to.deep.equal([]);
-        expect(target.recalls.map((e) => e.body)).to.deep.equal([SAMPLE_WITH_UNREAD]);
+        expect(target.recalls.map((e) => e.body)).to.deep.equal([body]);
       });
     }
 

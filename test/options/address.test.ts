@@ -53,6 +53,10 @@ describe('addressMatcher()', () => {
 
   it('should take a range with host bits set as the range it names', () => {
     expect(addressMatcher(['10.1.2.3/8'])('10.200.0.1')).to.equal(true);
+    // Host bits in words past the prefix, from the first address of the range to its last.
+    const ipv6 = addressMatcher(['2001:db8:1:2:3:4:5:6/32']);
+    expect(['2001:db8::', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff'].map(ipv6)).to.deep.equal([true, true]);
+    expect(['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'].map(ipv6)).to.deep.equal([false, false]);
   });
 
   it('should take the longest prefix of each family as one address', () => {

@@ -229,6 +229,8 @@ describe('readCallbackQuery()', () => {
       [`/?${longest.join('&')}`, bounds],
       [`/?${'ClientIP=%41&'.repeat(1500)}`, 6],
       [`/?${'%43allbackCommand=%41&'.repeat(100)}`, MAX_QUERY_LENGTH],
+      // A name longer than any named one written wholly in escapes is not decoded.
+      [`/?${'%41'.repeat(16)}=1`, 0],
     ] as const) {
       expect(decodingOf(url).characters, url.slice(0, 40)).to.be.at.most(most);
     }
@@ -330,6 +332,8 @@ describe('decodeForm()', () => {
     // A sequence cut short by text or a space leaves no bound of its own on the next one.
     expect(decodeForm('%E0x%E1%80%80')).to.equal('\ufffdx\u1000');
     expect(decodeForm('%F4+%F0%90%80%80')).to.equal('\ufffd \u{10000}');
+    // The edges of one-byte and two-byte sequences.
+    expect(decodeForm('%7F%C2%80%DF%BF')).to.equal('\u007f\u0080\u07ff');
   });
 });
 

@@ -175,6 +175,18 @@ describe('redisStore replies', () => {
       .claim('k', 'one', 60_000)
       .catch((error: unknown) => (failure = error));
     expect(String(failure)).to.equal('TypeError: Redis answered SET NX with "QUEUED", not OK or nil');
+    for (const [reply, said] of [
+      [Buffer.from('QUEUED'), 'object'],
+      ['x'.repeat(60), JSON.stringify('x'.repeat(40))],
+    ] as const) {
+      const answered = await redisStore({ call: () => Promise.resolve(reply) })
+        .claim('k', 'one', 60_000)
+        .then(
+          () => 'claimed',
+          (error: unknown) => String(error),
+        );
+      expect(answered).to.equal(`TypeError: Redis answered SET NX with ${said}, not OK or nil`);
+    }
     const handler = recallFetchHandler(receiverOptions({ dedupe: { store: redisStore(queueing) } }));
     const recalls: unknown[] = [];
     handler.events.on('recall', (event) => recalls.push(event));
@@ -185,5 +197,14 @@ describe('redisStore replies', () => {
       'DEDUPE_UNAVAILABLE: the dedupe store failed',
     );
     expect(recalls).to.deep.equal([]);
+  });
+});
+
+describe('redisStore clients', () => {
+  it('should refuse at creation a client with a cluster method but no way to send a command', () => {
+    expect(() => redisStore({ getSlotRandomNode: () => undefined } as unknown as RedisClientLike)).to.throw(
+      TypeError,
+      /redisStore\(client\) needs a connected Redis client/,
+    );
   });
 });
