@@ -490,6 +490,9 @@ describe('readNodeBody()', () => {
       await sleep(10);
     });
     expect(exceptions).to.deep.equal([]);
+    expect(results.map((result) => (result as { code?: string; message?: string }).message)).to.deep.equal([
+      'the body could not be read',
+    ]);
     expect(results.map((result) => (result as { code?: string }).code)).to.deep.equal(['BODY_UNREADABLE']);
   });
 

@@ -57,6 +57,9 @@ describe('addressMatcher()', () => {
     const ipv6 = addressMatcher(['2001:db8:1:2:3:4:5:6/32']);
     expect(['2001:db8::', '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff'].map(ipv6)).to.deep.equal([true, true]);
     expect(['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'].map(ipv6)).to.deep.equal([false, false]);
+    // All eight groups written out, or zeros written as '::': one address.
+    expect(addressMatcher(['2001:db8:0:0:0:0:0:6'])('2001:db8::6')).to.equal(true);
+    expect(addressMatcher(['2001:db8::6'])('2001:db8:0:0:0:0:0:6')).to.equal(true);
   });
 
   it('should take the longest prefix of each family as one address', () => {
