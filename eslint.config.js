@@ -33,6 +33,38 @@ export default defineConfig(
     },
   },
   {
+    // The layers every runtime shares: what the fetch handler runs on Workers, the edge, Deno and
+    // Bun. Node.js's modules and globals are reached through `#runtime` (lib/runtime/node.ts) only;
+    // the Node adapters (express, node-handler, node-request) may name node:http's types.
+    files: ['lib/**/*.ts'],
+    ignores: [
+      'lib/cli/**',
+      'lib/testing/**',
+      'lib/runtime/node.ts',
+      'lib/runtime/load.ts',
+      'lib/adapters/{express,node-handler,node-request}.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: '^node:', message: 'Shared layers run outside Node.js too: go through #runtime.' }],
+          paths: [
+            'debug',
+            { name: 'ajv', allowTypeImports: true, message: 'Ajv is loaded through #runtime, when a schema needs it.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Buffer', message: 'Not on every runtime: Uint8Array, TextEncoder and lib/runtime/bytes.ts.' },
+        { name: 'process', message: 'Not on every runtime: go through #runtime.' },
+        { name: 'setImmediate', message: 'Not on every runtime.' },
+        { name: 'require', message: 'Not on every runtime.' },
+      ],
+    },
+  },
+  {
     // Runs only under Node.js 22 (mutation testing), whose node:module API the project's Node.js 20
     // types do not describe.
     files: ['mutation/mocha-cjs.mjs'],

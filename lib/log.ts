@@ -1,22 +1,57 @@
-import createDebug from 'debug';
-import { types } from 'node:util';
-
-const debug = createDebug('tencent-chat-recall-webhook');
+import { logSink } from '#runtime';
+import type { LogSink } from './runtime/types.js';
 
 /**
- * Every decision, under one namespace: `DEBUG=tencent-chat-recall-webhook`. Messages name error
- * codes, SdkAppids and MsgKeys, never the token or a Sign. The format is this package's own; every
- * argument may come from the request or from app code, so strings are escaped and cut short: a
- * `MsgKey` holding a newline cannot write a line of its own.
+ * Writes one line of a decision: `format` is printf-style (`%s`, `%d`); every argument may come
+ * from the request or from app code, so strings are escaped and cut short: a `MsgKey` holding a
+ * newline cannot write a line of its own. Messages name error codes, SdkAppids and MsgKeys, never
+ * the token or a Sign. `enabled` says whether anything is written, for a message whose arguments
+ * cost something to work out.
  */
-export function log(format: string, ...args: readonly (string | number)[]): void {
-  if (!debug.enabled) return;
-  debug(format, ...args.map((arg) => (typeof arg === 'string' ? printable(arg) : arg)));
+export interface Log {
+  (format: string, ...args: readonly (string | number)[]): void;
+  readonly enabled: boolean;
 }
 
-/** Whether `log` writes anything: for a message whose arguments cost something to work out. */
-export function logging(): boolean {
-  return debug.enabled;
+/** A `Log` that writes to `sink`. */
+function logTo(sink: LogSink): Log {
+  const write = (format: string, ...args: readonly (string | number)[]): void => {
+    if (!sink.enabled) return;
+    sink.write(
+      format,
+      args.map((arg) => (typeof arg === 'string' ? printable(arg) : arg)),
+    );
+  };
+  return Object.defineProperty(write, 'enabled', { get: () => sink.enabled }) as Log;
+}
+
+/**
+ * The log of whatever has no `log` option of its own: on Node.js, `debug`'s namespace
+ * `DEBUG=tencent-chat-recall-webhook`; elsewhere, nothing.
+ */
+export const log: Log = logTo(logSink);
+
+/**
+ * A `Log` that hands each line, formatted, to the app's `log` option. The app's function is app
+ * code: a throw or a rejected promise is dropped (there is nowhere left to report it), and a line
+ * is never lost to another's failure.
+ */
+export function appLog(line: (message: string) => unknown): Log {
+  return logTo({
+    enabled: true,
+    write(format, args) {
+      let next = 0;
+      const message = format.replace(/%[sd%]/g, (spec) => (spec === '%%' ? '%' : String(args[next++])));
+      try {
+        const result = line(message);
+        if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+          (result as PromiseLike<unknown>).then(undefined, () => undefined);
+        }
+      } catch {
+        // Dropped: see above.
+      }
+    },
+  });
 }
 
 // The longest string logged as it is; longer ones are cut, saying how much was left out.
@@ -43,9 +78,12 @@ export function printable(text: string): string {
  */
 export function describeCause(cause: unknown): string {
   try {
-    // isNativeError also knows errors of other realms (a vm context, a worker's structured clone).
-    // `message` is whatever the thrower set: String() of a non-string may throw, and is caught below.
-    if (cause instanceof Error || types.isNativeError(cause)) return String((cause as { message: unknown }).message);
+    // The tag also knows errors of other realms (a vm context, a worker's structured clone), as
+    // node:util's isNativeError does, on every runtime. `message` is whatever the thrower set:
+    // String() of a non-string may throw, and is caught below.
+    if (cause instanceof Error || Object.prototype.toString.call(cause) === '[object Error]') {
+      return String((cause as { message: unknown }).message);
+    }
     if (typeof cause === 'function') return 'a thrown function';
     if (typeof cause === 'object' && cause !== null) return `a thrown ${Array.isArray(cause) ? 'array' : 'object'}`;
     return String(cause);

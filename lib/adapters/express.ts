@@ -3,7 +3,7 @@ import { createConfig } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
 import { handleNodeRequest, type NodeRequest } from './node-request.js';
 import type { RecallWebhookOptions } from '../options/options.js';
-import { log } from '../log.js';
+import type { Log } from '../log.js';
 
 /**
  * Express middleware (Express 4 and 5; any Connect-style stack) that answers the recall callbacks
@@ -29,7 +29,7 @@ export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
   const middleware = (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void => {
     if (!appChecked) {
       appChecked = true;
-      warnIfTrustingEveryProxy(req);
+      warnIfTrustingEveryProxy(req, config.log);
     }
     // Express's req.ip, a getter read once, is the socket's peer unless the app's `trust proxy`
     // setting says which proxies' X-Forwarded-For to believe; outside Express there is only the socket.
@@ -45,7 +45,7 @@ export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
  * which any client can write: `allowFrom` then admits whoever claims an allowed address. Said
  * once, on the first request, when the app is known.
  */
-function warnIfTrustingEveryProxy(req: NodeRequest): void {
+function warnIfTrustingEveryProxy(req: NodeRequest, log: Log): void {
   const app = (req as { app?: { get?: (setting: string) => unknown } }).app;
   let trusted: unknown;
   try {

@@ -61,7 +61,7 @@ export function recallFetchHandler<Platform extends unknown[] = []>(
   const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), () =>
     respond(NOT_HANDLED_ANSWER, 404),
   );
-  const addressOf = addressOption(ownOption(options, 'remoteAddress'));
+  const addressOf = addressOption(ownOption(options, 'remoteAddress'), config.log);
   if (config.allowFrom !== undefined && addressOf === undefined) {
     throw configError(
       "recallFetchHandler needs `remoteAddress` with `allowFrom`: a Request does not carry the peer's address. " +

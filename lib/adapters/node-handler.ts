@@ -4,7 +4,7 @@ import { addressOption, createConfig, functionOption, ownOption } from '../optio
 import type { RecallEmitter } from '../core/events.js';
 import { handleNodeRequest, writeAnswer, type NodeRequest } from './node-request.js';
 import type { RecallWebhookOptions } from '../options/options.js';
-import { describeCause, log } from '../log.js';
+import { describeCause } from '../log.js';
 
 /** Options of `recallNodeHandler`: the shared ones, and what to do with other requests. */
 export interface RecallNodeHandlerOptions extends RecallWebhookOptions {
@@ -46,7 +46,7 @@ export interface RecallNodeHandler {
 export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNodeHandler {
   const config = createConfig('recallNodeHandler', options, ADAPTER_OPTIONS);
   const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), answerNotHandled);
-  const addressOf = addressOption(ownOption(options, 'remoteAddress')) ?? socketPeer;
+  const addressOf = addressOption(ownOption(options, 'remoteAddress'), config.log) ?? socketPeer;
   const handler = (req: NodeRequest, res: ServerResponse): void => {
     handleNodeRequest(
       config,
@@ -58,7 +58,7 @@ export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNode
       },
       (error) => {
         // The app's onUnhandled failing must not take the process down.
-        log('onUnhandled threw: %s', describeCause(error));
+        config.log('onUnhandled threw: %s', describeCause(error));
         if (!res.headersSent) res.writeHead(500);
         res.end();
       },

@@ -1,9 +1,10 @@
-import type { ValidateFunction } from 'ajv';
 import type { CommandDefinition } from '../protocol/commands.js';
+import type { Validator } from '../protocol/schemas.js';
 import type { SignatureVerifier } from '../protocol/signature.js';
 import type { RecallEmitter } from './events.js';
 import type { TimerQueue } from './timer-queue.js';
 import type { DedupeStore } from './dedupe-store.js';
+import type { Log } from '../log.js';
 
 // What one callback's path runs on: options/ checks the public options and resolves them into
 // these, once, when a receiver is created; the store is the app's, behind DedupeStore.
@@ -25,18 +26,20 @@ export interface ResolvedConfig {
    * The app's own query schema, checked on the whole query once a callback is authentic; undefined
    * without one: the default schema's checks run on the protocol's parameters before anything else.
    */
-  readonly validateQuery: ValidateFunction | undefined;
+  readonly validateQuery: Validator | undefined;
   /** The commands this receiver answers, by `CallbackCommand`; every other command is passed on. */
   readonly commands: ReadonlyMap<string, ResolvedCommand>;
   readonly emitter: RecallEmitter;
   /** Where claims on recalls are kept; undefined when every delivery is emitted. */
   readonly dedupe: ResolvedDedupe | undefined;
+  /** Where decisions are logged: the app's `log`, or the runtime's default. */
+  readonly log: Log;
 }
 
 /** A command this receiver answers, with its body schema compiled. */
 export interface ResolvedCommand {
   readonly definition: CommandDefinition;
-  readonly validateBody: ValidateFunction;
+  readonly validateBody: Validator;
 }
 
 /** The `dedupe` option, checked and with its defaults. */

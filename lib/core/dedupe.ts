@@ -1,10 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { describeCause, log } from '../log.js';
+import { describeCause, type Log } from '../log.js';
+import { sha256Hex } from '#runtime';
+import { toBase64, utf8Length } from '../runtime/bytes.js';
 import type { ResolvedConfig, ResolvedDedupe } from './config.js';
 import { refusal, type Refusal } from './errors.js';
 import type { Recall } from './decide.js';
 import { recallIdentity, type Conversation } from '../protocol/commands.js';
-import type { RecallEmitter } from './events.js';
 import { callListeners, report } from './listeners.js';
 import { attempt, Failure, TIMED_OUT, timeLeft, withDeadline, type Done } from './async.js';
 
@@ -22,7 +22,7 @@ export function callListenersOnce(
   deadline: number,
   done: Done<Refusal | undefined>,
 ): void {
-  void claimThenCall(config.emitter, dedupe, recall, config.timeoutMs, deadline).then(done, (cause: unknown) => {
+  void claimThenCall(config, dedupe, recall, deadline).then(done, (cause: unknown) => {
     done(refusal('INTERNAL_ERROR', 'the receiver failed', cause));
   });
 }
@@ -51,20 +51,27 @@ const KEY_SPACES: Readonly<Record<Conversation['type'], string>> = {
 function dedupeKey({ event }: Recall): string {
   const identity = recallIdentity(event);
   const space = `${String(event.sdkAppId)}${KEY_SPACES[event.conversation.type]}`;
-  return Buffer.byteLength(identity) <= MAX_KEPT_KEY_BYTES
-    ? `${space}:${identity}`
-    : `${space}#${createHash('sha256').update(identity).digest('base64url')}`;
+  return utf8Length(identity) <= MAX_KEPT_KEY_BYTES ? `${space}:${identity}` : `${space}#${sha256Base64Url(identity)}`;
+}
+
+// The key's hash as claims in stores have always held it: base64url of the digest, unpadded.
+function sha256Base64Url(text: string): string {
+  const hex = sha256Hex(text);
+  const digest = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < digest.length; i++) digest[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return toBase64(digest).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 async function claimThenCall(
-  emitter: RecallEmitter,
+  config: ResolvedConfig,
   dedupe: ResolvedDedupe,
   recall: Recall,
-  timeoutMs: number,
   deadline: number,
 ): Promise<Refusal | undefined> {
+  const { log } = config;
   const key = dedupeKey(recall);
-  const owner = randomUUID();
+  // Web Crypto's, which every runtime has (Node.js's as globalThis.crypto).
+  const owner = crypto.randomUUID();
   const claim = attempt(() => dedupe.store.claim(key, owner, dedupe.ttlMs));
   const settled = await withDeadline(claim, Math.min(dedupe.storeTimeoutMs, timeLeft(deadline)));
   // Anything but a boolean is a broken store, not a verdict on the recall.
@@ -77,22 +84,22 @@ async function claimThenCall(
     // A claim that comes through after all must not hold off the retry this answer invites.
     if (claimed === TIMED_OUT) {
       void claim.then(async (late) => {
-        if (late === true) await release(dedupe, key, owner, 'claimed too late');
+        if (late === true) await release(log, dedupe, key, owner, 'claimed too late');
       });
     }
     log('dedupe store %s for %s: %s', why, key, claimed === TIMED_OUT ? 'timeout' : describeCause(claimed.cause));
     if (!dedupe.failOpen) return refusal('DEDUPE_UNAVAILABLE', `the dedupe store ${why}`);
-    return callListenersWithin(emitter, recall, timeoutMs, deadline);
+    return callListenersWithin(config, recall, deadline);
   }
   if (!claimed) {
     log('recall %s is a duplicate', key);
-    report(emitter, 'duplicate', () => [recall.event]);
+    report(config, 'duplicate', () => [recall.event]);
     return undefined;
   }
-  const failure = await callListenersWithin(emitter, recall, timeoutMs, deadline);
+  const failure = await callListenersWithin(config, recall, deadline);
   if (failure !== undefined) {
     // Awaited while time is left, so the retry that a FAIL answer invites finds the key free.
-    const released = release(dedupe, key, owner, failure.code);
+    const released = release(log, dedupe, key, owner, failure.code);
     const left = deadline - performance.now();
     if (left > 0) await withDeadline(released, left);
   }
@@ -100,19 +107,14 @@ async function claimThenCall(
 }
 
 /** `callListeners` with what is left until `deadline`, as a promise. */
-function callListenersWithin(
-  emitter: RecallEmitter,
-  recall: Recall,
-  timeoutMs: number,
-  deadline: number,
-): Promise<Refusal | undefined> {
+function callListenersWithin(config: ResolvedConfig, recall: Recall, deadline: number): Promise<Refusal | undefined> {
   return new Promise((resolve) => {
-    callListeners(emitter, recall, timeoutMs, resolve, timeLeft(deadline));
+    callListeners(config, recall, resolve, timeLeft(deadline));
   });
 }
 
 /** Releases a claim; a failure is logged, and the claim then lasts until its TTL. */
-async function release(dedupe: ResolvedDedupe, key: string, owner: string, why: string): Promise<void> {
+async function release(log: Log, dedupe: ResolvedDedupe, key: string, owner: string, why: string): Promise<void> {
   const outcome = await attempt(() => dedupe.store.release(key, owner));
   if (outcome instanceof Failure) log('dedupe release of %s (%s) failed: %s', key, why, describeCause(outcome.cause));
   else log('dedupe claim on %s released (%s)', key, why);

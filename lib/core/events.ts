@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { newEmitter } from '#runtime';
 import type { RecallWebhookError } from './errors.js';
 import type { Platform } from '../protocol/query.js';
 import type {
@@ -135,8 +135,8 @@ export type RecallEventName = keyof RecallEventListeners;
 
 /**
  * An `EventEmitter` whose event names and listener types are checked at compile time, so
- * `events.on('recal', ...)` does not compile. At run time it is a plain `EventEmitter` (or the
- * one passed as the `emitter` option).
+ * `events.on('recal', ...)` does not compile. At run time it is a plain `EventEmitter` on Node.js,
+ * an emitter with the same API and semantics elsewhere, or the one passed as the `emitter` option.
  */
 export interface RecallEmitter {
   on<E extends RecallEventName>(event: E, listener: RecallEventListeners[E]): this;
@@ -155,9 +155,18 @@ export interface RecallEmitter {
   getMaxListeners(): number;
 }
 
-/** The minimum an `emitter` option must offer: Node's `EventEmitter` API. */
-export type EmitterLike = Pick<EventEmitter, 'on' | 'emit' | 'rawListeners' | 'listenerCount'>;
+/**
+ * The minimum an `emitter` option must offer, of Node's `EventEmitter` API: an `EventEmitter` from
+ * `node:events`, or any emitter with these methods.
+ */
+export interface EmitterLike {
+  on(event: string, listener: (...args: unknown[]) => unknown): unknown;
+  emit(event: string, ...args: unknown[]): boolean;
+  rawListeners(event: string): readonly unknown[];
+  listenerCount(event: string): number;
+}
 
+/** Node's `EventEmitter` on Node.js; an emitter with its API and semantics elsewhere. */
 export function createEmitter(): RecallEmitter {
-  return new EventEmitter() as unknown as RecallEmitter;
+  return newEmitter() as unknown as RecallEmitter;
 }

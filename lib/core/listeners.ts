@@ -1,7 +1,8 @@
 import { refusal, type Refusal } from './errors.js';
 import type { Recall } from './decide.js';
-import type { RecallEmitter, RecallEventListeners } from './events.js';
-import { describeCause, log } from '../log.js';
+import type { RecallEventListeners } from './events.js';
+import type { ResolvedConfig } from './config.js';
+import { describeCause, type Log } from '../log.js';
 import { isFailure, settle, TIMED_OUT, withDeadline, type Done, type Failure } from './async.js';
 
 /**
@@ -12,9 +13,8 @@ import { isFailure, settle, TIMED_OUT, withDeadline, type Done, type Failure } f
  * rejection, and one failing listener does not stop the others.
  */
 export function callListeners(
-  emitter: RecallEmitter,
+  { emitter, timeoutMs, log }: Pick<ResolvedConfig, 'emitter' | 'timeoutMs' | 'log'>,
   { command, event }: Recall,
-  timeoutMs: number,
   done: Done<Refusal | undefined>,
   // What is left of the request's timeoutMs, after the body and any dedupe claim took their part.
   waitMs = timeoutMs,
@@ -36,14 +36,14 @@ export function callListeners(
   // Synchronous work cannot be interrupted, only measured: a listener that blocked past the
   // deadline answers as late as one that awaited past it, and the sender has given up either way.
   if (pending === undefined) {
-    done(elapsed(started) > waitMs ? timedOut(timeoutMs) : outcome(name, failures ?? []));
+    done(elapsed(started) > waitMs ? timedOut(log, timeoutMs) : outcome(name, failures ?? []));
     return;
   }
   const before = failures ?? [];
   void withDeadline(Promise.all(pending), Math.max(0, waitMs - elapsed(started))).then((settled) => {
     done(
       settled === TIMED_OUT || elapsed(started) > waitMs
-        ? timedOut(timeoutMs)
+        ? timedOut(log, timeoutMs)
         : outcome(name, [...before, ...settled.filter(isFailure)]),
     );
   });
@@ -53,7 +53,7 @@ function elapsed(since: number): number {
   return performance.now() - since;
 }
 
-function timedOut(timeoutMs: number): Refusal {
+function timedOut(log: Log, timeoutMs: number): Refusal {
   log('listeners still running after %d ms', timeoutMs);
   return refusal('LISTENER_TIMEOUT', `listeners did not finish within ${String(timeoutMs)} ms`);
 }
@@ -76,7 +76,7 @@ function outcome(event: string, failures: readonly Failure[]): Refusal | undefin
  * stack, which was the largest cost of a refused request.
  */
 export function report<E extends 'rejected' | 'duplicate'>(
-  emitter: RecallEmitter,
+  { emitter, log }: Pick<ResolvedConfig, 'emitter' | 'log'>,
   event: E,
   argsOf: () => Parameters<RecallEventListeners[E]>,
 ): void {
@@ -89,16 +89,16 @@ export function report<E extends 'rejected' | 'duplicate'>(
       const result = settle(() => (listener as (...values: unknown[]) => unknown).apply(emitter, args));
       if (result instanceof Promise) {
         void result.then((settled) => {
-          if (isFailure(settled)) reportFailed(event, settled.cause);
+          if (isFailure(settled)) reportFailed(log, event, settled.cause);
         });
-      } else if (isFailure(result)) reportFailed(event, result.cause);
+      } else if (isFailure(result)) reportFailed(log, event, result.cause);
     }
   } catch (cause) {
     // Only an emitter of the app's own whose rawListeners is broken gets here.
-    reportFailed(event, cause);
+    reportFailed(log, event, cause);
   }
 }
 
-function reportFailed(event: string, cause: unknown): void {
+function reportFailed(log: Log, event: string, cause: unknown): void {
   log('a %s listener failed: %s', event, describeCause(cause));
 }

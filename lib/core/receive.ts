@@ -9,12 +9,12 @@ import {
   type Recall,
   type RequestHead,
 } from './decide.js';
-import { isIP } from 'node:net';
+import { ipVersion } from '../protocol/ip.js';
 import { callListenersOnce } from './dedupe.js';
 import { callListeners, report } from './listeners.js';
 import { timeLeft, type Done } from './async.js';
 import { isRefusal, refusal, RecallWebhookError, type Refusal } from './errors.js';
-import { describeCause, log, logging } from '../log.js';
+import { describeCause } from '../log.js';
 import { recallIdentity, type RecallCommand } from '../protocol/commands.js';
 
 // The request path passes continuations rather than promises: where nothing has to wait (a
@@ -83,7 +83,7 @@ class Reception {
     // reach neither allowFrom, which then refuses, nor an event.
     this.deadline = performance.now() + config.timeoutMs;
     const given = request.remoteAddress;
-    const remoteAddress = given !== undefined && isIP(given) !== 0 ? given : undefined;
+    const remoteAddress = given !== undefined && ipVersion(given) !== 0 ? given : undefined;
     this.head = { method: request.method, url: request.url, remoteAddress };
   }
 
@@ -91,7 +91,7 @@ class Reception {
     try {
       const first = decideQuery(this.config, this.head, this.receivedAt.getTime());
       if (first.kind === 'pass') {
-        log('pass: %s', first.reason);
+        this.config.log('pass: %s', first.reason);
         this.answer(PASS);
       } else if (first.kind === 'reject') {
         this.command = first.command.definition.command;
@@ -120,7 +120,7 @@ class Reception {
       this.recall = second;
       const { config } = this;
       if (config.dedupe === undefined) {
-        callListeners(config.emitter, second, config.timeoutMs, this.handled, timeLeft(this.deadline));
+        callListeners(config, second, this.handled, timeLeft(this.deadline));
       } else callListenersOnce(config, config.dedupe, second, this.deadline, this.handled);
     } catch (cause) {
       this.failed(cause);
@@ -134,7 +134,8 @@ class Reception {
         return;
       }
       const { event } = this.recall;
-      if (logging()) log('%s %s of SdkAppid %d handled', event.command, recallIdentity(event), event.sdkAppId);
+      const { log } = this.config;
+      if (log.enabled) log('%s %s of SdkAppid %d handled', event.command, recallIdentity(event), event.sdkAppId);
       this.answer(OK);
     } catch (cause) {
       this.failed(cause);
@@ -143,13 +144,14 @@ class Reception {
 
   private refuse(why: Refusal): void {
     const { remoteAddress } = this.head;
-    const { command } = this;
+    const { command, config } = this;
+    const { log } = config;
     const from = remoteAddress ?? 'an unknown address';
     // A body refused after the query's checks names its field: the sign of what Tencent sends new.
     if (why.field === undefined) log('refused %s from %s: %s', why.code, from, why.message);
     else log('refused %s from %s, field %s: %s', why.code, from, JSON.stringify(why.field), why.message);
     // The refusal's cause, only when it has one, and its field go with the error.
-    report(this.config.emitter, 'rejected', () => [
+    report(config, 'rejected', () => [
       new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command }),
     ]);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
@@ -167,7 +169,7 @@ class Reception {
    */
   private failed(cause: unknown): void {
     if (this.replied) {
-      log('responding threw: %s', describeCause(cause));
+      this.config.log('responding threw: %s', describeCause(cause));
       return;
     }
     this.refuse(refusal('INTERNAL_ERROR', 'the receiver failed', cause));

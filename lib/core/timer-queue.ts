@@ -1,4 +1,5 @@
-import { describeCause, log } from '../log.js';
+import { describeCause, log as runtimeLog, type Log } from '../log.js';
+import { holdProcess } from '#runtime';
 
 // Every body a receiver reads has the same deadline, `bodyTimeoutMs` (or `timeoutMs`, if shorter)
 // from its start, so the deadlines end in the order they began: a queue with one timer, armed for
@@ -6,7 +7,7 @@ import { describeCause, log } from '../log.js';
 // ever fires. Time is read from the monotonic clock, so a change of the wall clock moves nothing.
 //
 // When the last live deadline ends, the timer stays armed but stops holding the process open
-// (unref): a receiver that answers one callback at a time would otherwise clear and set it again
+// (where the runtime has such a thing): a receiver that answers one callback at a time would otherwise clear and set it again
 // on every one. Running with nothing to expire, it finds nothing and goes.
 
 /** A deadline held in a `TimerQueue`. */
@@ -19,9 +20,12 @@ export interface QueuedDeadline {
 export class TimerQueue {
   private oldest: Entry | undefined;
   private newest: Entry | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(readonly ms: number) {}
+  constructor(
+    readonly ms: number,
+    private readonly log: Log = runtimeLog,
+  ) {}
 
   /** Calls `onExpire` once `ms` has passed, unless cancelled first. `onExpire` must not throw. */
   start(onExpire: () => void): QueuedDeadline {
@@ -32,7 +36,7 @@ export class TimerQueue {
     // A timer left armed when the queue last emptied holds the process open again (a timer
     // already doing so is left as it is).
     if (this.timer === undefined) this.timer = setTimeout(this.expire, this.ms);
-    else this.timer.ref();
+    else holdProcess(this.timer, true);
     return entry;
   }
 
@@ -43,7 +47,7 @@ export class TimerQueue {
     this.oldest = entry;
     if (entry === undefined) {
       this.newest = undefined;
-      this.timer?.unref();
+      if (this.timer !== undefined) holdProcess(this.timer, false);
     }
   }
 
@@ -64,7 +68,7 @@ export class TimerQueue {
       try {
         each.onExpire();
       } catch (error) {
-        log('a deadline failed: %s', describeCause(error));
+        this.log('a deadline failed: %s', describeCause(error));
       }
     }
   };

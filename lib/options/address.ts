@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipVersion } from '../protocol/ip.js';
 import { configError, describe, everyEntry } from './checks.js';
 
 /** Whether a peer address may send callbacks. */
@@ -132,7 +132,7 @@ export function coversMostOfAFamily(entry: string): boolean {
  * address, and is left out.
  */
 function wordsOf(address: string): readonly number[] | undefined {
-  const family = isIP(address);
+  const family = ipVersion(address);
   if (family === 4) return [0, 0, 0xffff, ipv4Word(address)];
   if (family !== 6) return undefined;
   const zone = address.indexOf('%');
@@ -144,7 +144,7 @@ function ipv4Word(address: string): number {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
-// A valid IPv6 address (isIP said so): eight groups of hex, `::` for a run of zeros, and maybe an
+// A valid IPv6 address (ipVersion said so): eight groups of hex, `::` for a run of zeros, and maybe an
 // IPv4 address for the last two.
 function ipv6Words(address: string): readonly number[] {
   const groups = (part: string): number[] =>
@@ -175,7 +175,7 @@ function parseEntry(entry: unknown, option: string): Entry {
   const slash = entry.indexOf('/');
   const address = slash === -1 ? entry : entry.slice(0, slash);
   if (address.includes('%')) throw bad('has a zone index, which a list cannot match');
-  const family = isIP(address);
+  const family = ipVersion(address);
   if (family === 0) throw bad('is not an IPv4 or IPv6 address');
   const most = family === 4 ? 32 : 128;
   const prefix = slash === -1 ? most : entry.slice(slash + 1);

@@ -1,7 +1,6 @@
-import type { Ajv } from 'ajv';
 import { closest, configError, describe, everyEntry } from './checks.js';
 import type { RecallWebhookOptions, SchemaOverride } from './options.js';
-import { compileSchema, resolveSchema } from './schemas.js';
+import type { SchemaCompiler } from './schemas.js';
 import type { ResolvedCommand } from '../core/config.js';
 import { isJsonObject } from '../protocol/json.js';
 import { COMMANDS, RECALL_COMMAND, RECALL_COMMANDS, type RecallCommand } from '../protocol/commands.js';
@@ -16,7 +15,7 @@ const DEFAULT_COMMANDS: readonly RecallCommand[] = [RECALL_COMMAND];
  */
 export function resolveCommands(
   options: Pick<RecallWebhookOptions, 'commands' | 'schema' | 'schemas'>,
-  ajv: Ajv,
+  compiler: SchemaCompiler,
 ): ReadonlyMap<string, ResolvedCommand> {
   const enabled = resolveCommandList(options.commands);
   const overrides = resolveOverrides(options, enabled);
@@ -26,7 +25,7 @@ export function resolveCommands(
       // An app's own `ajv` may refuse even a default: the message names where the schema goes.
       const option =
         override?.option ?? (definition.command === RECALL_COMMAND ? 'schema' : schemasOption(definition.command));
-      const validateBody = compileSchema(ajv, option, resolveSchema(option, override?.value, definition.bodySchema));
+      const validateBody = compiler.validator(option, override?.value, definition.bodySchema, definition.validateBody);
       return [definition.command, { definition, validateBody }];
     }),
   );

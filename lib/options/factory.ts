@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../core/config.js';
 import { resolveConfig } from './resolve.js';
 import { configError } from './checks.js';
-import { describeCause, log } from '../log.js';
+import { describeCause, type Log } from '../log.js';
 import type { RecallWebhookOptions } from './options.js';
 
 /**
@@ -33,7 +33,7 @@ export function createConfig(
 ): ResolvedConfig {
   rejectMisuse(factory, options);
   const config = resolveConfig(options, factory, adapterOptions);
-  log(
+  config.log(
     '%s created for SdkAppid %s; %s',
     factory,
     [...config.sdkAppIds].join(', '),
@@ -63,6 +63,7 @@ export function functionOption<F>(name: string, value: F | undefined, fallback: 
  */
 export function addressOption<A extends unknown[]>(
   value: ((...args: A) => string | null | undefined) | undefined,
+  log: Log,
 ): ((...args: A) => string | undefined) | undefined {
   const read = functionOption('remoteAddress', value, undefined);
   if (read === undefined) return undefined;

@@ -2,6 +2,7 @@ import type { Ajv } from 'ajv';
 import type { DedupeStore } from '../core/dedupe-store.js';
 import type { EmitterLike } from '../core/events.js';
 import type { RecallCommand } from '../protocol/commands.js';
+import type { Validator } from '../protocol/schemas.js';
 
 /** An SDKAppID, as a number (`1400000000`) or a string of digits (`'1400000000'`). */
 export type SdkAppId = number | string;
@@ -10,10 +11,23 @@ export type SdkAppId = number | string;
 export type JsonSchema = Readonly<Record<string, unknown>>;
 
 /**
- * A schema that replaces a default one, or a function that receives a mutable copy of the default
- * and returns the schema to use (the default itself is never changed).
+ * A validator compiled ahead of time, in place of a JSON Schema: Ajv's standalone code of a
+ * schema, or a function of your own. For runtimes that refuse to compile code at run time
+ * (Cloudflare Workers, `node --disallow-code-generation-from-strings`), and for a schema you would
+ * rather not compile at each cold start.
+ * @example { validate: validateRecallBody } // from a module Ajv's standaloneCode wrote
  */
-export type SchemaOverride = JsonSchema | ((defaults: Record<string, unknown>) => JsonSchema);
+export interface PrecompiledSchema {
+  readonly validate: Validator;
+}
+
+/**
+ * A schema that replaces a default one, a function that receives a mutable copy of the default
+ * and returns the schema to use (the default itself is never changed), or a `{ validate }`
+ * compiled ahead of time. A JSON Schema is compiled with Ajv at creation; the defaults come
+ * compiled with the package.
+ */
+export type SchemaOverride = JsonSchema | ((defaults: Record<string, unknown>) => JsonSchema) | PrecompiledSchema;
 
 /** Options of `recallWebhook(options)`. Read once, when the middleware is created. */
 export interface RecallWebhookOptions {
@@ -137,8 +151,11 @@ export interface RecallWebhookOptions {
 
   /**
    * The Ajv instance that compiles the schemas, for schemas that need formats or keywords of
-   * your own (e.g. an instance with `ajv-formats` added).
-   * @default a new `Ajv` shared by all middleware created without this option
+   * your own (e.g. an instance with `ajv-formats` added). With it, the default schemas are compiled
+   * by it too. Outside Node.js the package loads no Ajv of its own: a JSON Schema there needs this
+   * option, or a `{ validate }` compiled ahead of time.
+   * @default on Node.js, an `Ajv` shared by every receiver created without this option, loaded
+   * on the first JSON Schema of your own; the default schemas come compiled and need no Ajv
    */
   readonly ajv?: Ajv | undefined;
 
@@ -159,6 +176,16 @@ export interface RecallWebhookOptions {
    * @default undefined (every delivery is emitted as its command's event)
    */
   readonly dedupe?: DedupeOptions | undefined;
+
+  /**
+   * Where the receiver logs its decisions (what was refused and why, what was handled, a listener
+   * that failed), one line per call, escaped, never holding the token or a Sign. A throw or a
+   * rejected promise of the function is ignored.
+   * @example (line) => logger.debug(line)
+   * @default on Node.js, the `debug` namespace `tencent-chat-recall-webhook` (set
+   * `DEBUG=tencent-chat-recall-webhook` before the process starts); elsewhere, nothing
+   */
+  readonly log?: ((line: string) => unknown) | undefined;
 }
 
 /** Options of `dedupe`. */

@@ -1,12 +1,11 @@
-import type { Ajv } from 'ajv';
 import { addressMatcher } from './address.js';
 import { configError, describe, everyEntry, hasMethods, nonNegative, ownOptions, resolveTimeout } from './checks.js';
-import { describeCause, log } from '../log.js';
+import { appLog, describeCause, log as runtimeLog, type Log } from '../log.js';
 import { createEmitter, type RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions, DedupeOptions } from './options.js';
 import { resolveCommands } from './commands.js';
 import { recallQuerySchema } from '../protocol/schemas.js';
-import { compileSchema, defaultAjv, resolveSchema } from './schemas.js';
+import { SchemaCompiler } from './schemas.js';
 import { signatureVerifier, type SignatureVerifier } from '../protocol/signature.js';
 import type { ResolvedConfig, ResolvedDedupe } from '../core/config.js';
 import type { DedupeStore } from '../core/dedupe-store.js';
@@ -36,6 +35,7 @@ export const OPTION_NAMES = [
   'ajv',
   'emitter',
   'dedupe',
+  'log',
 ] as const satisfies readonly (keyof RecallWebhookOptions)[];
 
 // Tencent's token is 1 to 128 characters (Chat console, callback authentication).
@@ -58,31 +58,30 @@ export function resolveConfig(
     notObject: `${factory}(options) needs an options object, e.g. ${factory}({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN }).`,
     of: factory,
   });
-  const ajv: unknown = options.ajv ?? defaultAjv();
-  if (!hasMethods(ajv, ['compile'])) {
-    throw configError('`ajv` must be an Ajv instance, e.g. new Ajv().');
-  }
-  const compiler = ajv as Ajv;
+  const compiler = SchemaCompiler.of(options.ajv);
+  const log = resolveLog(options.log);
   const timeoutMs = resolveTimeout('timeoutMs', options.timeoutMs ?? DEFAULTS.timeoutMs);
   return {
     sdkAppIds: resolveSdkAppIds(options.sdkAppId),
     verifySign: resolveVerifier(options.token, options.allowUnsigned),
-    allowFrom: resolveAllowFrom(options.allowFrom),
+    allowFrom: resolveAllowFrom(options.allowFrom, log),
     toleranceMs: resolveTolerance(options.toleranceSeconds ?? DEFAULTS.toleranceSeconds) * 1000,
     timeoutMs,
     // The body arrives within the request's deadline too: within `bodyTimeoutMs`, or `timeoutMs`
     // if that is shorter, from when the receiver is handed the request.
     bodyDeadlines: new TimerQueue(
       Math.min(timeoutMs, resolveTimeout('bodyTimeoutMs', options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs)),
+      log,
     ),
     limitBytes: resolveLimit(options.limit ?? DEFAULTS.limit),
     validateQuery:
       options.querySchema === undefined
         ? undefined
-        : compileSchema(compiler, 'querySchema', resolveSchema('querySchema', options.querySchema, recallQuerySchema)),
+        : compiler.validator('querySchema', options.querySchema, recallQuerySchema, undefined),
     commands: resolveCommands(options, compiler),
     emitter: resolveEmitter(options.emitter),
     dedupe: resolveDedupe(options.dedupe),
+    log,
   };
 }
 
@@ -181,7 +180,7 @@ function isToken(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_TOKEN_LENGTH;
 }
 
-function resolveAllowFrom(option: unknown): ((address: string | undefined) => boolean) | undefined {
+function resolveAllowFrom(option: unknown, log: Log): ((address: string | undefined) => boolean) | undefined {
   if (option === undefined) return undefined;
   const check =
     typeof option === 'function' ? (option as (address: string) => unknown) : addressMatcher(option as string[]);
@@ -195,6 +194,15 @@ function resolveAllowFrom(option: unknown): ((address: string | undefined) => bo
       return false;
     }
   };
+}
+
+/** The `log` option: the app's function, or the runtime's log (`debug` on Node.js). */
+function resolveLog(option: unknown): Log {
+  if (option === undefined) return runtimeLog;
+  if (typeof option !== 'function') {
+    throw configError('`log` must be a function that takes a line, e.g. { log: (line) => logger.debug(line) }.');
+  }
+  return appLog(option as (line: string) => unknown);
 }
 
 function resolveTolerance(value: unknown): number {

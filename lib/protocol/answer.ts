@@ -1,3 +1,5 @@
+import { utf8Length } from '../runtime/bytes.js';
+
 // The protocol's answer: HTTP 200 with JSON holding ActionStatus, ErrorInfo and ErrorCode, all
 // three required. ErrorCode is 0 for success and 1 for any error (protocol page, "Response").
 
@@ -15,7 +17,7 @@ export function answerHeaders(answer: string): Record<string, string> {
 }
 
 function headersOf(answer: string): Record<string, string> {
-  return { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(answer)) };
+  return { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(utf8Length(answer)) };
 }
 
 const OK_HEADERS = headersOf(OK_ANSWER);

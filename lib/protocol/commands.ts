@@ -1,5 +1,10 @@
 import { isJsonObject } from './json.js';
-import { groupRecallBodySchema, officialAccountRecallBodySchema, recallBodySchema } from './schemas.js';
+import { groupRecallBodySchema, officialAccountRecallBodySchema, recallBodySchema, type Validator } from './schemas.js';
+import {
+  validateGroupRecallBody,
+  validateOfficialAccountRecallBody,
+  validateRecallBody,
+} from './validators.generated.js';
 
 // The recall callbacks of Tencent Cloud Chat. One callback URL receives every command the app
 // enabled, told apart by `CallbackCommand` in the query and in the body (protocol.md, "Who calls
@@ -149,6 +154,8 @@ export interface CommandDefinition {
   readonly event: 'recall' | 'groupRecall' | 'officialAccountRecall';
   /** The body's default JSON Schema; the app may replace it. */
   readonly bodySchema: Readonly<Record<string, unknown>>;
+  /** `bodySchema` compiled at build time (scripts/schema-files.ts): no Ajv at run time. */
+  readonly validateBody: Validator;
   /**
    * The body as a `RecallView`, or where it lacks what the event needs: an app's own schema may
    * let anything through, but no event is emitted without the recalled messages.
@@ -174,6 +181,7 @@ export const C2C_RECALL: CommandDefinition = {
   command: RECALL_COMMAND,
   event: 'recall',
   bodySchema: recallBodySchema,
+  validateBody: validateRecallBody,
   needs: 'a non-empty MsgKey',
   read: (body) => {
     const msgKey = nonEmpty(body.MsgKey);
@@ -195,6 +203,7 @@ export const GROUP_RECALL: CommandDefinition = {
   command: GROUP_RECALL_COMMAND,
   event: 'groupRecall',
   bodySchema: groupRecallBodySchema,
+  validateBody: validateGroupRecallBody,
   needs: 'a non-empty GroupId and a non-empty MsgSeqList of objects whose MsgSeq is a non-negative integer',
   read: (body) => {
     const groupId = nonEmpty(body.GroupId);
@@ -221,6 +230,7 @@ export const OFFICIAL_ACCOUNT_RECALL: CommandDefinition = {
   command: OFFICIAL_ACCOUNT_RECALL_COMMAND,
   event: 'officialAccountRecall',
   bodySchema: officialAccountRecallBodySchema,
+  validateBody: validateOfficialAccountRecallBody,
   needs: 'a non-empty Official_Account and a non-empty WithdrawMsgList of objects with a non-empty MsgKey',
   read: (body) => {
     const account = nonEmpty(body.Official_Account);

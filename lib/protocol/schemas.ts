@@ -1,3 +1,16 @@
+import type { ErrorObject } from 'ajv';
+
+/**
+ * A compiled schema: `true` for data that matches, and then, for data that does not, its `errors`
+ * in Ajv's format (the first names the field in a refusal). An Ajv `ValidateFunction`, Ajv's
+ * standalone code, or a function of the app's own (without `errors`, a refusal says only that the
+ * data does not match).
+ */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: readonly ErrorObject[] | null | undefined;
+}
+
 // The rule every default body schema follows (protocol.md, "What the backend sends beyond the
 // samples"). For an after-event callback the Chat backend ignores the answer and never retries a
 // FAIL, so a genuine callback refused is a recall the app never learns of. A body is refused only

@@ -1,18 +1,4 @@
-import * as crypto from 'node:crypto';
-
-/**
- * Hex SHA-256 of a string's UTF-8 with `hash`, the one-shot digest (faster than `createHash`),
- * which came in Node.js 20.12; without it, with `createHash`, which every Node.js 20 has.
- * @internal
- */
-export function sha256HexWith(hash: typeof crypto.hash | undefined): (data: string) => string {
-  return typeof hash === 'function'
-    ? (data) => hash('sha256', data, 'hex')
-    : (data) => crypto.createHash('sha256').update(data, 'utf8').digest('hex');
-}
-
-// Read once: `crypto.hash` is undefined on the Node.js 20 releases before 20.12.
-const sha256Hex = sha256HexWith(crypto.hash);
+import { sha256Hex } from '#runtime';
 
 /**
  * The `Sign` the Chat backend sends when callback authentication is on: the lowercase hex SHA-256
@@ -42,30 +28,36 @@ const SIGN_LENGTH = 64;
  * cleared past 256 entries.
  */
 export function signatureVerifier(tokens: readonly string[]): SignatureVerifier {
-  const expected = new Map<string, readonly Buffer[]>();
-  // The given Sign's UTF-8, written over on every check (nothing runs between the write and the
-  // compares): a Buffer made per request cost as much as the compares. Room for a Sign's 64
-  // bytes and more, so that a longer text shows by what was written.
-  const written = Buffer.alloc(3 * SIGN_LENGTH);
-  const actual = written.subarray(0, SIGN_LENGTH);
+  const expected = new Map<string, readonly string[]>();
   return (requestTime, given) => {
     let signs = expected.get(requestTime);
     if (signs === undefined) {
       if (expected.size >= 256) expected.clear();
-      signs = tokens.map((token) => Buffer.from(sha256Hex(`${token}${requestTime}`), 'latin1'));
+      signs = tokens.map((token) => sha256Hex(`${token}${requestTime}`));
       expected.set(requestTime, signs);
     }
     // Hex case is ignored. Only the length can leak here, and it is public: a Sign that is not
-    // 64 bytes of UTF-8 is not compared (64 bytes that are not ASCII match no hex digit).
-    if (written.write(given.toLowerCase()) !== SIGN_LENGTH) return -1;
+    // 64 characters is not compared (characters that are not ASCII match no hex digit).
+    const actual = given.toLowerCase();
+    if (actual.length !== SIGN_LENGTH) return -1;
     // Every token is compared, each in constant time, and none ends the loop early: the time a
     // refusal takes tells nothing of how much of a forged Sign was right, nor for which token.
     let signedWith = -1;
     let index = 0;
     for (const sign of signs) {
-      if (crypto.timingSafeEqual(actual, sign)) signedWith = index;
+      if (sameInConstantTime(actual, sign)) signedWith = index;
       index++;
     }
     return signedWith;
   };
+}
+
+// Two strings of SIGN_LENGTH characters compared character by character, every one of them: the
+// differences are gathered with OR and looked at once, at the end, so the time does not depend on
+// where the first one is. Plain code rather than node:crypto's timingSafeEqual, which needs
+// Buffers and exists on Node.js alone; the same on every runtime.
+function sameInConstantTime(a: string, b: string): boolean {
+  let difference = 0;
+  for (let i = 0; i < SIGN_LENGTH; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
 }

@@ -1,5 +1,5 @@
-import { createHmac } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { hmacSha256Base64, zlibDeflate } from '#runtime';
+import { toBase64 } from '../runtime/bytes.js';
 
 // The UserSig of Tencent's REST API, TLSSigAPIv2 (protocol.md, "GetIPList: the callback egress
 // addresses, and the admin UserSig it needs"; Tencent's own tls-sig-api-v2 does the same):
@@ -21,7 +21,7 @@ export function userSig(secretKey: string, { identifier, sdkAppId, time, expire 
     `TLS.sdkappid:${String(sdkAppId)}\n` +
     `TLS.time:${String(time)}\n` +
     `TLS.expire:${String(expire)}\n`;
-  const sig = createHmac('sha256', secretKey).update(content).digest('base64');
+  const sig = hmacSha256Base64(secretKey, content);
   const document = {
     'TLS.ver': '2.0',
     'TLS.identifier': identifier,
@@ -30,8 +30,7 @@ export function userSig(secretKey: string, { identifier, sdkAppId, time, expire 
     'TLS.expire': expire,
     'TLS.sig': sig,
   };
-  return deflateSync(Buffer.from(JSON.stringify(document)))
-    .toString('base64')
+  return toBase64(zlibDeflate(new TextEncoder().encode(JSON.stringify(document))))
     .replaceAll('+', '*')
     .replaceAll('/', '-')
     .replaceAll('=', '_');

@@ -1,4 +1,5 @@
-import { randomInt } from 'node:crypto';
+import { holdProcess } from '#runtime';
+import { utf8Length } from '../runtime/bytes.js';
 import { addressMatcher, coversMostOfAFamily, listMatcher, type AddressCheck } from '../options/address.js';
 import { closest, configError, describe, everyEntry, ownOptions } from '../options/checks.js';
 import { isFailure, settle } from '../core/async.js';
@@ -148,7 +149,7 @@ export async function tencentCallbackAddresses(
     fetchedAt: undefined as Date | undefined,
     lastError: undefined as Error | undefined,
     failures: 0,
-    timer: undefined as NodeJS.Timeout | undefined,
+    timer: undefined as ReturnType<typeof setTimeout> | undefined,
     closing: new AbortController(),
   };
   const hold = (list: GotList): void => {
@@ -158,7 +159,7 @@ export async function tencentCallbackAddresses(
   const schedule = (ms: number): void => {
     if (state.closing.signal.aborted) return;
     state.timer = setTimeout(refresh, ms);
-    state.timer.unref();
+    holdProcess(state.timer, false);
   };
   const refresh = (): void => {
     void getIpList(config, state.closing.signal).then(
@@ -236,7 +237,7 @@ function resolve(given: TencentCallbackAddressesOptions): ResolvedOptions {
   );
   const { identifier, secretKey, nettype, onRefreshError } = options as unknown as Record<string, unknown>;
   // A UserID is at most 32 bytes (trtc.io/document/34953).
-  if (typeof identifier !== 'string' || identifier === '' || Buffer.byteLength(identifier) > 32) {
+  if (typeof identifier !== 'string' || identifier === '' || utf8Length(identifier) > 32) {
     throw configError(
       "`identifier` must be an App admin of the app (a UserID of 1 to 32 bytes), as the console lists them, e.g. 'administrator'.",
     );
@@ -363,7 +364,8 @@ async function getIpList(config: ResolvedOptions, closing: AbortSignal): Promise
       time,
       expire: USERSIG_LIFETIME_SECONDS,
     }),
-    random: String(randomInt(0, 2 ** 32 - 1)),
+    // Web Crypto's, which every runtime has (Node.js's as globalThis.crypto).
+    random: String(crypto.getRandomValues(new Uint32Array(1))[0]),
     contenttype: 'json',
     nettype: String(config.nettype),
   }).toString();
@@ -528,7 +530,8 @@ async function cancel(response: Response): Promise<void> {
 async function boundedText(response: Response, where: string): Promise<string> {
   const reader = response.body?.getReader();
   if (reader === undefined) return '';
-  const chunks: Uint8Array[] = [];
+  const decoder = new TextDecoder();
+  let text = '';
   let size = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     const chunk: Uint8Array = read.value as Uint8Array;
@@ -537,9 +540,9 @@ async function boundedText(response: Response, where: string): Promise<string> {
       await reader.cancel();
       throw failure('TOO_LARGE', `${where} answered more than ${String(MAX_ANSWER_BYTES)} bytes`);
     }
-    chunks.push(chunk);
+    text += decoder.decode(chunk, { stream: true });
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return text + decoder.decode();
 }
 
 /** Calls the app's onRefreshError, which may throw or reject: that is logged, never thrown. */

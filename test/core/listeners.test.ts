@@ -4,6 +4,7 @@ import { callListeners, report } from '../../lib/core/listeners.js';
 import { RecallWebhookError, type Refusal } from '../../lib/core/errors.js';
 import { createEmitter, type RecallEmitter, type RecallEvent } from '../../lib/core/events.js';
 import type { Recall } from '../../lib/core/decide.js';
+import { log } from '../../lib/log.js';
 import { resolveConfig } from '../../lib/options/resolve.js';
 import { RECALL_COMMAND } from '../../lib/protocol/commands.js';
 import { receiverOptions, SAMPLE_WITH_UNREAD, SDK_APP_ID } from '../fixtures/callbacks.js';
@@ -36,9 +37,9 @@ if (COMMAND === undefined) throw new Error('the one-to-one recall is not among t
 const RECALL: Recall = { command: COMMAND, event: EVENT };
 
 /** callListeners() as a promise of what it calls back with. */
-function call(...args: [RecallEmitter, Recall, number]): Promise<Refusal | undefined> {
+function call(emitter: RecallEmitter, recall: Recall, timeoutMs: number): Promise<Refusal | undefined> {
   return new Promise((resolve) => {
-    callListeners(...args, resolve);
+    callListeners({ emitter, timeoutMs, log }, recall, resolve);
   });
 }
 
@@ -52,7 +53,7 @@ describe('listeners', () => {
       const emitter = createEmitter();
       emitter.on('recall', () => 'done');
       const results: unknown[] = [];
-      callListeners(emitter, RECALL, 100, (failure) => results.push(failure));
+      callListeners({ emitter, timeoutMs: 100, log }, RECALL, (failure) => results.push(failure));
       expect(results).to.deep.equal([undefined]);
     });
 
@@ -126,7 +127,7 @@ describe('listeners', () => {
         const emitter = createEmitter();
         emitter.on('recall', () => value);
         const results: unknown[] = [];
-        callListeners(emitter, RECALL, 100, (failure) => results.push(failure));
+        callListeners({ emitter, timeoutMs: 100, log }, RECALL, (failure) => results.push(failure));
         expect(results, label).to.deep.equal([undefined]);
       }
     });
@@ -252,7 +253,7 @@ describe('listeners', () => {
             now += tookMs;
           });
           const results: (string | undefined)[] = [];
-          callListeners(emitter, RECALL, 30, (failure) => results.push(failure?.code));
+          callListeners({ emitter, timeoutMs: 30, log }, RECALL, (failure) => results.push(failure?.code));
           expect(results, `${String(tookMs)} ms`).to.deep.equal([expected]);
         }
       } finally {
@@ -319,7 +320,7 @@ describe('listeners', () => {
       const error = new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match');
       const seen: unknown[] = [];
       emitter.on('rejected', (e) => seen.push(e));
-      report(emitter, 'rejected', () => [error]);
+      report({ emitter, log }, 'rejected', () => [error]);
       expect(seen).to.deep.equal([error]);
     });
 
@@ -330,12 +331,12 @@ describe('listeners', () => {
         made += 1;
         return [new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match')];
       };
-      report(emitter, 'rejected', argsOf);
+      report({ emitter, log }, 'rejected', argsOf);
       expect(made).to.equal(0);
       const seen: unknown[] = [];
       emitter.on('rejected', (e) => seen.push(e));
       emitter.on('rejected', (e) => seen.push(e));
-      report(emitter, 'rejected', argsOf);
+      report({ emitter, log }, 'rejected', argsOf);
       expect(made).to.equal(1);
       expect(seen).to.have.lengthOf(2);
       expect(seen[0]).to.equal(seen[1]);
@@ -345,7 +346,7 @@ describe('listeners', () => {
       const emitter = createEmitter();
       const seen: unknown[] = [];
       emitter.on('duplicate', (e) => seen.push(e));
-      report(emitter, 'duplicate', () => [EVENT]);
+      report({ emitter, log }, 'duplicate', () => [EVENT]);
       expect(seen).to.deep.equal([EVENT]);
     });
 
@@ -357,7 +358,9 @@ describe('listeners', () => {
         emitter.on('rejected', () => 'fine');
         emitter.on('rejected', () => sleep(5).then(() => 'fine later'));
         emitter.on('rejected', () => Promise.reject(new Error('metrics down')));
-        report(emitter, 'rejected', () => [new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match')]);
+        report({ emitter, log }, 'rejected', () => [
+          new RecallWebhookError('SIGNATURE_INVALID', 'Sign does not match'),
+        ]);
         await sleep(20);
         expect(messagesOf(lines)).to.deep.equal(['a rejected listener failed: metrics down']);
       });
@@ -381,8 +384,9 @@ describe('listeners', () => {
               emitter.on(event, (value: unknown) => after.push(value));
               const unhandled = await unhandledDuring(() => {
                 expect(() => {
-                  if (event === 'rejected') report(emitter, event, () => [new RecallWebhookError('BODY_INVALID', 'x')]);
-                  else report(emitter, event, () => [EVENT]);
+                  if (event === 'rejected')
+                    report({ emitter, log }, event, () => [new RecallWebhookError('BODY_INVALID', 'x')]);
+                  else report({ emitter, log }, event, () => [EVENT]);
                 }).not.to.throw();
               });
               expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
@@ -400,7 +404,7 @@ describe('listeners', () => {
           throw new Error('metrics down');
         });
         const unhandled = await unhandledDuring(() => {
-          report(emitter, 'rejected', () => [new RecallWebhookError('BODY_INVALID', 'x')]);
+          report({ emitter, log }, 'rejected', () => [new RecallWebhookError('BODY_INVALID', 'x')]);
         });
         expect(unhandled).to.deep.equal({ rejections: [], exceptions: [] });
       });
@@ -413,7 +417,7 @@ describe('listeners', () => {
           return new Promise(() => undefined);
         });
         // Synchronous: the listener ran, and its promise stays pending.
-        report(emitter, 'duplicate', () => [EVENT]);
+        report({ emitter, log }, 'duplicate', () => [EVENT]);
         expect(called).to.deep.equal([EVENT]);
       });
 
@@ -423,7 +427,7 @@ describe('listeners', () => {
           throw new Error('broken emitter');
         };
         expect(() => {
-          report(emitter, 'rejected', () => [new RecallWebhookError('BODY_INVALID', 'x')]);
+          report({ emitter, log }, 'rejected', () => [new RecallWebhookError('BODY_INVALID', 'x')]);
         }).not.to.throw();
         expect(lines.some((line) => line.includes('a rejected listener failed: broken emitter'))).to.equal(true);
       });
@@ -434,8 +438,8 @@ describe('listeners', () => {
         emitter.once('duplicate', function (this: unknown) {
           seen.push(this);
         });
-        report(emitter, 'duplicate', () => [EVENT]);
-        report(emitter, 'duplicate', () => [EVENT]);
+        report({ emitter, log }, 'duplicate', () => [EVENT]);
+        report({ emitter, log }, 'duplicate', () => [EVENT]);
         expect(seen).to.deep.equal([emitter]);
       });
     });

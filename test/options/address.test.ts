@@ -4,6 +4,7 @@ import { BlockList, isIP } from 'node:net';
 import { addressMatcher, coversMostOfAFamily } from '../../lib/options/address.js';
 import { addressOption } from '../../lib/options/factory.js';
 import { resolveConfig } from '../../lib/options/resolve.js';
+import { log } from '../../lib/log.js';
 import { captureLog, messagesOf } from '../helpers/log.js';
 
 describe('addressMatcher()', () => {
@@ -108,7 +109,7 @@ describe('allowFrom and remoteAddress functions of the app', () => {
   it('should take an address as unknown when remoteAddress throws, and log it', () => {
     const read = addressOption(() => {
       throw new Error('no such header');
-    });
+    }, log);
     expect(read?.()).to.equal(undefined);
     expect(messagesOf(lines)).to.deep.equal(['remoteAddress threw, so the address is unknown: no such header']);
   });

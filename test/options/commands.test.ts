@@ -1,13 +1,15 @@
 import { expect } from 'chai';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { resolveCommands } from '../../lib/options/commands.js';
+import { SchemaCompiler } from '../../lib/options/schemas.js';
+import { validateGroupRecallBody, validateRecallBody } from '../../lib/protocol/validators.generated.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { resolveConfig } from '../../lib/options/resolve.js';
 import { RECALL_COMMANDS } from '../../lib/protocol/commands.js';
 import { groupRecallBodySchema, officialAccountRecallBodySchema } from '../../lib/protocol/schemas.js';
 import { sampleGroupRecall, sampleRecall } from '../../lib/testing/sample.js';
 
-const ajv = new Ajv();
+const ajv = new SchemaCompiler(new Ajv());
 const GROUP = 'Group.CallbackAfterRecallMsg';
 const C2C = 'C2C.CallbackAfterMsgWithDraw';
 const ALL = [...RECALL_COMMANDS];
@@ -36,10 +38,16 @@ describe('options/commands', () => {
     const resolved = resolve({ commands: [GROUP, 'OfficialAccount.CallbackAfterMsgWithDraw'] });
     expect([...resolved.keys()]).to.deep.equal([GROUP, 'OfficialAccount.CallbackAfterMsgWithDraw']);
     expect(resolved.get(GROUP)?.definition.event).to.equal('groupRecall');
-    expect(resolved.get(GROUP)?.validateBody.schema).to.equal(groupRecallBodySchema);
-    expect(resolved.get('OfficialAccount.CallbackAfterMsgWithDraw')?.validateBody.schema).to.equal(
-      officialAccountRecallBodySchema,
-    );
+    expect((resolved.get(GROUP)?.validateBody as ValidateFunction | undefined)?.schema).to.equal(groupRecallBodySchema);
+    expect(
+      (resolved.get('OfficialAccount.CallbackAfterMsgWithDraw')?.validateBody as ValidateFunction | undefined)?.schema,
+    ).to.equal(officialAccountRecallBodySchema);
+  });
+
+  it('should use the validators compiled at build time, loading no Ajv, when the app gives no schema and no ajv', () => {
+    const resolved = resolveCommands({ commands: [GROUP, C2C] }, SchemaCompiler.of(undefined));
+    expect(resolved.get(C2C)?.validateBody).to.equal(validateRecallBody);
+    expect(resolved.get(GROUP)?.validateBody).to.equal(validateGroupRecallBody);
   });
 
   it('should take a command listed twice as once', () => {
@@ -150,11 +158,14 @@ describe('options/commands', () => {
           throw new Error('refused');
         },
       } as unknown as Ajv;
-      expect(() => resolveCommands({ commands: [GROUP] }, refusing)).to.throw(
+      expect(() => resolveCommands({ commands: [GROUP] }, new SchemaCompiler(refusing))).to.throw(
         TypeError,
         /`schemas\['Group\.CallbackAfterRecallMsg'\]` is not a schema this Ajv can compile: refused/,
       );
-      expect(() => resolveCommands({}, refusing)).to.throw(TypeError, /`schema` is not a schema this Ajv can compile/);
+      expect(() => resolveCommands({}, new SchemaCompiler(refusing))).to.throw(
+        TypeError,
+        /`schema` is not a schema this Ajv can compile/,
+      );
     });
 
     it('should ignore a command set to undefined, as for every other option', () => {

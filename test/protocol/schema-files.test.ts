@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { schemaFiles } from '../../scripts/schema-files.js';
+import { schemaFiles, validatorsSource, VALIDATORS_FILE } from '../../scripts/schema-files.js';
 
 describe('schema files', () => {
   for (const [file, schema] of Object.entries(schemaFiles)) {
@@ -9,4 +9,10 @@ describe('schema files', () => {
       expect(JSON.parse(text)).to.deep.equal(schema);
     });
   }
+});
+
+describe('compiled validators', () => {
+  it(`should have ${VALIDATORS_FILE} as the schemas compile today (run npm run schemas after a change)`, () => {
+    expect(readFileSync(new URL(`../../${VALIDATORS_FILE}`, import.meta.url), 'utf8')).to.equal(validatorsSource());
+  });
 });
