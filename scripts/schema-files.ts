@@ -16,7 +16,7 @@ export const schemaFiles = {
 } as const;
 
 /** Where the default body schemas' compiled validators are written, from the project's root. */
-export const VALIDATORS_FILE = 'lib/protocol/validators.generated.ts';
+export const VALIDATORS_FILE = 'lib/protocol/default-validators.ts';
 
 // The validators the package ships, by export name: the body schemas (the default query checks are
 // code of their own, lib/protocol/query.ts).

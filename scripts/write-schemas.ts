@@ -1,5 +1,5 @@
 // Writes the default schemas of lib/protocol/schemas.ts to schemas/*.json, the files users import,
-// and their compiled validators to lib/protocol/validators.generated.ts.
+// and their compiled validators to lib/protocol/default-validators.ts.
 // test/protocol/schema-files.test.ts fails when they differ, so run `npm run schemas` after a change
 // (`npm run build` runs it too).
 import { writeFileSync } from 'node:fs';

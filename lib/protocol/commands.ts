@@ -4,7 +4,7 @@ import {
   validateGroupRecallBody,
   validateOfficialAccountRecallBody,
   validateRecallBody,
-} from './validators.generated.js';
+} from './default-validators.js';
 
 // The recall callbacks of Tencent Cloud Chat. One callback URL receives every command the app
 // enabled, told apart by `CallbackCommand` in the query and in the body (protocol.md, "Who calls

@@ -24,6 +24,10 @@ export interface EmitterApi {
   listenerCount(event: string): number;
 }
 
+/**
+ * The interface both builds implement, which test/runtime/pure.test.ts type-checks them against.
+ * @internal
+ */
 export interface Runtime {
   /** The lowercase hex SHA-256 of `text`'s UTF-8, synchronously. */
   sha256Hex(text: string): string;

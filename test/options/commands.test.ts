@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { resolveCommands } from '../../lib/options/commands.js';
 import { SchemaCompiler } from '../../lib/options/schemas.js';
-import { validateGroupRecallBody, validateRecallBody } from '../../lib/protocol/validators.generated.js';
+import { validateGroupRecallBody, validateRecallBody } from '../../lib/protocol/default-validators.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { resolveConfig } from '../../lib/options/resolve.js';
 import { RECALL_COMMANDS } from '../../lib/protocol/commands.js';
