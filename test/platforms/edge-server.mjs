@@ -1,12 +1,12 @@
 // Serves a bundled edge script in Vercel's Edge Runtime (the edge-runtime package), with the
-// variables of this process as its `process.env`, as Vercel gives an edge function its own.
+// variables it is given as its `process.env`, as Vercel gives an edge function its own.
 import { readFileSync } from 'node:fs';
 import { EdgeRuntime, runServer } from 'edge-runtime';
 
-const env = {
-  IM_CALLBACK_TOKEN: process.env.IM_CALLBACK_TOKEN,
-  IM_CALLBACK_TOKEN_NEXT: process.env.IM_CALLBACK_TOKEN_NEXT,
-};
+const names = ['IM_CALLBACK_TOKEN', 'IM_CALLBACK_TOKEN_NEXT'];
+const env = Object.fromEntries(
+  names.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
+);
 const runtime = new EdgeRuntime({
   initialCode: readFileSync(process.argv[2], 'utf8'),
   extend: (context) => Object.assign(context, { process: { env } }),

@@ -1,14 +1,41 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { callbackQuery } from '../../lib/testing/query.js';
-import { installedVersion, writeConsumer } from '../helpers/consumer.js';
-import { run } from '../helpers/process.js';
-import { fixtureFiles, PLATFORMS, TOKENS, type Served } from './launch.js';
+import { installedVersion } from '../helpers/consumer.js';
+import {
+  fetchOnlyApp,
+  fixtureFiles,
+  startBun,
+  startDeno,
+  startEdge,
+  startNode,
+  startWorkerd,
+  writeFiles,
+  type Served,
+} from './launch.js';
 
 // The packed package, installed as a fetch-only app installs it (no Express), run in each runtime
 // it claims, each the real one from the npm registry: the same requests, the same answers.
+
+/** The tokens the app is given: the current one and the next, as while the console's token changes. */
+const TOKENS = { IM_CALLBACK_TOKEN: 'token-now', IM_CALLBACK_TOKEN_NEXT: 'token-next' } as const;
+
+interface Platform {
+  readonly name: string;
+  /** How a JSON Schema of the app's own, without `ajv`, is refused there. */
+  readonly schemaRefusal: 'code generation' | 'no Ajv';
+  start(app: string): Promise<Served>;
+}
+
+function worker(perRequest: boolean, nodejsCompat: boolean): Platform {
+  return {
+    name: `Cloudflare Workers (workerd), handler created ${perRequest ? 'in fetch from env' : 'at module scope'}, ${nodejsCompat ? 'with' : 'without'} nodejs_compat`,
+    schemaRefusal: 'code generation',
+    start: (app) =>
+      startWorkerd(app, 'worker.mjs', TOKENS, { nodejsCompat, define: { PER_REQUEST: String(perRequest) } }),
+  };
+}
 
 const SDK_APP_ID = 1400000000;
 const C2C = 'C2C.CallbackAfterMsgWithDraw';
@@ -49,22 +76,37 @@ const bodies = {
   }),
 };
 
+const PLATFORMS: readonly Platform[] = [
+  {
+    name: 'Node.js with --disallow-code-generation-from-strings',
+    schemaRefusal: 'code generation',
+    start: (app) => startNode(app, 'node.mjs', TOKENS, ['--disallow-code-generation-from-strings']),
+  },
+  {
+    name: 'Deno (Deno.serve), --allow-env limited to the variables it reads',
+    schemaRefusal: 'no Ajv',
+    start: (app) => startDeno(app, 'deno.mjs', TOKENS),
+  },
+  { name: 'Bun (Bun.serve)', schemaRefusal: 'no Ajv', start: (app) => startBun(app, 'bun.mjs', TOKENS) },
+  worker(false, true),
+  worker(false, false),
+  worker(true, true),
+  worker(true, false),
+  {
+    name: "Vercel's Edge Runtime (edge-runtime), bundled as for a Next.js edge route",
+    schemaRefusal: 'code generation',
+    start: (app) => startEdge(app, 'edge.mjs', TOKENS),
+  },
+];
+
 describe('the packed package in each runtime, from the npm registry', function () {
   // Packing, an offline install, and starting eight servers one after another.
   this.timeout(240_000);
   let app = '';
 
   before(async () => {
-    const work = mkdtempSync(join(tmpdir(), 'tcrw-platforms-'));
-    const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work]);
-    expect(packed.code, `npm pack: ${packed.stderr}`).to.equal(0);
-    const [pack] = JSON.parse(packed.stdout) as [{ filename: string; integrity: string }];
-    app = join(work, 'app');
-    await run('mkdir', ['-p', app]);
-    writeConsumer(app, { file: join(work, pack.filename), integrity: pack.integrity }, {});
-    const installed = await run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], {}, app);
-    expect(installed.code, `npm ci --offline:\n${installed.stdout}${installed.stderr}`).to.equal(0);
-    for (const [file, text] of Object.entries(fixtureFiles())) writeFileSync(join(app, file), text);
+    app = await fetchOnlyApp();
+    writeFiles(app, fixtureFiles());
   });
 
   it('should install for a fetch-only app without Express, an optional peer', () => {
