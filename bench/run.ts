@@ -11,14 +11,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { decideBody, decideQuery } from '../dist/esm/core/decide.js';
-import { resolveConfig } from '../dist/esm/options/resolve.js';
-import { parseQuery } from '../dist/esm/protocol/query.js';
-import { sign, signatureVerifier } from '../dist/esm/protocol/signature.js';
-import { addressMatcher } from '../dist/esm/options/address.js';
+import { decideBody, decideQuery } from '../lib/core/decide.js';
+import { resolveConfig } from '../lib/options/resolve.js';
+import { parseQuery } from '../lib/protocol/query.js';
+import { sign, signatureVerifier } from '../lib/protocol/signature.js';
+import { addressMatcher } from '../lib/options/address.js';
 import { callbackQuery, sampleGroupRecall, sampleRecall } from '../dist/esm/testing/index.js';
 import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS, type RecallCommand } from '../dist/esm/index.js';
 import { startRedis } from './redis.js';
+import { startupFigures, startupLines } from './startup.js';
 import {
   AGAINST,
   DISTINCT_RECALLS,
@@ -39,6 +40,9 @@ const { values } = parseArgs({
     // A git ref (a commit, a tag, `main`) built beside the working tree: its servers run in the
     // same rounds, and each ratio to it shows a regression or a gain without the machine's drift.
     against: { type: 'string' },
+    // Only the cold start and the Worker's size (bench/startup.ts), a minute instead of ten.
+    startup: { type: 'boolean', default: false },
+    pairs: { type: 'string', default: '15' },
   },
 });
 const ROUNDS = Number(values.rounds);
@@ -346,6 +350,12 @@ const entries: Entry[] = [
 const servers = new Map<string, { child: ChildProcess; port: number }>();
 const runs = new Map<string, Run[]>(entries.map(({ key }) => [key, []]));
 const started = Date.now();
+// First, before any server runs: a cold start is measured on a machine at rest.
+const startup = await startupFigures(Number(values.pairs));
+if (values.startup) {
+  console.log(values.json ? JSON.stringify(startup, null, 2) : startupLines(startup).join('\n'));
+  process.exit(0);
+}
 const redis = await startRedis();
 try {
   const coreNs = coreDecisionNs(RECALL_COMMAND);
@@ -503,6 +513,7 @@ try {
     signCheckNs: signCheck,
     allowFromNs: allowFrom,
     hostileQueries: { validRatio: Number(validRatio.toFixed(2)), target: 0.8, byQuery: refused },
+    startup,
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   };
   if (values.json) {
@@ -556,6 +567,7 @@ try {
         .map(([count, ns]) => `${count} entries ${String(ns)}`)
         .join('; ')}`,
     );
+    for (const line of startupLines(startup)) console.log(line);
     console.log(`took ${String(report.elapsedSeconds)} s`);
   }
 } finally {

@@ -9,10 +9,14 @@ import type { RecallWebhookOptions } from './options.js';
  * `http.createServer(recallNodeHandler)` calls it with a request, on the first request.
  */
 function rejectMisuse(factory: string, options: unknown): void {
+  // By shape: a Node.js request has a socket, a fetch Request a url. Not `instanceof Request`,
+  // which on Node.js loads the fetch implementation (undici): 20 ms of every cold start.
   const request =
     typeof options === 'object' &&
     options !== null &&
-    (options instanceof Request || ('socket' in options && 'headers' in options && 'method' in options));
+    'headers' in options &&
+    'method' in options &&
+    ('socket' in options || 'url' in options);
   if (request) {
     throw configError(
       `${factory} is a factory: use what it returns, ${factory}({ sdkAppId: ... }), not ${factory} itself.`,

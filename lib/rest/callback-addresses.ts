@@ -313,12 +313,14 @@ function resolveEndpoint(region: unknown, endpoint: unknown): URL {
   );
 }
 
-const LOOPBACK = addressMatcher(['127.0.0.0/8', '::1']);
+// Made on first use: nothing is parsed when the package is imported.
+let loopback: AddressCheck | undefined;
 
 function isLoopback(hostname: string): boolean {
   // A URL writes an IPv6 host in brackets.
   const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
-  return host === 'localhost' || LOOPBACK(host);
+  loopback ??= addressMatcher(['127.0.0.0/8', '::1']);
+  return host === 'localhost' || loopback(host);
 }
 
 function bounded(name: string, value: unknown, least: number, most: number): number {

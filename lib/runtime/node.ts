@@ -1,11 +1,15 @@
 // The runtime of Node.js: node:crypto's one-shot hash, node:zlib, node:events, timers that let the
 // process go, and `debug`, loaded the first time a line could be written and only when the
-// DEBUG variable is set, so that an app that does not log pays nothing for it at start.
-import * as crypto from 'node:crypto';
+// DEBUG variable is set, so that an app that does not log pays nothing for it at start. node:crypto
+// and node:zlib are loaded when first used too: importing them is milliseconds of every cold start
+// (node:zlib serves only the UserSig of tencentCallbackAddresses).
+import type * as Crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { deflateSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type { Debugger } from 'debug';
 import { load } from './load.js';
+import { toHex } from './bytes.js';
+import { sha256 as plainSha256 } from './sha256.js';
 import type { AjvClass, EmitterApi, LogSink } from './types.js';
 
 /**
@@ -13,21 +17,43 @@ import type { AjvClass, EmitterApi, LogSink } from './types.js';
  * which came in Node.js 20.12; without it, with `createHash`, which every Node.js 20 has.
  * @internal
  */
-export function sha256HexWith(hash: typeof crypto.hash | undefined): (data: string) => string {
+export function sha256HexWith(hash: typeof Crypto.hash | undefined): (data: string) => string {
   return typeof hash === 'function'
     ? (data) => hash('sha256', data, 'hex')
-    : (data) => crypto.createHash('sha256').update(data, 'utf8').digest('hex');
+    : (data) => crypto().createHash('sha256').update(data, 'utf8').digest('hex');
 }
 
-// Read once: `crypto.hash` is undefined on the Node.js 20 releases before 20.12.
-export const sha256Hex = sha256HexWith(crypto.hash);
+let cryptoModule: typeof Crypto | undefined;
+
+function crypto(): typeof Crypto {
+  cryptoModule ??= load('node:crypto') as typeof Crypto;
+  return cryptoModule;
+}
+
+// node:crypto's hash once it is loaded (`crypto.hash` is undefined on the Node.js 20 releases
+// before 20.12). The first hash of a process is the plain one of the web build, and node:crypto is
+// loaded right after, off the path of the request that needed it: loading it is 3 ms of the first
+// answer of a cold start, and the Sign cache leaves a receiver few hashes to make.
+let sha256: ((data: string) => string) | undefined;
+let loading = false;
+
+export function sha256Hex(text: string): string {
+  if (sha256 !== undefined) return sha256(text);
+  if (!loading) {
+    loading = true;
+    setImmediate(() => {
+      sha256 = sha256HexWith(crypto().hash);
+    }).unref();
+  }
+  return toHex(plainSha256(text));
+}
 
 export function hmacSha256Base64(key: string, text: string): string {
-  return crypto.createHmac('sha256', key).update(text).digest('base64');
+  return crypto().createHmac('sha256', key).update(text).digest('base64');
 }
 
 export function zlibDeflate(bytes: Uint8Array): Uint8Array {
-  return deflateSync(bytes);
+  return (load('node:zlib') as typeof Zlib).deflateSync(bytes);
 }
 
 export function newEmitter(): EmitterApi {

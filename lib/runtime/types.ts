@@ -1,8 +1,9 @@
 import type { Ajv } from 'ajv';
 
 // What each runtime build provides: ./node.ts on Node.js, ./web.ts everywhere else (Workers, the
-// edge, Deno, Bun, bundlers). The shared layers import these through `#runtime`, which
-// package.json's "imports" resolves by the runtime's conditions; nothing else in lib/ outside
+// edge, Deno, Bun, bundlers). The shared layers import these through `#runtime`, which the build
+// (scripts/build.ts) resolves to one of them in each build, and package.json's exports pick the
+// build by the runtime's conditions; nothing else in lib/ outside
 // cli/, testing/ and the Node adapters may import a `node:` module (eslint.config.js says so).
 
 /** Where log lines go, before the `log` option: `debug` on Node.js, nowhere elsewhere. */

@@ -128,8 +128,8 @@ async function bundle(
 }
 
 /** wrangler's conditions for a Worker; Next.js's for an edge route. */
-export const WORKER_CONDITIONS = ['workerd', 'worker', 'browser'];
-export const EDGE_CONDITIONS = ['edge-light', 'worker', 'browser'];
+const WORKER_CONDITIONS = ['workerd', 'worker', 'browser'];
+const EDGE_CONDITIONS = ['edge-light', 'worker', 'browser'];
 
 /** A Worker bundled from `entry` as wrangler would, served by workerd with `bindings` as text. */
 export async function startWorkerd(
