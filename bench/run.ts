@@ -11,15 +11,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { decideBody, decideQuery } from '../lib/core/decide.js';
-import { resolveConfig } from '../lib/options/resolve.js';
-import { parseQuery } from '../lib/protocol/query.js';
-import { sign, signatureVerifier } from '../lib/protocol/signature.js';
-import { addressMatcher } from '../lib/options/address.js';
 import { callbackQuery, sampleGroupRecall, sampleRecall } from '../dist/esm/testing/index.js';
 import { GROUP_RECALL_COMMAND, RECALL_COMMAND, RECALL_COMMANDS, type RecallCommand } from '../dist/esm/index.js';
 import { startRedis } from './redis.js';
 import { startupFigures, startupLines } from './startup.js';
+import { loadInternals } from './internals.js';
 import {
   AGAINST,
   DISTINCT_RECALLS,
@@ -30,6 +26,9 @@ import {
   VARIANTS,
   type VariantName,
 } from './variants.js';
+
+const { decideBody, decideQuery, resolveConfig, parseQuery, sign, signatureVerifier, addressMatcher } =
+  await loadInternals();
 
 const { values } = parseArgs({
   options: {

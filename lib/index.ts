@@ -1,7 +1,15 @@
 export { recallWebhook, type RecallMiddleware } from './adapters/express.js';
 export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOptions } from './adapters/node-handler.js';
 export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './adapters/fetch.js';
-export type { RecallWebhookOptions, DedupeOptions, SdkAppId, JsonSchema, SchemaOverride } from './options/options.js';
+export type {
+  RecallWebhookOptions,
+  DedupeOptions,
+  SdkAppId,
+  JsonSchema,
+  SchemaOverride,
+  PrecompiledSchema,
+} from './options/options.js';
+export type { Validator } from './protocol/schemas.js';
 export { addressMatcher, type AddressCheck } from './options/address.js';
 export {
   tencentCallbackAddresses,

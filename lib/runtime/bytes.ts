@@ -3,11 +3,14 @@
 
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-/** Lowercase hex of `bytes`. */
+/**
+ * Lowercase hex of `bytes`, as one flat string: joined, not built with `+=`, whose rope of pieces
+ * every later `charCodeAt` (the Sign compare reads each character of a remembered Sign) walks.
+ */
 export function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += HEX[byte] ?? '';
-  return hex;
+  const pairs = new Array<string>(bytes.length);
+  for (let i = 0; i < bytes.length; i++) pairs[i] = HEX[bytes[i] ?? 0] ?? '';
+  return pairs.join('');
 }
 
 /** Standard base64 (with `+`, `/` and `=` padding) of `bytes`. */

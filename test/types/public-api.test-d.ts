@@ -5,6 +5,8 @@ import { createServer } from 'node:http';
 import { createClient } from 'redis';
 import {
   addressMatcher,
+  type PrecompiledSchema,
+  type Validator,
   type AddressCheck,
   memoryStore,
   redisStore,
@@ -191,3 +193,17 @@ void tencentCallbackAddresses({
     }
   },
 }).catch(() => undefined);
+
+// A validator compiled ahead of time, in place of a schema; a logger of the app's own.
+const precompiled: Validator = Object.assign((body: unknown) => typeof body === 'object', { errors: null });
+const schemaAhead: PrecompiledSchema = { validate: precompiled };
+recallFetchHandler({
+  sdkAppId: 1400000000,
+  token: 't',
+  schema: schemaAhead,
+  schemas: { 'Group.CallbackAfterRecallMsg': { validate: () => true } },
+  querySchema: { validate: precompiled },
+  log: (line: string) => console.log(line),
+});
+// @ts-expect-error a log takes a line, not an object
+recallFetchHandler({ sdkAppId: 1400000000, token: 't', log: (entry: { msg: string }) => entry.msg });
