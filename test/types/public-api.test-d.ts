@@ -203,7 +203,9 @@ recallFetchHandler({
   schema: schemaAhead,
   schemas: { 'Group.CallbackAfterRecallMsg': { validate: () => true } },
   querySchema: { validate: precompiled },
-  log: (line: string) => console.log(line),
+  log: (line: string) => {
+    console.log(line);
+  },
 });
 // @ts-expect-error a log takes a line, not an object
 recallFetchHandler({ sdkAppId: 1400000000, token: 't', log: (entry: { msg: string }) => entry.msg });
