@@ -26,6 +26,16 @@ describe('ipVersion()', () => {
       '256.1.1.1',
       '1:2:3:4:5:6:7:8:9',
       '1::2::3',
+      // Eight groups and a `::`, which stands for at least one more: wherever the `::` is.
+      '1:2:3:4:5:6:7::8',
+      '1::2:3:4:5:6:7:8',
+      '1:2:3:4::5:6:7:8',
+      '1:2:3:4:5:6::7:8',
+      '1:2::3:4:5:6:7:8',
+      // A group that is not 1 to 4 hex digits, beside a `::`.
+      '::g',
+      '1::12345',
+      'g::1',
       '::ffff:1.2.3.04',
       '',
       'a',
