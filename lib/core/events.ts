@@ -1,4 +1,5 @@
 import { newEmitter } from '#runtime';
+import type { EmitterApi } from '../runtime/types.js';
 import type { RecallWebhookError } from './errors.js';
 import type { Platform } from '../protocol/query.js';
 import type {
@@ -157,14 +158,10 @@ export interface RecallEmitter {
 
 /**
  * The minimum an `emitter` option must offer, of Node's `EventEmitter` API: an `EventEmitter` from
- * `node:events`, or any emitter with these methods.
+ * `node:events`, or any emitter with `on`, `emit`, `rawListeners` and `listenerCount`; what each
+ * runtime's own emitter offers too.
  */
-export interface EmitterLike {
-  on(event: string, listener: (...args: unknown[]) => unknown): unknown;
-  emit(event: string, ...args: unknown[]): boolean;
-  rawListeners(event: string): readonly unknown[];
-  listenerCount(event: string): number;
-}
+export type EmitterLike = EmitterApi;
 
 /** Node's `EventEmitter` on Node.js; an emitter with its API and semantics elsewhere. */
 export function createEmitter(): RecallEmitter {
