@@ -1,6 +1,21 @@
 export { recallWebhook, type RecallMiddleware } from './adapters/express.js';
 export { recallNodeHandler, type RecallNodeHandler, type RecallNodeHandlerOptions } from './adapters/node-handler.js';
 export { recallFetchHandler, type RecallFetchHandler, type RecallFetchHandlerOptions } from './adapters/fetch.js';
+export {
+  recallReceiver,
+  type RecallReceiver,
+  type ReceivedCallback,
+  type ReceiveResult,
+  type CallbackQueryInput,
+} from './adapters/receiver.js';
+export {
+  recallScfHandler,
+  type RecallScfHandler,
+  type RecallScfHandlerOptions,
+  type ScfApiGatewayEvent,
+  type ScfApiGatewayResponse,
+} from './adapters/scf.js';
+export { verifiedCallback, type VerifiedCallback } from './core/verified.js';
 export type {
   RecallWebhookOptions,
   DedupeOptions,

@@ -7,7 +7,8 @@ import type { Log } from '../log.js';
 
 /**
  * Express middleware (Express 4 and 5; any Connect-style stack) that answers the recall callbacks
- * of its `commands` and passes every other request on with `next()`.
+ * of its `commands` and passes every other request on with `next()`: a callback of another
+ * command once it is authentic, with what was verified (`verifiedCallback(req)`).
  */
 export interface RecallMiddleware {
   (req: NodeRequest, res: ServerResponse, next: (error?: unknown) => void): void;
@@ -35,7 +36,16 @@ export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
     // setting says which proxies' X-Forwarded-For to believe; outside Express there is only the socket.
     const { ip } = req;
     const remoteAddress = typeof ip === 'string' ? ip : req.socket.remoteAddress;
-    handleNodeRequest(config, req, res, remoteAddress, next, next);
+    handleNodeRequest(
+      config,
+      req,
+      res,
+      remoteAddress,
+      () => {
+        next();
+      },
+      next,
+    );
   };
   return Object.assign(middleware, { events: config.emitter });
 }

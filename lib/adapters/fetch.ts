@@ -1,10 +1,11 @@
-import { answerHeaders, NOT_HANDLED_ANSWER } from '../protocol/answer.js';
+import { answerHeaders, NOT_HANDLED_ANSWER, OK_ANSWER } from '../protocol/answer.js';
+import { verifiedCallback } from '../core/verified.js';
 import { addressOption, createConfig, functionOption, ownOption } from '../options/factory.js';
 import { configError } from '../options/checks.js';
 import type { RecallEmitter } from '../core/events.js';
 import type { RecallWebhookOptions } from '../options/options.js';
 import { refusal, bodyAborted, bodyTimedOut, bodyTooLarge, isRefusal, type Refusal } from '../core/errors.js';
-import { receive, type IncomingCallback, type Outcome } from '../core/receive.js';
+import { handOn, receive, type IncomingCallback, type Outcome } from '../core/receive.js';
 import type { BodyInput } from '../core/decide.js';
 import type { TimerQueue } from '../core/timer-queue.js';
 
@@ -15,9 +16,12 @@ import type { TimerQueue } from '../core/timer-queue.js';
  */
 export interface RecallFetchHandlerOptions<Platform extends unknown[] = []> extends RecallWebhookOptions {
   /**
-   * Answers a request that is not a callback of the receiver's `commands` (not a POST, or another
-   * `CallbackCommand`).
-   * @default a `Response` with HTTP 404 and a protocol-style JSON FAIL (`NOT_HANDLED`)
+   * Answers a request the receiver does not answer: one that is no callback (not a POST, no
+   * `CallbackCommand`), or an authentic callback of another command, whose verified fields
+   * `verifiedCallback(request)` gives (see `verifyOtherCommands`).
+   * @default the protocol's OK for an authentic callback of another command (which lets a
+   * before-event's action through unchanged: docs/commands.md); a `Response` with HTTP 404 and a
+   * protocol-style JSON FAIL (`NOT_HANDLED`) for anything else
    */
   readonly onUnhandled?: ((request: Request, ...platform: Platform) => Response | Promise<Response>) | undefined;
 
@@ -58,8 +62,12 @@ export function recallFetchHandler<Platform extends unknown[] = []>(
   options: RecallFetchHandlerOptions<Platform>,
 ): RecallFetchHandler<Platform> {
   const config = createConfig('recallFetchHandler', options, ADAPTER_OPTIONS);
-  const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), () =>
-    respond(NOT_HANDLED_ANSWER, 404),
+  // A callback nobody handles is answered as if its command were not enabled (docs/commands.md).
+  const unhandled = functionOption(
+    'onUnhandled',
+    ownOption(options, 'onUnhandled'),
+    (...[request]: [Request, ...Platform]) =>
+      verifiedCallback(request) === undefined ? respond(NOT_HANDLED_ANSWER, 404) : respond(OK_ANSWER, 200),
   );
   const addressOf = addressOption(ownOption(options, 'remoteAddress'), config.log);
   if (config.allowFrom !== undefined && addressOf === undefined) {
@@ -78,7 +86,9 @@ export function recallFetchHandler<Platform extends unknown[] = []>(
       const peer = addressOf?.(request, ...platform);
       receive(config, { method: request.method, url: request.url, remoteAddress: peer, readBody }, resolve);
     });
-    return outcome.kind === 'pass' ? unhandled(request, ...platform) : respond(outcome.answer, 200);
+    if (outcome.kind === 'answer') return respond(outcome.answer, 200);
+    handOn(config, request, outcome);
+    return unhandled(request, ...platform);
   };
   return Object.assign(handler, { events: config.emitter });
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { NOT_HANDLED_ANSWER } from '../protocol/answer.js';
+import { NOT_HANDLED_ANSWER, OK_ANSWER } from '../protocol/answer.js';
+import { verifiedCallback } from '../core/verified.js';
 import { addressOption, createConfig, functionOption, ownOption } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
 import { handleNodeRequest, writeAnswer, type NodeRequest } from './node-request.js';
@@ -9,9 +10,12 @@ import { describeCause } from '../log.js';
 /** Options of `recallNodeHandler`: the shared ones, and what to do with other requests. */
 export interface RecallNodeHandlerOptions extends RecallWebhookOptions {
   /**
-   * Handles a request that is not a callback of the receiver's `commands` (not a POST, or another
-   * `CallbackCommand`).
-   * @default answers HTTP 404 with a protocol-style JSON FAIL (`NOT_HANDLED`)
+   * Handles a request the receiver does not answer: one that is no callback (not a POST, no
+   * `CallbackCommand`), or an authentic callback of another command, whose verified fields
+   * `verifiedCallback(req)` gives (see `verifyOtherCommands`).
+   * @default the protocol's OK for an authentic callback of another command (which lets a
+   * before-event's action through unchanged: docs/commands.md); HTTP 404 with a protocol-style
+   * JSON FAIL (`NOT_HANDLED`) for anything else
    */
   readonly onUnhandled?: ((req: NodeRequest, res: ServerResponse) => void) | undefined;
 
@@ -45,7 +49,7 @@ export interface RecallNodeHandler {
  */
 export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNodeHandler {
   const config = createConfig('recallNodeHandler', options, ADAPTER_OPTIONS);
-  const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), answerNotHandled);
+  const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), answerByDefault);
   const addressOf = addressOption(ownOption(options, 'remoteAddress'), config.log) ?? socketPeer;
   const handler = (req: NodeRequest, res: ServerResponse): void => {
     handleNodeRequest(
@@ -67,8 +71,10 @@ export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNode
   return Object.assign(handler, { events: config.emitter });
 }
 
-function answerNotHandled(req: NodeRequest, res: ServerResponse): void {
-  writeAnswer(req, res, NOT_HANDLED_ANSWER, 404);
+// A callback nobody handles is answered as if its command were not enabled (docs/commands.md).
+function answerByDefault(req: NodeRequest, res: ServerResponse): void {
+  if (verifiedCallback(req) === undefined) writeAnswer(req, res, NOT_HANDLED_ANSWER, 404);
+  else writeAnswer(req, res, OK_ANSWER);
 }
 
 function socketPeer(req: NodeRequest): string | undefined {

@@ -1,24 +1,27 @@
 import type { ServerResponse, IncomingMessage } from 'node:http';
 import type { ResolvedConfig } from '../core/config.js';
 import type { Done } from '../core/async.js';
-import { receive, type IncomingCallback } from '../core/receive.js';
+import { handOn, receive, type IncomingCallback } from '../core/receive.js';
+import type { VerifiedCallback } from '../core/verified.js';
 import type { TimerQueue } from '../core/timer-queue.js';
 import type { BodyInput } from '../core/decide.js';
 import { bodyAborted, bodyTimedOut, bodyTooLarge, refusal, type Refusal } from '../core/errors.js';
 import { answerHeaders } from '../protocol/answer.js';
+import { jsonSize } from '../protocol/json.js';
 
 /**
  * What the Express middleware and the `node:http` handler share: run a Node request from
- * `remoteAddress` through the protocol and write its answer; hand a request that is not a recall
- * callback to `pass`. An error thrown by `pass` (the app's code) goes to `onError`, never up into
- * the stream that called.
+ * `remoteAddress` through the protocol and write its answer; hand a request the receiver does not
+ * answer to `pass`: with what was verified, attached to `req` too, for an authentic callback of
+ * another command. An error thrown by `pass` (the app's code) goes to `onError`, never up into the
+ * stream that called.
  */
 export function handleNodeRequest(
   config: ResolvedConfig,
   req: NodeRequest,
   res: ServerResponse,
   remoteAddress: string | undefined,
-  pass: () => void,
+  pass: (verified: VerifiedCallback | undefined) => void,
   onError: (error: unknown) => void,
 ): void {
   const readBody: IncomingCallback['readBody'] = (limit, deadlines, done) => {
@@ -26,8 +29,8 @@ export function handleNodeRequest(
   };
   receive(config, { method: req.method, url: req.url ?? '/', remoteAddress, readBody }, (outcome) => {
     try {
-      if (outcome.kind === 'pass') pass();
-      else writeAnswer(req, res, outcome.answer);
+      if (outcome.kind === 'answer') writeAnswer(req, res, outcome.answer);
+      else pass(handOn(config, req, outcome));
     } catch (error) {
       onError(error);
     }
@@ -177,16 +180,6 @@ const FORM = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;
 // `body` is neither undefined nor null here (see fromBodyParser); a primitive has no such field.
 function hasCallbackCommand(body: unknown): boolean {
   return typeof (body as { CallbackCommand?: unknown }).CallbackCommand === 'string';
-}
-
-function jsonSize(value: unknown): number | undefined {
-  try {
-    const json: unknown = JSON.stringify(value);
-    return typeof json === 'string' ? Buffer.byteLength(json) : undefined;
-  } catch {
-    // A cycle or a BigInt: not a value a JSON parser makes.
-    return undefined;
-  }
 }
 
 /** Whether the request announces a body (one still unread at answer time is not drained). */

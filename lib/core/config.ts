@@ -27,7 +27,12 @@ export interface ResolvedConfig {
    * without one: the default schema's checks run on the protocol's parameters before anything else.
    */
   readonly validateQuery: Validator | undefined;
-  /** The commands this receiver answers, by `CallbackCommand`; every other command is passed on. */
+  /**
+   * Whether a callback of another command is authenticated before it is handed on (and a signed
+   * check of the URL answered); `verifyOtherCommands: false` hands every other request on untouched.
+   */
+  readonly verifyOthers: boolean;
+  /** The commands this receiver answers, by `CallbackCommand`; every other command is handed on. */
   readonly commands: ReadonlyMap<string, ResolvedCommand>;
   readonly emitter: RecallEmitter;
   /** Where claims on recalls are kept; undefined when every delivery is emitted. */

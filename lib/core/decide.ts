@@ -3,9 +3,12 @@ import type { ResolvedCommand, ResolvedConfig } from './config.js';
 import { refusal, type Refusal } from './errors.js';
 import type { AnyRecallEvent } from './events.js';
 import { findUnsafeText, isJsonObject, parseJson } from '../protocol/json.js';
+import type { VerifiedCallback } from './verified.js';
 import {
+  boundsProblem,
   canonicalPlatform,
   namedProblem,
+  sdkAppidProblem,
   parseQuery,
   readCallbackQuery,
   single,
@@ -28,12 +31,16 @@ export interface CallbackContext {
 }
 
 export type QueryDecision =
-  /** Not a recall callback: hand it to whatever else is mounted. */
+  /** Not a callback (or another command, with `verifyOtherCommands: false`): hand it to whatever else is mounted. */
   | { readonly kind: 'pass'; readonly reason: string }
-  /** Refused: a callback of `command`, known from the query before anything else. */
-  | { readonly kind: 'reject'; readonly error: Refusal; readonly command: ResolvedCommand }
+  /** Refused: a callback of `command` (undefined for a check of the URL), known from the query before anything else. */
+  | { readonly kind: 'reject'; readonly error: Refusal; readonly command: string | undefined }
   /** Authentic so far: read the body. */
-  | { readonly kind: 'read'; readonly context: CallbackContext };
+  | { readonly kind: 'read'; readonly context: CallbackContext }
+  /** An authentic callback of another command: hand it on with what was verified, its body unread. */
+  | { readonly kind: 'verified'; readonly callback: VerifiedCallback }
+  /** An authentic check of the callback URL, without a command: answered OK. */
+  | { readonly kind: 'check' };
 
 /** A body, however the framework has it: raw bytes, text, or already parsed by a body parser. */
 export type BodyInput = { readonly bytes: Uint8Array } | { readonly text: string } | { readonly parsed: unknown };
@@ -64,49 +71,157 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   if (head.method !== 'POST') return { kind: 'pass', reason: 'not a POST' };
   // Before authentication only what the protocol names is decoded: the sender chooses every byte.
   const { named: query, unread } = readCallbackQuery(head.url);
-  // One callback URL receives every command the app enables, told apart by CallbackCommand; the
-  // others are handed on whoever sent them, so allowFrom guards this receiver, not the path.
+  // One callback URL receives every command the app enables, told apart by CallbackCommand.
   const command = commandOf(config, query);
-  if (command === undefined) return { kind: 'pass', reason: "not a callback of this receiver's commands" };
-  if (config.allowFrom !== undefined && !config.allowFrom(head.remoteAddress)) {
-    return refused(command, refusal('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom'));
-  }
-  if (unread !== undefined) return refused(command, refusal('QUERY_INVALID', `query has ${unread}`));
-  const problem = namedProblem(query);
-  if (problem !== undefined) return refused(command, refusal('QUERY_INVALID', problem));
-  // The protocol page: the app backend must check that SdkAppid is its own.
-  const sdkAppid = single(query, 'SdkAppid');
-  if (sdkAppid === undefined || !config.sdkAppIds.has(sdkAppid)) {
-    return refused(command, refusal('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves'));
-  }
-  let requestTime: number | undefined;
-  let signedWith: number | undefined;
-  if (config.verifySign !== undefined) {
-    const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
-    if (!auth.ok) return refused(command, auth.error);
-    ({ requestTime, signedWith } = auth);
-  }
+  if (command === undefined) return decideOther(config, head, query, unread, nowMs);
+  const name = command.definition.command;
+  const problem = unread === undefined ? namedProblem(query) : `query has ${unread}`;
+  const checked = authenticCallback(config, head.remoteAddress, query, problem, nowMs);
+  if ('code' in checked) return { kind: 'reject', error: checked, command: name };
   // The app's own query schema sees the whole query, decoded, once the callback is authentic.
   const { validateQuery } = config;
   if (validateQuery !== undefined && !validateQuery(parseQuery(head.url).query)) {
-    return refused(command, refusal('QUERY_INVALID', describeFirstError('query', validateQuery.errors)));
+    const error = refusal('QUERY_INVALID', describeFirstError('query', validateQuery.errors));
+    return { kind: 'reject', error, command: name };
   }
   return {
     kind: 'read',
     context: {
       remoteAddress: head.remoteAddress,
-      sdkAppId: Number(sdkAppid),
       command,
       clientIp: single(query, 'ClientIP'),
       optPlatform: single(query, 'OptPlatform'),
-      requestTime,
-      signedWith,
+      ...checked,
     },
   };
 }
 
-function refused(command: ResolvedCommand, error: Refusal): QueryDecision {
-  return { kind: 'reject', error, command };
+// The commands Tencent names are ASCII words and dots (`C2C.CallbackBeforeSendMsg`); one of
+// another command is handed on with its name, which the Sign does not cover: printable ASCII
+// only, within the bound of the recall commands' parameter, so that no log line or handler gets
+// anything else, and a command Tencent adds tomorrow still passes.
+const COMMAND_NAME = /^[\x21-\x7e]{1,64}$/;
+
+/**
+ * A request whose query names none of the receiver's commands. Every callback an app enables
+ * comes to this URL signed alike (protocol.md, "Every other callback on the same URL"), so one of
+ * another command is authenticated as a recall is and handed on with what was verified; one
+ * without a command but with `Sign` or `RequestTime` is taken for the console's check of the URL.
+ * Anything else is no callback, and is handed on untouched, as is everything with
+ * `verifyOtherCommands: false`.
+ */
+function decideOther(
+  config: ResolvedConfig,
+  head: RequestHead,
+  query: RawQuery,
+  unread: string | undefined,
+  nowMs: number,
+): QueryDecision {
+  if (!config.verifyOthers) return { kind: 'pass', reason: "not a callback of this receiver's commands" };
+  const named = query.CallbackCommand;
+  if (named === undefined) return decideCheck(config, head, query, unread, nowMs);
+  const first = typeof named === 'string' ? named : (named[0] ?? '');
+  // A name that is no command's is not echoed anywhere: the refusal carries none.
+  const command = COMMAND_NAME.test(first) ? first : undefined;
+  const problem =
+    unread !== undefined
+      ? `query has ${unread}`
+      : typeof named !== 'string'
+        ? 'query.CallbackCommand is given more than once'
+        : command === undefined
+          ? 'query.CallbackCommand must be printable ASCII, 1 to 64 characters'
+          : namedProblem(query);
+  const checked = authenticCallback(config, head.remoteAddress, query, problem, nowMs);
+  if ('code' in checked) return { kind: 'reject', error: checked, command };
+  const optPlatform = single(query, 'OptPlatform');
+  return {
+    kind: 'verified',
+    callback: {
+      command: first,
+      ...checked,
+      clientIp: single(query, 'ClientIP'),
+      optPlatform,
+      platform: canonicalPlatform(optPlatform),
+      remoteAddress: head.remoteAddress,
+      receivedAt: new Date(nowMs),
+    },
+  };
+}
+
+/**
+ * A POST without `CallbackCommand`. With `Sign` or `RequestTime` and a token configured, it claims
+ * to be the console's check of the callback URL, which one receiver found carries only those two
+ * (protocol.md, "Every other callback on the same URL"; Tencent's pages do not say): it is checked
+ * as a callback is, `SdkAppid` only if given, and an authentic one is answered OK, so that the
+ * console shows a URL whose token is right as working and one whose token is wrong as failing.
+ */
+function decideCheck(
+  config: ResolvedConfig,
+  head: RequestHead,
+  query: RawQuery,
+  unread: string | undefined,
+  nowMs: number,
+): QueryDecision {
+  const claimed = query.Sign !== undefined || query.RequestTime !== undefined;
+  if (!claimed || config.verifySign === undefined) return { kind: 'pass', reason: 'no CallbackCommand' };
+  const sdkAppid = single(query, 'SdkAppid');
+  const problem =
+    unread !== undefined
+      ? `query has ${unread}`
+      : (boundsProblem(query) ?? (sdkAppid === undefined ? undefined : sdkAppidProblem(sdkAppid)));
+  const forbidden = addressRefusal(config, head.remoteAddress);
+  if (forbidden !== undefined) return rejectCheck(forbidden);
+  if (problem !== undefined) return rejectCheck(refusal('QUERY_INVALID', problem));
+  if (sdkAppid !== undefined && !config.sdkAppIds.has(sdkAppid)) {
+    return rejectCheck(refusal('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves'));
+  }
+  const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
+  return auth.ok ? { kind: 'check' } : rejectCheck(auth.error);
+}
+
+function rejectCheck(error: Refusal): QueryDecision {
+  return { kind: 'reject', error, command: undefined };
+}
+
+/** What the query of an authentic callback says of it, beyond its command. */
+interface Authentic {
+  readonly sdkAppId: number;
+  readonly requestTime: number | undefined;
+  readonly signedWith: number | undefined;
+}
+
+/**
+ * The checks every callback passes, whatever its command, in this order: the peer's address
+ * first, so that one not allowed learns nothing more; then `problem`, what is wrong with the
+ * query's shape, if anything; the `SdkAppid` (the protocol page: the app backend must check that
+ * it is its own); and the Sign and `RequestTime`.
+ */
+function authenticCallback(
+  config: ResolvedConfig,
+  remoteAddress: string | undefined,
+  query: RawQuery,
+  problem: string | undefined,
+  nowMs: number,
+): Authentic | Refusal {
+  const forbidden = addressRefusal(config, remoteAddress);
+  if (forbidden !== undefined) return forbidden;
+  if (problem !== undefined) return refusal('QUERY_INVALID', problem);
+  const sdkAppid = single(query, 'SdkAppid');
+  if (sdkAppid === undefined || !config.sdkAppIds.has(sdkAppid)) {
+    return refusal('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves');
+  }
+  if (config.verifySign === undefined) {
+    return { sdkAppId: Number(sdkAppid), requestTime: undefined, signedWith: undefined };
+  }
+  const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
+  if (!auth.ok) return auth.error;
+  return { sdkAppId: Number(sdkAppid), requestTime: auth.requestTime, signedWith: auth.signedWith };
+}
+
+/** Why the peer may not send callbacks, if it may not: its address is not in `allowFrom`. */
+function addressRefusal(config: ResolvedConfig, remoteAddress: string | undefined): Refusal | undefined {
+  if (config.allowFrom === undefined || config.allowFrom(remoteAddress)) return undefined;
+  return refusal('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
 }
 
 // A repeated CallbackCommand that includes one of ours is still claimed, so that it is refused

@@ -1,5 +1,3 @@
-import type { RecallCommand } from '../protocol/commands.js';
-
 /**
  * Why a callback was refused, as a stable code. The `ErrorInfo` of the FAIL answer starts with it,
  * so the code is what shows in the Chat console's callback monitoring.
@@ -56,7 +54,7 @@ export function isRefusal(value: object): value is Refusal {
 export interface RecallWebhookErrorOptions {
   readonly cause?: unknown;
   readonly remoteAddress?: string | undefined;
-  readonly command?: RecallCommand | undefined;
+  readonly command?: string | undefined;
   readonly field?: string | undefined;
 }
 
@@ -76,10 +74,12 @@ export class RecallWebhookError extends Error {
   readonly remoteAddress: string | undefined;
 
   /**
-   * The `CallbackCommand` of the refused callback: one of the receiver's commands; undefined only
-   * when the receiver failed before it knew.
+   * The `CallbackCommand` of the refused callback: one of the receiver's recall commands, or
+   * another command's, refused before it was handed on (see `verifyOtherCommands`). Undefined for
+   * a refused check of the callback URL, which names no command, for a name that is no command's
+   * (not printable ASCII, or over 64 characters), and when the receiver failed before it knew.
    */
-  readonly command: RecallCommand | undefined;
+  readonly command: string | undefined;
 
   /**
    * For `BODY_INVALID` and `COMMAND_MISMATCH`: the body field at fault, as a JSON Pointer

@@ -15,7 +15,9 @@ import { callListeners, report } from './listeners.js';
 import { timeLeft, type Done } from './async.js';
 import { isRefusal, refusal, RecallWebhookError, type Refusal } from './errors.js';
 import { describeCause } from '../log.js';
-import { recallIdentity, type RecallCommand } from '../protocol/commands.js';
+import { recallIdentity } from '../protocol/commands.js';
+import type { AnyRecallEvent } from './events.js';
+import { attachVerified, type VerifiedCallback } from './verified.js';
 
 // The request path passes continuations rather than promises: where nothing has to wait (a
 // refused query, a parsed body, listeners that return nothing) the answer is written in the same
@@ -29,17 +31,48 @@ export interface IncomingCallback extends RequestHead {
    * with it or with why it could not be read.
    */
   readonly readBody: (limitBytes: number, deadlines: TimerQueue, done: Done<BodyInput | Refusal>) => void;
+  /**
+   * When the callback was received, if not now: `RequestTime` is checked against it. A callback
+   * stored on arrival and checked later (a queue's consumer) gives the time it arrived.
+   */
+  readonly receivedAt?: Date | undefined;
 }
 
 export type Outcome =
-  /** Not a recall callback: the adapter hands it on untouched. */
+  /** Not a callback: the adapter hands it on untouched. */
   | { readonly kind: 'pass' }
-  /** Answer with HTTP 200 and this JSON; `error` is why it is a FAIL, if it is. */
-  | { readonly kind: 'answer'; readonly answer: string; readonly error: Refusal | undefined };
+  /** An authentic callback of another command: the adapter hands it on with `callback` attached. */
+  | { readonly kind: 'verified'; readonly callback: VerifiedCallback }
+  /**
+   * Answer with HTTP 200 and this JSON. `recall` is the event of a recall handled; `rejected` gives
+   * why the answer is a FAIL, if it is: the error the `'rejected'` listeners got.
+   */
+  | {
+      readonly kind: 'answer';
+      readonly answer: string;
+      readonly recall: AnyRecallEvent | undefined;
+      readonly rejected: (() => RecallWebhookError) | undefined;
+    };
 
 const PASS: Outcome = { kind: 'pass' };
 
-const OK: Outcome = { kind: 'answer', answer: OK_ANSWER, error: undefined };
+// An authentic check of the URL: there is nothing to hand on.
+const CHECKED: Outcome = { kind: 'answer', answer: OK_ANSWER, recall: undefined, rejected: undefined };
+
+/**
+ * What an adapter hands on with a request it does not answer: for an authentic callback of another
+ * command, what was verified, attached to the request first (`verifiedCallback(request)` reads it).
+ */
+export function handOn(
+  config: Pick<ResolvedConfig, 'log'>,
+  request: object,
+  outcome: Exclude<Outcome, { kind: 'answer' }>,
+): VerifiedCallback | undefined {
+  if (outcome.kind === 'pass') return undefined;
+  if (!attachVerified(request, outcome.callback))
+    config.log('the request takes no property: verifiedCallback(request) finds nothing');
+  return outcome.callback;
+}
 
 /**
  * Runs one callback through the whole protocol: query, authentication, body, validation, the
@@ -58,15 +91,15 @@ export function receive(config: ResolvedConfig, request: IncomingCallback, respo
  * emitter), and it is answered INTERNAL_ERROR if nothing was answered yet.
  */
 class Reception {
-  private readonly receivedAt = new Date();
+  private readonly receivedAt: Date;
   // The one deadline of the whole request, on the monotonic clock: the Chat backend waits 2 s for
   // the answer in all (protocol.md, "Timing and retries"), so the body's arrival, the dedupe
   // claim and the listeners share `timeoutMs` from the moment the receiver is handed the request,
   // rather than each taking a timeout of its own one after the other.
   private readonly deadline: number;
   private readonly head: RequestHead;
-  // Known once the query named one of the receiver's commands: every refusal after that is of it.
-  private command: RecallCommand | undefined = undefined;
+  // Known once the query named a command: every refusal after that is of it.
+  private command: string | undefined = undefined;
   // Set before the body is read, the one step that reads it.
   private context!: CallbackContext;
   // Set before the listeners are called, whose end is the one step that reads it.
@@ -82,6 +115,7 @@ class Reception {
     // `trust proxy` believed, the app's own remoteAddress function) may be any text, which must
     // reach neither allowFrom, which then refuses, nor an event.
     this.deadline = performance.now() + config.timeoutMs;
+    this.receivedAt = request.receivedAt ?? new Date();
     const given = request.remoteAddress;
     const remoteAddress = given !== undefined && ipVersion(given) !== 0 ? given : undefined;
     this.head = { method: request.method, url: request.url, remoteAddress };
@@ -90,12 +124,20 @@ class Reception {
   start(): void {
     try {
       const first = decideQuery(this.config, this.head, this.receivedAt.getTime());
+      const { log } = this.config;
       if (first.kind === 'pass') {
-        this.config.log('pass: %s', first.reason);
+        log('pass: %s', first.reason);
         this.answer(PASS);
       } else if (first.kind === 'reject') {
-        this.command = first.command.definition.command;
+        this.command = first.command;
         this.refuse(first.error);
+      } else if (first.kind === 'verified') {
+        const { callback } = first;
+        if (log.enabled) log('%s of SdkAppid %d verified, handed on', callback.command, callback.sdkAppId);
+        this.answer({ kind: 'verified', callback });
+      } else if (first.kind === 'check') {
+        log('a signed check of the callback URL, answered OK');
+        this.answer(CHECKED);
       } else {
         this.command = first.context.command.definition.command;
         this.context = first.context;
@@ -136,7 +178,7 @@ class Reception {
       const { event } = this.recall;
       const { log } = this.config;
       if (log.enabled) log('%s %s of SdkAppid %d handled', event.command, recallIdentity(event), event.sdkAppId);
-      this.answer(OK);
+      this.answer({ kind: 'answer', answer: OK_ANSWER, recall: event, rejected: undefined });
     } catch (cause) {
       this.failed(cause);
     }
@@ -151,11 +193,14 @@ class Reception {
     if (why.field === undefined) log('refused %s from %s: %s', why.code, from, why.message);
     else log('refused %s from %s, field %s: %s', why.code, from, JSON.stringify(why.field), why.message);
     // The refusal's cause, only when it has one, and its field go with the error.
-    report(config, 'rejected', () => [
-      new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command }),
-    ]);
+    // Made once, when first asked for: an Error's stack costs more than the rest of a refusal, and
+    // a flood of refused requests with no 'rejected' listener asks for none.
+    let error: RecallWebhookError | undefined;
+    const rejected = (): RecallWebhookError =>
+      (error ??= new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command }));
+    report(config, 'rejected', () => [rejected()]);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
-    this.answer({ kind: 'answer', answer: failAnswer(`${why.code}: ${why.message}`), error: why });
+    this.answer({ kind: 'answer', answer: failAnswer(`${why.code}: ${why.message}`), recall: undefined, rejected });
   }
 
   private answer(outcome: Outcome): void {

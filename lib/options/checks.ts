@@ -81,9 +81,12 @@ export function configError(message: string): TypeError {
 /** The candidate closest to `name` by edit distance, if it is close enough to be a likely typo. */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
-  // A shortened or lengthened name (`tolerance` for `toleranceSeconds`) is a typo too.
-  const containing = candidates.find((c) => c.toLowerCase().includes(lower) || lower.includes(c.toLowerCase()));
-  if (containing !== undefined && lower.length >= 3) return containing;
+  // A shortened or lengthened name (`tolerance` for `toleranceSeconds`) is a typo too; of several
+  // such, the one nearest in length (`command` is `commands`, not `verifyOtherCommands`).
+  const containing = candidates
+    .filter((c) => c.toLowerCase().includes(lower) || lower.includes(c.toLowerCase()))
+    .sort((a, b) => Math.abs(a.length - name.length) - Math.abs(b.length - name.length));
+  if (containing[0] !== undefined && lower.length >= 3) return containing[0];
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of candidates) {

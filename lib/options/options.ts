@@ -77,6 +77,17 @@ export interface RecallWebhookOptions {
   readonly allowFrom?: readonly string[] | ((address: string) => boolean) | undefined;
 
   /**
+   * Whether a callback of a command not in `commands` is authenticated before it is handed on.
+   * Tencent sends every callback the app enables to the one URL, signed alike, so by default each
+   * passes `allowFrom`, the query's checks, `SdkAppid`, `Sign` and `RequestTime` as a recall does:
+   * a refused one is answered FAIL with a `'rejected'` event, an authentic one goes on to the app
+   * (Express's `next()`, the handlers' `onUnhandled`) with what was verified, which
+   * `verifiedCallback(req)` reads. `false` hands every other request on untouched, unverified.
+   * @default true
+   */
+  readonly verifyOtherCommands?: boolean | undefined;
+
+  /**
    * How far `RequestTime` may be from this server's clock, in seconds, either way. Tencent tells
    * receivers to refuse a request more than one minute off. At most 600.
    * @default 60

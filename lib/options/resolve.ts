@@ -24,6 +24,7 @@ export const OPTION_NAMES = [
   'token',
   'allowUnsigned',
   'allowFrom',
+  'verifyOtherCommands',
   'toleranceSeconds',
   'timeoutMs',
   'bodyTimeoutMs',
@@ -78,6 +79,7 @@ export function resolveConfig(
       options.querySchema === undefined
         ? undefined
         : compiler.validator('querySchema', options.querySchema, recallQuerySchema, undefined),
+    verifyOthers: resolveBoolean('verifyOtherCommands', options.verifyOtherCommands, true),
     commands: resolveCommands(options, compiler),
     emitter: resolveEmitter(options.emitter),
     dedupe: resolveDedupe(options.dedupe),
@@ -113,10 +115,14 @@ function sdkAppIdProblem(id: unknown): string | undefined {
   return Number.isSafeInteger(Number(id)) ? undefined : tooLarge;
 }
 
+function resolveBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw configError(`\`${name}\` must be true or false.`);
+  return value;
+}
+
 function resolveVerifier(token: unknown, allowUnsigned: unknown): SignatureVerifier | undefined {
-  if (allowUnsigned !== undefined && typeof allowUnsigned !== 'boolean') {
-    throw configError('`allowUnsigned` must be true or false.');
-  }
+  resolveBoolean('allowUnsigned', allowUnsigned, false);
   if (token === undefined) {
     if (allowUnsigned === true) return undefined;
     throw configError(

@@ -1,3 +1,5 @@
+import { utf8Length } from '../runtime/bytes.js';
+
 // Keys that can reach an object's prototype when a listener merges the body into another object
 // (`Object.assign`, a deep merge). JSON.parse keeps them as own keys, so they are looked for
 // after parsing, at any depth.
@@ -69,4 +71,17 @@ export function mayHoldUnsafeText(text: string, decodedElsewhere: boolean): bool
 function unsafeText(text: string, decodedElsewhere: boolean): UnsafeText | undefined {
   if (!text.isWellFormed()) return 'lone surrogate';
   return decodedElsewhere && text.includes('\ufffd') ? 'replacement character' : undefined;
+}
+
+/**
+ * The UTF-8 size of the JSON text of a value a parser made, to hold it to the body's limit;
+ * undefined for one no JSON text makes (a cycle, a BigInt, nesting too deep to write).
+ */
+export function jsonSize(value: unknown): number | undefined {
+  try {
+    const json: unknown = JSON.stringify(value);
+    return typeof json === 'string' ? utf8Length(json) : undefined;
+  } catch {
+    return undefined;
+  }
 }

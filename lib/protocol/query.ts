@@ -351,6 +351,20 @@ export function single(query: RawQuery, name: string): string | undefined {
  * when they pass. A test holds the two to the same verdicts.
  */
 export function namedProblem(named: CallbackQuery['named']): string | undefined {
+  const bounds = boundsProblem(named);
+  if (bounds !== undefined) return bounds;
+  const sdkAppid = single(named, 'SdkAppid');
+  if (sdkAppid === undefined) return "query must have required property 'SdkAppid'";
+  return sdkAppidProblem(sdkAppid);
+}
+
+/** Why a `SdkAppid` given is not one: digits, at most 20 of them. */
+export function sdkAppidProblem(sdkAppid: string): string | undefined {
+  return /^[0-9]{1,20}$/.test(sdkAppid) ? undefined : 'query.SdkAppid must be digits, at most 20';
+}
+
+/** Why the named parameters given fail their bounds: each at most once, each within its length. */
+export function boundsProblem(named: CallbackQuery['named']): string | undefined {
   for (const [name, most] of BOUNDS) {
     const value = Object.hasOwn(named, name) ? named[name] : undefined;
     if (value === undefined) continue;
@@ -360,9 +374,6 @@ export function namedProblem(named: CallbackQuery['named']): string | undefined 
       return `query.${name} must NOT have more than ${String(most)} characters`;
     }
   }
-  const sdkAppid = single(named, 'SdkAppid');
-  if (sdkAppid === undefined) return "query must have required property 'SdkAppid'";
-  if (!/^[0-9]{1,20}$/.test(sdkAppid)) return 'query.SdkAppid must be digits, at most 20';
   return undefined;
 }
 

@@ -195,23 +195,40 @@ function badBodies(
 
 const ROWS: readonly Row[] = [
   // Which commands a receiver answers.
-  { title: 'a group recall to a receiver of the default commands', expected: 'pass', command: GROUP, options: {} },
+  // A recall command the receiver does not answer is any other command to it: verified, handed on.
+  {
+    title: 'a group recall to a receiver of the default commands',
+    expected: 'verified',
+    command: GROUP,
+    other: GROUP,
+    options: {},
+  },
   {
     title: 'an Official Account recall to a receiver of one-to-one and group recalls',
-    expected: 'pass',
+    expected: 'verified',
     command: ACCOUNT,
+    other: ACCOUNT,
     options: { commands: [RECALL_COMMAND, GROUP] },
   },
   {
     title: 'a one-to-one recall to a receiver of group recalls only',
-    expected: 'pass',
+    expected: 'verified',
+    other: RECALL_COMMAND,
     options: { commands: [GROUP] },
   },
   {
     title: 'a group recall from a peer outside allowFrom to a receiver that does not answer it',
+    expected: 'ADDRESS_FORBIDDEN',
+    command: GROUP,
+    other: GROUP,
+    options: { allowFrom: OUTSIDE },
+  },
+  {
+    title:
+      'a group recall from a peer outside allowFrom to a receiver that does not answer it, with verifyOtherCommands: false',
     expected: 'pass',
     command: GROUP,
-    options: { allowFrom: OUTSIDE },
+    options: { allowFrom: OUTSIDE, verifyOtherCommands: false },
   },
   { title: 'a one-to-one recall to a receiver of every command', expected: 'OK', options: ALL },
   // The published samples and what Tencent may send besides: published.test.ts.

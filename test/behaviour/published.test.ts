@@ -157,7 +157,8 @@ const PUBLISHED: readonly Row[] = [
   ),
   {
     title: "the 2026 pages' sibling group callback (Group.CallbackAfterModifyMsg), not a recall",
-    expected: 'pass',
+    expected: 'verified',
+    other: 'Group.CallbackAfterModifyMsg',
     options: ALL,
     url: () => receiverUrl({ callbackCommand: 'Group.CallbackAfterModifyMsg' }),
     body: GROUP_MODIFY_2026.text,

@@ -26,16 +26,142 @@ const urlWithParameters = (count: number): string => {
   return url + '&x=1'.repeat(count - new URL(url, 'http://x').searchParams.size);
 };
 const OUTSIDE = ['192.0.2.0/24', '2001:db8::/32'];
+const BEFORE_SEND = 'C2C.CallbackBeforeSendMsg';
+/** A check of the callback URL as one receiver saw the console send it: Sign and RequestTime only. */
+const checkUrl = (token: string, requestTime = nowSeconds()): string =>
+  `/callback?RequestTime=${String(requestTime)}&Sign=${sign(token, requestTime)}`;
 
 const ROWS: readonly Row[] = [
   // 1. Not ours: handed on untouched.
   { title: 'a GET', expected: 'pass', method: 'GET' },
-  {
-    title: 'another CallbackCommand',
-    expected: 'pass',
-    url: () => receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }),
-  },
   { title: 'a POST without CallbackCommand', expected: 'pass', url: () => `/callback?SdkAppid=${String(SDK_APP_ID)}` },
+  {
+    title: 'another command, with verifyOtherCommands: false, however it is signed',
+    expected: 'pass',
+    options: { ...withToken, verifyOtherCommands: false },
+    url: () => receiverUrl({ callbackCommand: BEFORE_SEND, token: 'not-the-token' }),
+  },
+  // Another command at the same URL: checked as a recall is, its body left to the app.
+  {
+    title: 'another CallbackCommand, unsigned to an unsigned receiver',
+    expected: 'verified',
+    other: 'C2C.CallbackAfterSendMsg',
+    check: ({ verified }) => {
+      expect(verified).to.deep.include({
+        clientIp: '127.0.0.1',
+        optPlatform: 'RESTAPI',
+        platform: 'RESTAPI',
+        remoteAddress: TEST_PEER,
+      });
+      // Unsigned: no RequestTime was verified, no token signed it.
+      expect(verified?.requestTime).to.equal(undefined);
+      expect(verified?.signedWith).to.equal(undefined);
+      expect(Date.now() - Date.parse(String(verified?.receivedAt))).to.be.within(0, 5000);
+    },
+  },
+  {
+    title: 'a before-send callback signed with the second of two tokens, saying which',
+    expected: 'verified',
+    other: BEFORE_SEND,
+    options: { token: ['old-token', TOKEN] },
+    url: () => receiverUrl({ callbackCommand: BEFORE_SEND, token: TOKEN }),
+    check: ({ verified }) => {
+      expect(verified?.signedWith).to.equal(1);
+      expect(Math.abs(Number(verified?.requestTime) - nowSeconds())).to.be.below(5);
+    },
+  },
+  {
+    title: 'a command Tencent added after this release (any printable name)',
+    expected: 'verified',
+    other: 'C2C.CallbackAfterReadReceipt_v2',
+    options: withToken,
+    url: () => receiverUrl({ callbackCommand: 'C2C.CallbackAfterReadReceipt_v2', token: TOKEN }),
+  },
+  {
+    title: 'another command with a Sign made with another token',
+    expected: 'SIGNATURE_INVALID',
+    other: BEFORE_SEND,
+    options: withToken,
+    url: () => receiverUrl({ callbackCommand: BEFORE_SEND, token: 'not-the-token' }),
+  },
+  { title: 'another command without Sign', expected: 'SIGNATURE_MISSING', other: BEFORE_SEND, options: withToken },
+  {
+    title: 'another command 2 minutes old',
+    expected: 'REQUEST_EXPIRED',
+    other: BEFORE_SEND,
+    options: withToken,
+    url: () => receiverUrl({ callbackCommand: BEFORE_SEND, token: TOKEN, requestTime: nowSeconds() - 120 }),
+  },
+  {
+    title: 'another command of another app',
+    expected: 'SDKAPPID_MISMATCH',
+    other: BEFORE_SEND,
+    options: withToken,
+    url: () => receiverUrl({ callbackCommand: BEFORE_SEND, token: TOKEN, sdkAppId: 1400000001 }),
+  },
+  {
+    title: 'another command given twice',
+    expected: 'QUERY_INVALID',
+    other: BEFORE_SEND,
+    options: withToken,
+    url: () => `${receiverUrl({ callbackCommand: BEFORE_SEND, token: TOKEN })}&CallbackCommand=State.StateChange`,
+  },
+  {
+    title: 'a command name with a space, not echoed in the refusal',
+    expected: 'QUERY_INVALID',
+    rejectedCommand: undefined,
+    options: withToken,
+    url: () => receiverUrl({ callbackCommand: 'C2C.Callback Before', token: TOKEN }),
+  },
+  {
+    title: 'a command name over 64 characters',
+    expected: 'QUERY_INVALID',
+    rejectedCommand: undefined,
+    options: withToken,
+    url: () => receiverUrl({ callbackCommand: `C2C.${'x'.repeat(61)}`, token: TOKEN }),
+  },
+  // The console's check of the URL: Sign and RequestTime without a command.
+  {
+    title: 'a signed check of the URL, without SdkAppid',
+    expected: 'checked',
+    options: withToken,
+    url: () => checkUrl(TOKEN),
+  },
+  {
+    title: "a signed check of the URL with this app's SdkAppid",
+    expected: 'checked',
+    options: withToken,
+    url: () => `${checkUrl(TOKEN)}&SdkAppid=${String(SDK_APP_ID)}`,
+  },
+  {
+    title: 'a check of the URL signed with another token',
+    expected: 'SIGNATURE_INVALID',
+    options: withToken,
+    url: () => checkUrl('not-the-token'),
+  },
+  {
+    title: 'a check of the URL 2 minutes old',
+    expected: 'REQUEST_EXPIRED',
+    options: withToken,
+    url: () => checkUrl(TOKEN, nowSeconds() - 120),
+  },
+  {
+    title: 'a check of the URL naming another app',
+    expected: 'SDKAPPID_MISMATCH',
+    options: withToken,
+    url: () => `${checkUrl(TOKEN)}&SdkAppid=1400000001`,
+  },
+  {
+    title: 'a check of the URL from a peer outside allowFrom',
+    expected: 'ADDRESS_FORBIDDEN',
+    options: { ...withToken, allowFrom: OUTSIDE },
+    url: () => checkUrl(TOKEN),
+  },
+  {
+    title: 'a Sign without a command to a receiver of unsigned callbacks',
+    expected: 'pass',
+    url: () => checkUrl(TOKEN),
+  },
   // A valid callback.
   {
     title: 'the documented sample with UnreadMsgNum, signed',
@@ -116,9 +242,9 @@ const ROWS: readonly Row[] = [
   },
   {
     title: 'another command from a peer outside allowFrom',
-    expected: 'pass',
+    expected: 'ADDRESS_FORBIDDEN',
+    other: 'C2C.CallbackAfterSendMsg',
     options: { allowFrom: OUTSIDE },
-    url: () => receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }),
   },
   { title: 'a query of 32 parameters', expected: 'OK', url: () => urlWithParameters(32) },
   { title: 'a query of 33 parameters', expected: 'QUERY_INVALID', url: () => urlWithParameters(33) },

@@ -86,8 +86,11 @@ describe('core', () => {
       }
     });
 
-    it('should pass on another command, or on no command at all', () => {
-      expect(queryOutcome({ callbackCommand: 'C2C.CallbackAfterSendMsg' })).to.equal('pass');
+    it('should verify another command, and pass on no command at all, or any other with verifyOtherCommands: false', () => {
+      expect(queryOutcome({ callbackCommand: 'C2C.CallbackAfterSendMsg' })).to.equal('verified');
+      expect(queryOutcome({ callbackCommand: 'C2C.CallbackAfterSendMsg' }, { verifyOtherCommands: false })).to.equal(
+        'pass',
+      );
       expect(outcome(decideQuery(config(), head('POST', '/callback?SdkAppid=1400000000'), NOW.getTime()))).to.equal(
         'pass',
       );

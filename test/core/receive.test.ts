@@ -69,17 +69,18 @@ describe('receive', () => {
   it('should read the body once of an authentic request and answer OK', async () => {
     const request = callback(receiverUrl());
     const outcome = await receive(resolveConfig(receiverOptions()), request);
-    expect(outcome).to.deep.equal({
+    expect(outcome).to.deep.include({
       kind: 'answer',
       answer: '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}',
-      error: undefined,
+      rejected: undefined,
     });
+    expect(outcome.kind === 'answer' && outcome.recall?.body).to.deep.equal(SAMPLE_WITH_UNREAD);
     expect(request.reads).to.equal(1);
   });
 
   it('should answer FAIL when the body could not be read', async () => {
     const outcome = await receive(resolveConfig(receiverOptions()), callback(receiverUrl(), new Error('gone')));
-    expect(outcome.kind === 'answer' && outcome.error?.code).to.equal('BODY_ABORTED');
+    expect(outcome.kind === 'answer' && outcome.rejected?.().code).to.equal('BODY_ABORTED');
   });
 
   it('should take an address that is not an IP address as none: refused by allowFrom unseen, kept out of events', async () => {
@@ -96,7 +97,7 @@ describe('receive', () => {
       const refusals: (string | undefined)[] = [];
       guarded.emitter.on('rejected', (error) => refusals.push(error.remoteAddress));
       const refused = await receive(guarded, { ...callback(receiverUrl()), remoteAddress: given });
-      expect(refused.kind === 'answer' && refused.error?.code, given).to.equal('ADDRESS_FORBIDDEN');
+      expect(refused.kind === 'answer' && refused.rejected?.().code, given).to.equal('ADDRESS_FORBIDDEN');
       expect(checked).to.deep.equal([]);
       expect(refusals).to.deep.equal([undefined]);
       const open = resolveConfig(receiverOptions());
@@ -119,7 +120,7 @@ describe('receive', () => {
     const request = callback(receiverUrl({ sdkAppId: 1 }));
     const outcomes: Outcome[] = [];
     receiveWith(resolveConfig(receiverOptions()), request, (outcome) => outcomes.push(outcome));
-    expect(outcomes.map((o) => o.kind === 'answer' && o.error?.code)).to.deep.equal(['SDKAPPID_MISMATCH']);
+    expect(outcomes.map((o) => o.kind === 'answer' && o.rejected?.().code)).to.deep.equal(['SDKAPPID_MISMATCH']);
     expect(request.reads).to.equal(0);
   });
 
@@ -145,16 +146,20 @@ describe('receive', () => {
         receiverUrl({ token: TOKEN, requestTime: time }),
         receiverUrl({ token: 'wrong', requestTime: time }),
         receiverUrl({ token: TOKEN, requestTime: time - 3600 }),
-        receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' }),
+        receiverUrl({ token: TOKEN, requestTime: time, callbackCommand: 'C2C.CallbackAfterSendMsg' }),
+        `/callback?RequestTime=${String(time)}&Sign=${sign(TOKEN, time)}`,
+        '/callback?SdkAppid=1400000000',
       ];
       for (const url of urls) await receive(config, callback(url));
-      expect(lines).to.have.length(4);
+      expect(lines).to.have.length(6);
       expect(lines[0]).to.include(
         'C2C.CallbackAfterMsgWithDraw 48374_2837546_1557481126 of SdkAppid 1400000000 handled',
       );
       expect(lines[1]).to.include('refused SIGNATURE_INVALID');
       expect(lines[2]).to.include('refused REQUEST_EXPIRED');
-      expect(lines[3]).to.include("pass: not a callback of this receiver's commands");
+      expect(lines[3]).to.include('C2C.CallbackAfterSendMsg of SdkAppid 1400000000 verified, handed on');
+      expect(lines[4]).to.include('a signed check of the callback URL, answered OK');
+      expect(lines[5]).to.include('pass: no CallbackCommand');
       const secrets = [TOKEN, sign(TOKEN, time), sign('wrong', time), sign(TOKEN, time - 3600)];
       for (const line of lines) for (const secret of secrets) expect(line).not.to.include(secret);
     });
@@ -220,7 +225,9 @@ describe('receive', () => {
             throw new Error('the socket is gone');
           });
         });
-        expect(outcomes.map((o) => (o.kind === 'pass' ? 'pass' : (o.error?.code ?? 'OK')))).to.deep.equal([expected]);
+        expect(outcomes.map((o) => (o.kind === 'answer' ? (o.rejected?.().code ?? 'OK') : 'pass'))).to.deep.equal([
+          expected,
+        ]);
         // No INTERNAL_ERROR made of it: the one refusal, if any, is the request's own.
         expect(rejected).not.to.include('INTERNAL_ERROR');
         expect(lines.filter((line) => line.includes('responding threw: the socket is gone'))).to.have.length(1);

@@ -6,6 +6,7 @@ import type { RecallWebhookError } from '../../lib/core/errors.js';
 import type { AnyRecallEvent, RecallEmitter, RecallEvent } from '../../lib/core/events.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { receiverOptions } from '../fixtures/callbacks.js';
+import { verifiedCallback } from '../../lib/core/verified.js';
 
 export const EXPRESS_VERSIONS = [
   { name: 'Express 5', express: express5 },
@@ -35,7 +36,8 @@ export interface TestApp {
 
 /**
  * An app with the middleware at `/callback` and, after it, a handler that answers 404
- * `{ passedOn: true }`, so a request the middleware hands on with `next()` is visible.
+ * `{ passedOn: true, verified }`, so a request the middleware hands on with `next()` is visible,
+ * with what was verified of it, if anything.
  */
 export function buildApp(
   options: Partial<RecallWebhookOptions> = {},
@@ -47,8 +49,8 @@ export function buildApp(
   const recall = recallWebhook(receiverOptions(options));
   const seen = record(recall.events);
   app.use('/callback', recall);
-  app.use((_req, res) => {
-    res.status(404).json({ passedOn: true });
+  app.use((req, res) => {
+    res.status(404).json({ passedOn: true, verified: verifiedCallback(req) });
   });
   return { app, recall, ...seen };
 }

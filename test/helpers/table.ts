@@ -3,7 +3,8 @@ import type { RecallEmitter } from '../../lib/core/events.js';
 import type { RecallWebhookOptions } from '../../lib/options/options.js';
 import { RECALL_COMMAND, type RecallCommand } from '../../lib/protocol/commands.js';
 import { sampleCallback } from '../../lib/testing/sample.js';
-import { receiverUrl } from '../fixtures/callbacks.js';
+import { receiverUrl, SDK_APP_ID } from '../fixtures/callbacks.js';
+import { OK } from './app.js';
 import { ADAPTERS, type TableResult } from './adapters.js';
 
 // A table of the protocol's steps and error codes, run against every adapter so that they cannot
@@ -12,8 +13,19 @@ import { ADAPTERS, type TableResult } from './adapters.js';
 /** One request of a behaviour table and what it must come to, on every adapter. */
 export interface Row {
   readonly title: string;
-  /** 'pass' when handed on, 'OK', or the FAIL answer's error code. */
+  /**
+   * 'pass' when handed on untouched; 'verified' when handed on as an authentic callback of another
+   * command (`other`), with what was verified; 'OK' for a recall answered OK; 'checked' for a check
+   * of the URL answered OK; or the FAIL answer's error code.
+   */
   readonly expected: string;
+  /**
+   * The request is a callback of this other command, not a recall: its `CallbackCommand`, which a
+   * refusal names.
+   */
+  readonly other?: string;
+  /** The command a refusal names, when it is not the request's (a name that is no command's is not echoed). */
+  readonly rejectedCommand?: string | undefined;
   /**
    * The recall command the request is of: an accepted one is emitted under its event name, a
    * refused one names it in the rejected error.
@@ -36,6 +48,16 @@ const EVENTS: Readonly<Record<RecallCommand, string>> = {
   'OfficialAccount.CallbackAfterMsgWithDraw': 'officialAccountRecall',
 };
 
+const OUTCOMES: Readonly<Record<string, string>> = {
+  pass: 'hand it on untouched',
+  verified: 'hand it on with what it verified',
+  OK: 'answer OK and emit $event',
+  checked: 'answer OK, emitting nothing',
+};
+
+// A POST without CallbackCommand that is refused can only be one taken for a check of the URL.
+const isCheck = (url: string): boolean => !new URL(url, 'http://x').searchParams.has('CallbackCommand');
+
 /** Runs every row against every adapter, each as a test named by what it must do. */
 export function runTable(name: string, rows: readonly Row[]): void {
   for (const adapter of ADAPTERS) {
@@ -43,24 +65,27 @@ export function runTable(name: string, rows: readonly Row[]): void {
       for (const row of rows) {
         const command = row.command ?? RECALL_COMMAND;
         const event = EVENTS[command];
-        const outcome =
-          row.expected === 'pass'
-            ? 'hand it on'
-            : row.expected === 'OK'
-              ? `answer OK and emit ${event}`
-              : `answer FAIL with ${row.expected}`;
-        it(`should ${outcome} for ${row.title}`, async () => {
+        const outcome = OUTCOMES[row.expected] ?? `answer FAIL with ${row.expected}`;
+        it(`should ${outcome.replace('$event', event)} for ${row.title}`, async () => {
           const request = {
             method: row.method ?? 'POST',
-            url: row.url?.() ?? receiverUrl({ callbackCommand: command }),
+            url: row.url?.() ?? receiverUrl({ callbackCommand: row.other ?? command }),
             body: row.body ?? JSON.stringify(sampleCallback(command)),
             ...(row.headers === undefined ? {} : { headers: row.headers }),
           };
           const result = await adapter.send(row.options ?? {}, row.setup ?? (() => undefined), request);
-          if (row.expected === 'pass') {
+          if (row.expected === 'pass' || row.expected === 'verified') {
             expect(result.passed, result.text).to.equal(true);
             expect(result.emitted).to.have.length(0);
             expect(result.rejections).to.have.length(0);
+            if (row.expected === 'pass') expect(result.verified).to.equal(undefined);
+            else expect(result.verified).to.deep.include({ command: row.other, sdkAppId: SDK_APP_ID });
+          } else if (row.expected === 'checked') {
+            expect(result.status).to.equal(200);
+            expect(JSON.parse(result.text)).to.deep.equal(OK);
+            expect(result.emitted).to.have.length(0);
+            expect(result.rejections).to.have.length(0);
+            expect(result.verified).to.equal(undefined);
           } else {
             expect(result.passed).to.equal(false);
             expect(result.status).to.equal(200);
@@ -79,7 +104,9 @@ export function runTable(name: string, rows: readonly Row[]): void {
               const emitted = row.expected.startsWith('LISTENER_') ? [event] : [];
               expect(result.emitted.map((each) => each.name)).to.deep.equal(emitted);
               expect(result.rejections.map((error) => error.code)).to.deep.equal([row.expected]);
-              expect(result.rejections[0]?.command).to.equal(command);
+              // A refused check of the URL names no command.
+              const named = 'rejectedCommand' in row ? row.rejectedCommand : (row.other ?? command);
+              expect(result.rejections[0]?.command).to.equal(isCheck(request.url) ? undefined : named);
               // Only a body that fails its checks has a field at fault.
               const bodyCheck = row.expected === 'BODY_INVALID' || row.expected === 'COMMAND_MISMATCH';
               expect(result.rejections[0]?.field).to.be.a(bodyCheck ? 'string' : 'undefined');
