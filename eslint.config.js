@@ -69,6 +69,31 @@ export default defineConfig(
     },
   },
   {
+    // The test kit runs on every runtime too (its web build): only its HTTP delivery on Node.js
+    // (http.ts, post.ts, and the web build's http-web.ts in their place) needs node:http.
+    files: ['lib/testing/**/*.ts'],
+    ignores: ['lib/testing/http.ts', 'lib/testing/post.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^node:',
+              allowTypeImports: true,
+              message: 'The test kit runs outside Node.js too: see lib/testing/http.ts.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Buffer', message: 'Not on every runtime.' },
+        { name: 'process', message: 'Not on every runtime.' },
+      ],
+    },
+  },
+  {
     // Runs only under Node.js 22 (mutation testing), whose node:module API the project's Node.js 20
     // types do not describe.
     files: ['mutation/mocha-cjs.mjs'],

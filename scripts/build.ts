@@ -46,12 +46,12 @@ await build({
 
 await build({
   ...shared,
-  entryPoints: ['lib/index.ts'],
+  entryPoints: ['lib/index.ts', 'lib/testing/index.ts'],
   outdir: 'dist/web',
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
-  alias: { '#runtime': './lib/runtime/web.ts' },
+  alias: { '#runtime': './lib/runtime/web.ts', '#testing-http': './lib/testing/http-web.ts' },
 });
 
 await build({

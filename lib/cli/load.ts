@@ -1,4 +1,4 @@
-import type { ProtocolAnswer } from '../testing/post.js';
+import type { ProtocolAnswer } from '../testing/delivery.js';
 import { describeCause, printable } from '../log.js';
 
 /** What `--count` sending measured. */

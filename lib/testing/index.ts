@@ -11,4 +11,11 @@ export {
   type GroupSampleForm,
 } from './sample.js';
 export { callbackQuery, type CallbackQueryOptions } from './query.js';
-export { deliverRecall, type DeliverOptions, type DeliveryTarget, type ProtocolAnswer } from './deliver.js';
+export {
+  deliverRecall,
+  type DeliverOptions,
+  type DeliveryTarget,
+  type FetchTarget,
+  type ProtocolAnswer,
+} from './deliver.js';
+export { callbackRequest, type CallbackOptions } from './request.js';

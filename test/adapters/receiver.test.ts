@@ -198,9 +198,7 @@ describe('recallReceiver', () => {
   });
 
   it('should refuse an unknown option by the factory name', () => {
-    expect(() => recallReceiver({ ...receiverOptions(), onUnhandled: () => undefined } as never)).to.throw(
-      TypeError,
-      /unknown option `onUnhandled` of recallReceiver/,
-    );
+    const options = { ...receiverOptions({}), onUnhandled: () => undefined };
+    expect(() => recallReceiver(options)).to.throw(TypeError, /unknown option `onUnhandled` of recallReceiver/);
   });
 });

@@ -71,12 +71,10 @@ describe('recallScfHandler', () => {
     const noContext = await byDefault(gatewayEvent(receiverQuery(), SAMPLE_BODY_TEXT, { requestContext: null }));
     expect(noContext.body).to.include('ADDRESS_FORBIDDEN');
     expect(addresses).to.deep.equal(['203.0.113.7']);
-    const own = recallScfHandler(
-      receiverOptions({
-        allowFrom: ['192.0.2.9'],
-        remoteAddress: (event: ScfApiGatewayEvent) => event.headers?.['x-real-ip'],
-      }),
-    );
+    const own = recallScfHandler({
+      ...receiverOptions({ allowFrom: ['192.0.2.9'] }),
+      remoteAddress: (event: ScfApiGatewayEvent) => event.headers?.['x-real-ip'],
+    });
     const viaHeader = gatewayEvent(receiverQuery(), SAMPLE_BODY_TEXT, { headers: { 'x-real-ip': '192.0.2.9' } });
     expect((await own(viaHeader)).body).to.equal(OK);
   });
@@ -99,21 +97,19 @@ describe('recallScfHandler', () => {
 
   it("should give the app's onUnhandled the event and what was verified, and answer 500 when it throws", async () => {
     const seen: unknown[] = [];
-    const handler = recallScfHandler(
-      receiverOptions({
-        token: TOKEN,
-        onUnhandled: (event: ScfApiGatewayEvent, verified) => {
-          seen.push([event.path, verified?.command, verified?.sdkAppId]);
-          if (verified === undefined) throw new Error('no route');
-          return {
-            isBase64Encoded: false,
-            statusCode: 200,
-            headers: {},
-            body: '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":1}',
-          };
-        },
-      }),
-    );
+    const handler = recallScfHandler({
+      ...receiverOptions({ token: TOKEN }),
+      onUnhandled: (event: ScfApiGatewayEvent, verified) => {
+        seen.push([event.path, verified?.command, verified?.sdkAppId]);
+        if (verified === undefined) throw new Error('no route');
+        return {
+          isBase64Encoded: false,
+          statusCode: 200,
+          headers: {},
+          body: '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":1}',
+        };
+      },
+    });
     const refused = await handler(
       gatewayEvent(receiverQuery({ token: TOKEN, callbackCommand: 'C2C.CallbackBeforeSendMsg' }), '{}'),
     );

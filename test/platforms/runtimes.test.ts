@@ -214,6 +214,24 @@ describe('the packed package in each runtime, from the npm registry', function (
         expect(seen.sort()).to.deep.equal([...names].sort());
       });
 
+      it('should check a callback of another command too: a signed one answered OK, a forged one refused', async () => {
+        const before = 'C2C.CallbackBeforeSendMsg';
+        expect(await deliver({ CallbackCommand: before, MsgBody: [] }, { command: before })).to.deep.equal({
+          ActionStatus: 'OK',
+          ErrorInfo: '',
+          ErrorCode: 0,
+        });
+        const forged = await deliver({ CallbackCommand: before }, { command: before, token: 'a guess' });
+        expect(errorCode(forged)).to.equal('SIGNATURE_INVALID');
+      });
+
+      it("should run the test kit of this runtime's build against the app's fetch handler", async () => {
+        const answers = (await (await fetch(`${url()}/test-kit`)).json()) as Answer[];
+        expect(answers[0]).to.deep.equal({ ActionStatus: 'OK', ErrorInfo: '', ErrorCode: 0 });
+        expect(answers[1] === undefined ? '' : errorCode(answers[1])).to.equal('SIGNATURE_INVALID');
+        expect((await received()).map(({ name }) => name)).to.include('test-kit');
+      });
+
       it(`should refuse a JSON Schema of the app's own without ajv, saying what to do (${platform.schemaRefusal})`, async () => {
         const text = await (await fetch(`${url()}/json-schema`)).text();
         expect(text).to.match(/^TypeError: tencent-chat-recall-webhook: `schema` is a JSON Schema/);

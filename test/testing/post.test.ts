@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { excerpt } from '../../lib/testing/post.js';
+import { excerpt } from '../../lib/testing/delivery.js';
 
 describe('testing/excerpt()', () => {
   it("should give an HTML page's text on one line, markup, scripts and styles dropped", () => {
