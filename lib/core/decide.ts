@@ -4,6 +4,7 @@ import { refusal, type Refusal } from './errors.js';
 import type { AnyRecallEvent } from './events.js';
 import { findUnsafeText, isJsonObject, parseJson } from '../protocol/json.js';
 import type { VerifiedCallback } from './verified.js';
+import type { RecallCommand } from '../protocol/commands.js';
 import {
   boundsProblem,
   canonicalPlatform,
@@ -33,8 +34,16 @@ export interface CallbackContext {
 export type QueryDecision =
   /** Not a callback (or another command, with `verifyOtherCommands: false`): hand it to whatever else is mounted. */
   | { readonly kind: 'pass'; readonly reason: string }
-  /** Refused: a callback of `command` (undefined for a check of the URL), known from the query before anything else. */
-  | { readonly kind: 'reject'; readonly error: Refusal; readonly command: string | undefined }
+  /**
+   * Refused, from the query before anything else: a callback of `command`, one of the receiver's,
+   * or of another, named `callbackCommand` (both undefined for a check of the URL).
+   */
+  | {
+      readonly kind: 'reject';
+      readonly error: Refusal;
+      readonly command: RecallCommand | undefined;
+      readonly callbackCommand: string | undefined;
+    }
   /** Authentic so far: read the body. */
   | { readonly kind: 'read'; readonly context: CallbackContext }
   /** An authentic callback of another command: hand it on with what was verified, its body unread. */
@@ -77,12 +86,12 @@ export function decideQuery(config: ResolvedConfig, head: RequestHead, nowMs: nu
   const name = command.definition.command;
   const problem = unread === undefined ? namedProblem(query) : `query has ${unread}`;
   const checked = authenticCallback(config, head.remoteAddress, query, problem, nowMs);
-  if ('code' in checked) return { kind: 'reject', error: checked, command: name };
+  if ('code' in checked) return { kind: 'reject', error: checked, command: name, callbackCommand: name };
   // The app's own query schema sees the whole query, decoded, once the callback is authentic.
   const { validateQuery } = config;
   if (validateQuery !== undefined && !validateQuery(parseQuery(head.url).query)) {
     const error = refusal('QUERY_INVALID', describeFirstError('query', validateQuery.errors));
-    return { kind: 'reject', error, command: name };
+    return { kind: 'reject', error, command: name, callbackCommand: name };
   }
   return {
     kind: 'read',
@@ -132,7 +141,7 @@ function decideOther(
           ? 'query.CallbackCommand must be printable ASCII, 1 to 64 characters'
           : namedProblem(query);
   const checked = authenticCallback(config, head.remoteAddress, query, problem, nowMs);
-  if ('code' in checked) return { kind: 'reject', error: checked, command };
+  if ('code' in checked) return { kind: 'reject', error: checked, command: undefined, callbackCommand: command };
   const optPlatform = single(query, 'OptPlatform');
   return {
     kind: 'verified',
@@ -180,7 +189,7 @@ function decideCheck(
 }
 
 function rejectCheck(error: Refusal): QueryDecision {
-  return { kind: 'reject', error, command: undefined };
+  return { kind: 'reject', error, command: undefined, callbackCommand: undefined };
 }
 
 /** What the query of an authentic callback says of it, beyond its command. */

@@ -1,3 +1,5 @@
+import type { RecallCommand } from '../protocol/commands.js';
+
 /**
  * Why a callback was refused, as a stable code. The `ErrorInfo` of the FAIL answer starts with it,
  * so the code is what shows in the Chat console's callback monitoring.
@@ -54,7 +56,8 @@ export function isRefusal(value: object): value is Refusal {
 export interface RecallWebhookErrorOptions {
   readonly cause?: unknown;
   readonly remoteAddress?: string | undefined;
-  readonly command?: string | undefined;
+  readonly command?: RecallCommand | undefined;
+  readonly callbackCommand?: string | undefined;
   readonly field?: string | undefined;
 }
 
@@ -74,12 +77,19 @@ export class RecallWebhookError extends Error {
   readonly remoteAddress: string | undefined;
 
   /**
-   * The `CallbackCommand` of the refused callback: one of the receiver's recall commands, or
-   * another command's, refused before it was handed on (see `verifyOtherCommands`). Undefined for
-   * a refused check of the callback URL, which names no command, for a name that is no command's
-   * (not printable ASCII, or over 64 characters), and when the receiver failed before it knew.
+   * The `CallbackCommand` of the refused callback: one of the receiver's commands; undefined when
+   * the callback was of another command (see `callbackCommand`), or the receiver failed before it knew.
    */
-  readonly command: string | undefined;
+  readonly command: RecallCommand | undefined;
+
+  /**
+   * The `CallbackCommand` the query named, whatever the command: for a refused recall, `command`;
+   * for a callback of another command refused before it was handed on (see `verifyOtherCommands`),
+   * its name. Undefined for a check of the callback URL, which names none, and for a name that is no
+   * command's (not printable ASCII, or over 64 characters). Whoever sent a refused request chose
+   * it: keep it out of metric labels and other sets that grow with each value.
+   */
+  readonly callbackCommand: string | undefined;
 
   /**
    * For `BODY_INVALID` and `COMMAND_MISMATCH`: the body field at fault, as a JSON Pointer
@@ -97,6 +107,7 @@ export class RecallWebhookError extends Error {
     super(message, Object.hasOwn(options, 'cause') ? { cause: options.cause } : undefined);
     this.remoteAddress = options.remoteAddress;
     this.command = options.command;
+    this.callbackCommand = options.callbackCommand;
     this.field = options.field;
   }
 }

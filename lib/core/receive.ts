@@ -15,7 +15,7 @@ import { callListeners, report } from './listeners.js';
 import { timeLeft, type Done } from './async.js';
 import { isRefusal, refusal, RecallWebhookError, type Refusal } from './errors.js';
 import { describeCause } from '../log.js';
-import { recallIdentity } from '../protocol/commands.js';
+import { recallIdentity, type RecallCommand } from '../protocol/commands.js';
 import type { AnyRecallEvent } from './events.js';
 import { attachVerified, type VerifiedCallback } from './verified.js';
 
@@ -99,7 +99,8 @@ class Reception {
   private readonly deadline: number;
   private readonly head: RequestHead;
   // Known once the query named a command: every refusal after that is of it.
-  private command: string | undefined = undefined;
+  private command: RecallCommand | undefined = undefined;
+  private callbackCommand: string | undefined = undefined;
   // Set before the body is read, the one step that reads it.
   private context!: CallbackContext;
   // Set before the listeners are called, whose end is the one step that reads it.
@@ -130,6 +131,7 @@ class Reception {
         this.answer(PASS);
       } else if (first.kind === 'reject') {
         this.command = first.command;
+        this.callbackCommand = first.callbackCommand;
         this.refuse(first.error);
       } else if (first.kind === 'verified') {
         const { callback } = first;
@@ -140,6 +142,7 @@ class Reception {
         this.answer(CHECKED);
       } else {
         this.command = first.context.command.definition.command;
+        this.callbackCommand = this.command;
         this.context = first.context;
         this.request.readBody(this.config.limitBytes, this.config.bodyDeadlines, this.bodyRead);
       }
@@ -186,7 +189,7 @@ class Reception {
 
   private refuse(why: Refusal): void {
     const { remoteAddress } = this.head;
-    const { command, config } = this;
+    const { command, callbackCommand, config } = this;
     const { log } = config;
     const from = remoteAddress ?? 'an unknown address';
     // A body refused after the query's checks names its field: the sign of what Tencent sends new.
@@ -197,7 +200,7 @@ class Reception {
     // a flood of refused requests with no 'rejected' listener asks for none.
     let error: RecallWebhookError | undefined;
     const rejected = (): RecallWebhookError =>
-      (error ??= new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command }));
+      (error ??= new RecallWebhookError(why.code, why.message, { ...why, remoteAddress, command, callbackCommand }));
     report(config, 'rejected', () => [rejected()]);
     // `CODE: reason`: the code is what the console's callback monitoring shows first.
     this.answer({ kind: 'answer', answer: failAnswer(`${why.code}: ${why.message}`), recall: undefined, rejected });

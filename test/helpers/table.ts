@@ -24,7 +24,7 @@ export interface Row {
    * refusal names.
    */
   readonly other?: string;
-  /** The command a refusal names, when it is not the request's (a name that is no command's is not echoed). */
+  /** The `callbackCommand` a refusal names, when it is not the request's (a name that is no command's is not echoed). */
   readonly rejectedCommand?: string | undefined;
   /**
    * The recall command the request is of: an accepted one is emitted under its event name, a
@@ -105,8 +105,12 @@ export function runTable(name: string, rows: readonly Row[]): void {
               expect(result.emitted.map((each) => each.name)).to.deep.equal(emitted);
               expect(result.rejections.map((error) => error.code)).to.deep.equal([row.expected]);
               // A refused check of the URL names no command.
+              // A refused check of the URL names no command; one of another command names it apart.
               const named = 'rejectedCommand' in row ? row.rejectedCommand : (row.other ?? command);
-              expect(result.rejections[0]?.command).to.equal(isCheck(request.url) ? undefined : named);
+              const check = isCheck(request.url);
+              expect(result.rejections[0]?.callbackCommand).to.equal(check ? undefined : named);
+              const recall = !check && row.other === undefined && !('rejectedCommand' in row);
+              expect(result.rejections[0]?.command).to.equal(recall ? command : undefined);
               // Only a body that fails its checks has a field at fault.
               const bodyCheck = row.expected === 'BODY_INVALID' || row.expected === 'COMMAND_MISMATCH';
               expect(result.rejections[0]?.field).to.be.a(bodyCheck ? 'string' : 'undefined');
