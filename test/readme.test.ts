@@ -158,6 +158,12 @@ describe('README', function () {
       expect(code).to.include('sampleOfficialAccountRecall');
       await passesUnderNodeTest('handler-commands.test.ts', code);
     });
+
+    it('should pass the fetch handler example as written under node --test', async () => {
+      const [, , code] = blocksOf('Testing your handler', 'ts', guide('testing.md'));
+      expect(code).to.include('callbackRequest');
+      await passesUnderNodeTest('handler-fetch.test.ts', code);
+    });
   });
 
   describe('Every recall command', () => {

@@ -70,10 +70,7 @@ export function protocolAnswerOf(status: number | undefined, text: string, where
 // characters.
 const EXCERPT_LENGTH = 80;
 
-/**
- * `text` as a one-line excerpt of at most 80 characters, markup dropped.
- * @internal
- */
+/** `text` as a one-line excerpt of at most 80 characters, markup dropped. */
 export function excerpt(text: string): string {
   const plain = text
     // The start of a page says what it is; the cut bounds the work on a large one.
