@@ -25,7 +25,7 @@ interface PackInfo {
 // What the tarball may hold: built code and its types, the schemas, README, the guides and
 // licence, manifests. Contributor material (CONTRIBUTING.md, bench/) stays in the repository.
 const ALLOWED =
-  /^(dist\/(esm|cjs)\/[\w/-]+\.(js|d\.ts)|dist\/web\/index\.js|dist\/cjs\/package\.json|schemas\/[\w-]+\.json|testing\/package\.json|docs\/[\w-]+\.md|README\.md|LICENSE|package\.json)$/;
+  /^(dist\/(esm|cjs)\/[\w/-]+\.(js|d\.ts)|dist\/web\/(testing\/)?index\.js|dist\/cjs\/package\.json|schemas\/[\w-]+\.json|testing\/package\.json|docs\/[\w-]+\.md|README\.md|LICENSE|package\.json)$/;
 
 /** A heading's anchor as GitHub and npm make it: lower case, punctuation dropped, spaces as hyphens. */
 function anchorOf(heading: string): string {

@@ -47,8 +47,12 @@ export type OracleCommand = keyof typeof ORACLE_COMMANDS;
 type Body = Readonly<Record<string, unknown>>;
 
 export type Verdict =
-  /** Not a recall callback at all: handed on. */
+  /** Not a callback at all: handed on. */
   | { readonly kind: 'pass' }
+  /** An authentic callback of another command: handed on with what was verified. */
+  | { readonly kind: 'verified' }
+  /** An authentic check of the URL (Sign and RequestTime, no command): answered OK. */
+  | { readonly kind: 'checked' }
   | { readonly kind: 'refuse' }
   /**
    * A valid, authentic recall whose body, parsed, is `body`, to be emitted as `event`; `key` names
@@ -58,37 +62,16 @@ export type Verdict =
 
 export function judge(method: string, query: string, body: Uint8Array, nowSeconds: number): Verdict {
   const params = new URLSearchParams(query);
-  const command = params
-    .getAll('CallbackCommand')
-    .find((name): name is OracleCommand => Object.hasOwn(ORACLE_COMMANDS, name));
-  if (method !== 'POST' || command === undefined) return { kind: 'pass' };
-  const once = (name: string): string | undefined =>
-    params.getAll(name).length === 1 ? (params.get(name) ?? undefined) : undefined;
-  // Each documented parameter once, and within the published schema's length bounds.
-  const bounds = {
-    SdkAppid: 20,
-    CallbackCommand: Infinity,
-    contenttype: 32,
-    ClientIP: 64,
-    OptPlatform: 64,
-    Sign: Infinity,
-    RequestTime: 32,
-  };
-  for (const [name, most] of Object.entries(bounds)) {
-    if (params.getAll(name).length > 1 || (once(name)?.length ?? 0) > most) return { kind: 'refuse' };
-  }
-  if (once('SdkAppid') !== ORACLE_APP_ID) return { kind: 'refuse' };
-  const requestTime = once('RequestTime');
-  const sign = once('Sign');
-  if (requestTime === undefined || sign === undefined || !/^[0-9]{1,12}$/.test(requestTime)) return { kind: 'refuse' };
-  if (Math.abs(nowSeconds - Number(requestTime)) > 60) return { kind: 'refuse' };
-  if (
-    sign.toLowerCase() !==
-    createHash('sha256')
-      .update(ORACLE_TOKEN + requestTime)
-      .digest('hex')
-  )
-    return { kind: 'refuse' };
+  const names = params.getAll('CallbackCommand');
+  const command = names.find((name): name is OracleCommand => Object.hasOwn(ORACLE_COMMANDS, name));
+  if (method !== 'POST') return { kind: 'pass' };
+  // Every callback at the URL is signed alike, whatever its command; one without a command but
+  // with Sign or RequestTime is the console's check of the URL. Anything else is no callback.
+  const claimsCheck = names.length === 0 && (params.has('Sign') || params.has('RequestTime'));
+  if (names.length === 0 && !claimsCheck) return { kind: 'pass' };
+  if (!authentic(params, nowSeconds, command !== undefined || !claimsCheck)) return { kind: 'refuse' };
+  if (claimsCheck) return { kind: 'checked' };
+  if (command === undefined) return /^[!-~]{1,64}$/.test(names[0] ?? '') ? { kind: 'verified' } : { kind: 'refuse' };
   if (body.byteLength > ORACLE_LIMIT) return { kind: 'refuse' };
   const seen = { unsafe: false };
   // A string a UTF-8 encoder could not write as it is: half a surrogate pair standing alone.
@@ -113,4 +96,38 @@ export function judge(method: string, query: string, body: Uint8Array, nowSecond
     event,
     key: key(parsed as Body),
   };
+}
+
+/**
+ * Whether a query passes the checks of every callback: each documented parameter once and within
+ * the published schema's length bounds, `SdkAppid` this app's (or, for a check of the URL, absent),
+ * `RequestTime` in the window and `Sign` made with the token.
+ */
+function authentic(params: URLSearchParams, nowSeconds: number, needsSdkAppid: boolean): boolean {
+  const once = (name: string): string | undefined =>
+    params.getAll(name).length === 1 ? (params.get(name) ?? undefined) : undefined;
+  const bounds = {
+    SdkAppid: 20,
+    CallbackCommand: Infinity,
+    contenttype: 32,
+    ClientIP: 64,
+    OptPlatform: 64,
+    Sign: Infinity,
+    RequestTime: 32,
+  };
+  for (const [name, most] of Object.entries(bounds)) {
+    if (params.getAll(name).length > 1 || (once(name)?.length ?? 0) > most) return false;
+  }
+  const sdkAppid = once('SdkAppid');
+  if (sdkAppid === undefined ? needsSdkAppid : sdkAppid !== ORACLE_APP_ID) return false;
+  const requestTime = once('RequestTime');
+  const sign = once('Sign');
+  if (requestTime === undefined || sign === undefined || !/^[0-9]{1,12}$/.test(requestTime)) return false;
+  if (Math.abs(nowSeconds - Number(requestTime)) > 60) return false;
+  return (
+    sign.toLowerCase() ===
+    createHash('sha256')
+      .update(ORACLE_TOKEN + requestTime)
+      .digest('hex')
+  );
 }

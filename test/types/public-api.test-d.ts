@@ -23,6 +23,10 @@ import {
   GetIpListError,
   type GetIpListErrorCode,
   tencentCallbackAddresses,
+  recallReceiver,
+  recallScfHandler,
+  verifiedCallback,
+  type VerifiedCallback,
 } from '../../lib/index.js';
 
 const recall = recallWebhook({ sdkAppId: 1400000000, token: process.env.IM_CALLBACK_TOKEN });
@@ -209,3 +213,38 @@ recallFetchHandler({
 });
 // @ts-expect-error a log takes a line, not an object
 recallFetchHandler({ sdkAppId: 1400000000, token: 't', log: (entry: { msg: string }) => entry.msg });
+
+// Every other callback on the URL: what was verified, typed; a result of the receiver without
+// HTTP narrowed by its kind; the SCF event function's response; the test kit's fetch target.
+const verified: VerifiedCallback | undefined = verifiedCallback(new Request('http://x/'));
+if (verified !== undefined) {
+  const name: string = verified.command;
+  const seconds: number | undefined = verified.requestTime;
+  console.log(name, seconds, verified.sdkAppId satisfies number);
+}
+const receive = recallReceiver({ sdkAppId: 1400000000, token: 't', verifyOtherCommands: true });
+void receive({ query: new URLSearchParams(), body: new Uint8Array(0), receivedAt: Date.now() }).then((result) => {
+  if (result.kind === 'recall') console.log(result.event.command satisfies RecallCommand);
+  else if (result.kind === 'verified') console.log(result.callback.command);
+  else if (result.kind === 'rejected')
+    console.log(result.error.code satisfies RecallErrorCode, result.error.callbackCommand);
+  // @ts-expect-error only a rejected result has an error
+  else console.log(result.error);
+  const status: 200 | 404 = result.status;
+  console.log(status, result.answer, result.headers);
+});
+// @ts-expect-error receivedAt is a Date or milliseconds
+void receive({ query: '', body: '', receivedAt: '2026-12-06' });
+export const main_handler = recallScfHandler({
+  sdkAppId: 1400000000,
+  token: 't',
+  onUnhandled: (event, callback) => ({
+    isBase64Encoded: false,
+    statusCode: callback === undefined ? 404 : 200,
+    headers: {},
+    body: event.path ?? '',
+  }),
+});
+void main_handler({ httpMethod: 'POST', queryString: { SdkAppid: '1' }, body: '{}' }).then(
+  (response) => response.statusCode satisfies number,
+);
