@@ -137,8 +137,7 @@ function answered(answer: string, status: 200 | 404 = 200): Answer {
 
 /**
  * The query as the text after a URL's `?`, which the core reads as it reads a request's. Checked
- * as unknown: JavaScript callers and events get no help from the types. A value that is neither a
- * string nor a list of them is no callback's, and is written as nothing a check accepts.
+ * as unknown: JavaScript callers and events get no help from the types.
  */
 function queryText(query: CallbackQueryInput): string {
   const given: unknown = query;
@@ -150,7 +149,13 @@ function queryText(query: CallbackQueryInput): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(given)) {
     const values: unknown[] = Array.isArray(value) ? value : [value];
-    for (const each of values) if (each !== undefined) params.append(name, typeof each === 'string' ? each : '\u0000');
+    for (const each of values) {
+      if (each === undefined) continue;
+      if (typeof each !== 'string') {
+        throw new TypeError('recallReceiver: each value of a `query` record must be a string or a list of strings.');
+      }
+      params.append(name, each);
+    }
   }
   return params.toString();
 }

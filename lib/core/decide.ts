@@ -132,14 +132,13 @@ function decideOther(
   const first = typeof named === 'string' ? named : (named[0] ?? '');
   // A name that is no command's is not echoed anywhere: the refusal carries none.
   const command = COMMAND_NAME.test(first) ? first : undefined;
+  // A repeated CallbackCommand is the bounds' "given more than once".
   const problem =
     unread !== undefined
       ? `query has ${unread}`
-      : typeof named !== 'string'
-        ? 'query.CallbackCommand is given more than once'
-        : command === undefined
-          ? 'query.CallbackCommand must be printable ASCII, 1 to 64 characters'
-          : namedProblem(query);
+      : command === undefined
+        ? 'query.CallbackCommand must be printable ASCII, 1 to 64 characters'
+        : namedProblem(query);
   const checked = authenticCallback(config, head.remoteAddress, query, problem, nowMs);
   if ('code' in checked) return { kind: 'reject', error: checked, command: undefined, callbackCommand: command };
   const optPlatform = single(query, 'OptPlatform');

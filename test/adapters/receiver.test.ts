@@ -45,11 +45,25 @@ describe('recallReceiver', () => {
       expect(result.kind === 'rejected' && result.error.message).to.equal('query.SdkAppid is given more than once');
     });
 
-    it('should refuse a record value that is no text as no callback could send it', async () => {
+    it('should reject with a TypeError a record value that is neither text nor a list of it', async () => {
       const receive = recallReceiver(receiverOptions({ token: TOKEN }));
       const record = { ...Object.fromEntries(new URLSearchParams(signed())), SdkAppid: 1400000000 };
-      const result = await receive({ query: record as unknown as Record<string, string>, body: SAMPLE_BODY_TEXT });
-      expect(result.kind === 'rejected' && result.error.code).to.equal('QUERY_INVALID');
+      let thrown: unknown;
+      await receive({ query: record as unknown as Record<string, string>, body: SAMPLE_BODY_TEXT }).catch(
+        (error: unknown) => (thrown = error),
+      );
+      expect(thrown).to.be.instanceOf(TypeError).with.property('message').that.includes('must be a string or a list');
+    });
+
+    it('should skip undefined values in a record, as no query holds them', async () => {
+      const receive = recallReceiver(receiverOptions({ token: TOKEN }));
+      const params = Object.fromEntries(new URLSearchParams(signed()));
+      const record = { ...params, SdkAppid: [params.SdkAppid ?? '', undefined], ClientIP: undefined } as Record<
+        string,
+        string | readonly string[] | undefined
+      >;
+      const result = await receive({ query: record, body: SAMPLE_BODY_TEXT });
+      expect(result.kind === 'recall' && result.event.clientIp).to.equal(undefined);
     });
 
     it('should reject with a TypeError a query that is none of its forms', async () => {
@@ -85,6 +99,14 @@ describe('recallReceiver', () => {
       expect(result.kind === 'rejected' && result.error.code).to.equal('BODY_INVALID_JSON');
     });
 
+    it('should take a body of exactly the limit, and refuse one byte more', async () => {
+      const limit = Buffer.byteLength(SAMPLE_BODY_TEXT);
+      const receive = recallReceiver(receiverOptions({ limit }));
+      expect((await receive({ query: receiverQuery(), body: SAMPLE_BODY_TEXT })).kind).to.equal('recall');
+      const over = await receive({ query: receiverQuery(), body: `${SAMPLE_BODY_TEXT} ` });
+      expect(over.kind === 'rejected' && over.error.code).to.equal('BODY_TOO_LARGE');
+    });
+
     it('should hold text, bytes and a parsed value alike to the limit', async () => {
       const receive = recallReceiver(receiverOptions({ limit: 64 }));
       const long = { ...SAMPLE_WITH_UNREAD, Padding: 'x'.repeat(64) };
@@ -98,7 +120,10 @@ describe('recallReceiver', () => {
       const cyclic: Record<string, unknown> = { ...SAMPLE_WITH_UNREAD };
       cyclic.self = cyclic;
       const result = await recallReceiver(receiverOptions())({ query: receiverQuery(), body: cyclic });
-      expect(result.kind === 'rejected' && result.error.code).to.equal('BODY_UNREADABLE');
+      expect(result.kind === 'rejected' && [result.error.code, result.error.message]).to.deep.equal([
+        'BODY_UNREADABLE',
+        'the parsed body cannot be measured as JSON (a cycle, or nesting too deep)',
+      ]);
     });
   });
 

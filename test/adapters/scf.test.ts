@@ -84,9 +84,14 @@ describe('recallScfHandler', () => {
     const before = await handler(
       gatewayEvent(receiverQuery({ token: TOKEN, callbackCommand: 'Group.CallbackBeforeSendMsg' }), '{"GroupId":"1"}'),
     );
-    expect(before).to.deep.include({ statusCode: 200, body: OK });
+    expect(before).to.deep.equal({
+      isBase64Encoded: false,
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(OK.length) },
+      body: OK,
+    });
     const page = await handler(gatewayEvent('page=1', ''));
-    expect(page.statusCode).to.equal(404);
+    expect(page).to.deep.include({ isBase64Encoded: false, statusCode: 404 });
     expect(JSON.parse(page.body)).to.deep.include({ ActionStatus: 'FAIL', ErrorCode: 1 });
     const forged = await handler(
       gatewayEvent(receiverQuery({ token: 'forged', callbackCommand: 'Group.CallbackBeforeSendMsg' }), '{}'),
@@ -123,13 +128,36 @@ describe('recallScfHandler', () => {
     expect(lines.some((line) => line.includes('onUnhandled threw: no route'))).to.equal(true);
   });
 
-  it('should reject with a TypeError an event that is not an object', async () => {
+  it('should reject with a TypeError, saying what it needs, an event that is not an object', async () => {
     const handler = recallScfHandler(receiverOptions());
-    let thrown: unknown;
-    await handler(undefined as unknown as ScfApiGatewayEvent).catch((error: unknown) => {
-      thrown = error;
-    });
-    expect(thrown).to.be.instanceOf(TypeError);
+    for (const event of [undefined, null, 'POST /im/callback']) {
+      let thrown: unknown;
+      await handler(event as unknown as ScfApiGatewayEvent).catch((error: unknown) => {
+        thrown = error;
+      });
+      expect(thrown, String(event))
+        .to.be.instanceOf(TypeError)
+        .with.property('message', 'recallScfHandler: the event must be an API Gateway trigger event object.');
+    }
+  });
+
+  it('should check its options by its own name', () => {
+    expect(() => recallScfHandler({ ...receiverOptions({}), onUnhandled: 5 } as never)).to.throw(
+      TypeError,
+      /`onUnhandled` must be a function/,
+    );
+    expect(() => recallScfHandler({ ...receiverOptions({}), onUnhandeld: () => undefined } as never)).to.throw(
+      TypeError,
+      /unknown option `onUnhandeld` of recallScfHandler/,
+    );
+  });
+
+  it('should take a sourceIp that is no text as no address', async () => {
+    const handler = recallScfHandler(receiverOptions({ allowFrom: ['203.0.113.0/24'] }));
+    const response = await handler(
+      gatewayEvent(receiverQuery(), SAMPLE_BODY_TEXT, { requestContext: { sourceIp: 203 as unknown as string } }),
+    );
+    expect(response.body).to.include('ADDRESS_FORBIDDEN');
   });
 
   it('should attach nothing to the event: what was verified goes to onUnhandled', async () => {

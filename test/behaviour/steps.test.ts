@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sign } from '../../lib/protocol/signature.js';
 import {
   receiverUrl,
+  receiverQuery,
   nowSeconds,
   SAMPLE_BODY_TEXT,
   SAMPLE_WITH_EVENT_TIME,
@@ -107,6 +108,28 @@ const ROWS: readonly Row[] = [
     url: () => `${receiverUrl({ callbackCommand: BEFORE_SEND, token: TOKEN })}&CallbackCommand=State.StateChange`,
   },
   {
+    title: 'another command with a query of 33 parameters',
+    expected: 'QUERY_INVALID',
+    other: BEFORE_SEND,
+    options: withToken,
+    url: () => `${receiverUrl({ callbackCommand: BEFORE_SEND, token: TOKEN })}${'&x=1'.repeat(26)}`,
+    check: ({ rejections }) => {
+      expect(rejections[0]?.message).to.equal('query has more than 32 parameters');
+    },
+  },
+  {
+    title: 'the recall command given twice, named in the refusal',
+    expected: 'QUERY_INVALID',
+    options: withToken,
+    url: () => `${signed()}&CallbackCommand=C2C.CallbackAfterMsgWithDraw`,
+  },
+  {
+    title: 'another command, then the recall command, named in the refusal as the recall',
+    expected: 'QUERY_INVALID',
+    options: withToken,
+    url: () => `/callback?CallbackCommand=${BEFORE_SEND}&${receiverQuery({ token: TOKEN })}`,
+  },
+  {
     title: 'a command name with a space, not echoed in the refusal',
     expected: 'QUERY_INVALID',
     rejectedCommand: undefined,
@@ -156,6 +179,33 @@ const ROWS: readonly Row[] = [
     expected: 'ADDRESS_FORBIDDEN',
     options: { ...withToken, allowFrom: OUTSIDE },
     url: () => checkUrl(TOKEN),
+  },
+  {
+    title: 'a check of the URL with Sign only',
+    expected: 'SIGNATURE_MISSING',
+    options: withToken,
+    url: () => checkUrl(TOKEN).replace(/RequestTime=\d+&/, ''),
+  },
+  {
+    title: 'a check of the URL with RequestTime only',
+    expected: 'SIGNATURE_MISSING',
+    options: withToken,
+    url: () => checkUrl(TOKEN).replace(/&Sign=\w+/, ''),
+  },
+  {
+    title: 'a check of the URL with a SdkAppid that is not digits',
+    expected: 'QUERY_INVALID',
+    options: withToken,
+    url: () => `${checkUrl(TOKEN)}&SdkAppid=abc`,
+  },
+  {
+    title: 'a check of the URL with a query of 33 parameters',
+    expected: 'QUERY_INVALID',
+    options: withToken,
+    url: () => `${checkUrl(TOKEN)}${'&x=1'.repeat(31)}`,
+    check: ({ rejections }) => {
+      expect(rejections[0]?.message).to.equal('query has more than 32 parameters');
+    },
   },
   {
     title: 'a Sign without a command to a receiver of unsigned callbacks',

@@ -164,6 +164,12 @@ describe('receive', () => {
       for (const line of lines) for (const secret of secrets) expect(line).not.to.include(secret);
     });
 
+    it('should log another command handed on unverified with verifyOtherCommands: false', async () => {
+      const config = resolveConfig(receiverOptions({ token: TOKEN, verifyOtherCommands: false }));
+      await receive(config, callback(receiverUrl({ callbackCommand: 'C2C.CallbackAfterSendMsg' })));
+      expect(messagesOf(lines)).to.deep.equal(["pass: not a callback of this receiver's commands"]);
+    });
+
     it('should log values from the request escaped, one line each, so a MsgKey cannot forge a line', async () => {
       const config = resolveConfig(receiverOptions());
       const forged = '1\n2026-11-26T00:00:00.000Z tencent-chat-recall-webhook recall admin handled\u001b[2K\r\u2028';
