@@ -41,6 +41,8 @@ export function recallWebhook(options: RecallWebhookOptions): RecallMiddleware {
       req,
       res,
       remoteAddress,
+      // Not `next` itself: what was verified is handed to it as its argument, which Express
+      // takes for an error. The next handler reads it with verifiedCallback(req).
       () => {
         next();
       },

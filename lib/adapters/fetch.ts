@@ -1,5 +1,4 @@
 import { answerHeaders, NOT_HANDLED_ANSWER, OK_ANSWER } from '../protocol/answer.js';
-import { verifiedCallback } from '../core/verified.js';
 import { addressOption, createConfig, functionOption, ownOption } from '../options/factory.js';
 import { configError } from '../options/checks.js';
 import type { RecallEmitter } from '../core/events.js';
@@ -62,13 +61,7 @@ export function recallFetchHandler<Platform extends unknown[] = []>(
   options: RecallFetchHandlerOptions<Platform>,
 ): RecallFetchHandler<Platform> {
   const config = createConfig('recallFetchHandler', options, ADAPTER_OPTIONS);
-  // A callback nobody handles is answered as if its command were not enabled (docs/commands.md).
-  const unhandled = functionOption(
-    'onUnhandled',
-    ownOption(options, 'onUnhandled'),
-    (...[request]: [Request, ...Platform]) =>
-      verifiedCallback(request) === undefined ? respond(NOT_HANDLED_ANSWER, 404) : respond(OK_ANSWER, 200),
-  );
+  const onUnhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), undefined);
   const addressOf = addressOption(ownOption(options, 'remoteAddress'), config.log);
   if (config.allowFrom !== undefined && addressOf === undefined) {
     throw configError(
@@ -87,8 +80,10 @@ export function recallFetchHandler<Platform extends unknown[] = []>(
       receive(config, { method: request.method, url: request.url, remoteAddress: peer, readBody }, resolve);
     });
     if (outcome.kind === 'answer') return respond(outcome.answer, 200);
-    handOn(config, request, outcome);
-    return unhandled(request, ...platform);
+    const verified = handOn(config, request, outcome);
+    if (onUnhandled !== undefined) return onUnhandled(request, ...platform);
+    // A callback nobody handles is answered as if its command were not enabled (docs/commands.md).
+    return verified === undefined ? respond(NOT_HANDLED_ANSWER, 404) : respond(OK_ANSWER, 200);
   };
   return Object.assign(handler, { events: config.emitter });
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { NOT_HANDLED_ANSWER, OK_ANSWER } from '../protocol/answer.js';
-import { verifiedCallback } from '../core/verified.js';
+import type { VerifiedCallback } from '../core/verified.js';
 import { addressOption, createConfig, functionOption, ownOption } from '../options/factory.js';
 import type { RecallEmitter } from '../core/events.js';
 import { handleNodeRequest, writeAnswer, type NodeRequest } from './node-request.js';
@@ -49,7 +49,7 @@ export interface RecallNodeHandler {
  */
 export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNodeHandler {
   const config = createConfig('recallNodeHandler', options, ADAPTER_OPTIONS);
-  const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), answerByDefault);
+  const onUnhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), undefined);
   const addressOf = addressOption(ownOption(options, 'remoteAddress'), config.log) ?? socketPeer;
   const handler = (req: NodeRequest, res: ServerResponse): void => {
     handleNodeRequest(
@@ -57,8 +57,9 @@ export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNode
       req,
       res,
       addressOf(req),
-      () => {
-        unhandled(req, res);
+      (verified) => {
+        if (onUnhandled === undefined) answerByDefault(req, res, verified);
+        else onUnhandled(req, res);
       },
       (error) => {
         // The app's onUnhandled failing must not take the process down.
@@ -72,8 +73,8 @@ export function recallNodeHandler(options: RecallNodeHandlerOptions): RecallNode
 }
 
 // A callback nobody handles is answered as if its command were not enabled (docs/commands.md).
-function answerByDefault(req: NodeRequest, res: ServerResponse): void {
-  if (verifiedCallback(req) === undefined) writeAnswer(req, res, NOT_HANDLED_ANSWER, 404);
+function answerByDefault(req: NodeRequest, res: ServerResponse, verified: VerifiedCallback | undefined): void {
+  if (verified === undefined) writeAnswer(req, res, NOT_HANDLED_ANSWER, 404);
   else writeAnswer(req, res, OK_ANSWER);
 }
 

@@ -108,6 +108,7 @@ export function receiverOf(config: ResolvedConfig): RecallReceiver {
         {
           method: callback.method ?? 'POST',
           url,
+          // A JavaScript caller's null is no address, as undefined is.
           remoteAddress: callback.remoteAddress ?? undefined,
           readBody: (limit, _deadlines, done) => {
             done(tooLarge(body, limit) ?? body);

@@ -1,4 +1,3 @@
-import { answerHeaders, NOT_HANDLED_ANSWER, OK_ANSWER } from '../protocol/answer.js';
 import { addressOption, createConfig, functionOption, ownOption } from '../options/factory.js';
 import type { RecallWebhookOptions } from '../options/options.js';
 import { describeCause } from '../log.js';
@@ -76,7 +75,7 @@ export interface RecallScfHandler {
 export function recallScfHandler(options: RecallScfHandlerOptions): RecallScfHandler {
   const config = createConfig('recallScfHandler', options, ADAPTER_OPTIONS);
   const receive = receiverOf(config);
-  const unhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), answerByDefault);
+  const onUnhandled = functionOption('onUnhandled', ownOption(options, 'onUnhandled'), undefined);
   const addressOf = addressOption(ownOption(options, 'remoteAddress'), config.log) ?? sourceIp;
   const handler = async (event: ScfApiGatewayEvent): Promise<ScfApiGatewayResponse> => {
     const given: unknown = event;
@@ -84,14 +83,18 @@ export function recallScfHandler(options: RecallScfHandlerOptions): RecallScfHan
       throw new TypeError('recallScfHandler: the event must be an API Gateway trigger event object.');
     }
     const result = await receive({
-      method: event.httpMethod ?? undefined,
+      method: event.httpMethod,
       query: event.queryString ?? {},
       body: bodyOf(event),
-      remoteAddress: addressOf(event) ?? undefined,
+      remoteAddress: addressOf(event),
     });
-    if (result.kind !== 'ignored' && result.kind !== 'verified') return responseOf(result);
+    // The receiver's own answer, unless the app answers what it does not: its defaults are the
+    // other adapters', an OK for a callback nobody handles (docs/commands.md), 404 for no callback.
+    if (onUnhandled === undefined || (result.kind !== 'ignored' && result.kind !== 'verified')) {
+      return responseOf(result);
+    }
     try {
-      return await unhandled(event, result.kind === 'verified' ? result.callback : undefined);
+      return await onUnhandled(event, result.kind === 'verified' ? result.callback : undefined);
     } catch (error) {
       // The app's onUnhandled failing is its own error, answered as the node handler answers it.
       config.log('onUnhandled threw: %s', describeCause(error));
@@ -103,17 +106,6 @@ export function recallScfHandler(options: RecallScfHandlerOptions): RecallScfHan
 
 function responseOf({ status, headers, answer }: ReceiveResult): ScfApiGatewayResponse {
   return { isBase64Encoded: false, statusCode: status, headers, body: answer };
-}
-
-// A callback nobody handles is answered as if its command were not enabled (docs/commands.md).
-function answerByDefault(_event: ScfApiGatewayEvent, verified: VerifiedCallback | undefined): ScfApiGatewayResponse {
-  const answer = verified === undefined ? NOT_HANDLED_ANSWER : OK_ANSWER;
-  return {
-    isBase64Encoded: false,
-    statusCode: verified === undefined ? 404 : 200,
-    headers: answerHeaders(answer),
-    body: answer,
-  };
 }
 
 function sourceIp(event: ScfApiGatewayEvent): string | undefined {

@@ -177,18 +177,10 @@ function decideCheck(
     unread !== undefined
       ? `query has ${unread}`
       : (boundsProblem(query) ?? (sdkAppid === undefined ? undefined : sdkAppidProblem(sdkAppid)));
-  const forbidden = addressRefusal(config, head.remoteAddress);
-  if (forbidden !== undefined) return rejectCheck(forbidden);
-  if (problem !== undefined) return rejectCheck(refusal('QUERY_INVALID', problem));
-  if (sdkAppid !== undefined && !config.sdkAppIds.has(sdkAppid)) {
-    return rejectCheck(refusal('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves'));
-  }
-  const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
-  return auth.ok ? { kind: 'check' } : rejectCheck(auth.error);
-}
-
-function rejectCheck(error: Refusal): QueryDecision {
-  return { kind: 'reject', error, command: undefined, callbackCommand: undefined };
+  const checked = authenticCallback(config, head.remoteAddress, query, problem, nowMs);
+  return 'code' in checked
+    ? { kind: 'reject', error: checked, command: undefined, callbackCommand: undefined }
+    : { kind: 'check' };
 }
 
 /** What the query of an authentic callback says of it, beyond its command. */
@@ -201,8 +193,9 @@ interface Authentic {
 /**
  * The checks every callback passes, whatever its command, in this order: the peer's address
  * first, so that one not allowed learns nothing more; then `problem`, what is wrong with the
- * query's shape, if anything; the `SdkAppid` (the protocol page: the app backend must check that
- * it is its own); and the Sign and `RequestTime`.
+ * query's shape, if anything (for a callback of a command, a missing `SdkAppid` too); the
+ * `SdkAppid` (the protocol page: the app backend must check that it is its own), which only a
+ * check of the URL may leave out, and which then reads as NaN; and the Sign and `RequestTime`.
  */
 function authenticCallback(
   config: ResolvedConfig,
@@ -211,11 +204,12 @@ function authenticCallback(
   problem: string | undefined,
   nowMs: number,
 ): Authentic | Refusal {
-  const forbidden = addressRefusal(config, remoteAddress);
-  if (forbidden !== undefined) return forbidden;
+  if (config.allowFrom !== undefined && !config.allowFrom(remoteAddress)) {
+    return refusal('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
+  }
   if (problem !== undefined) return refusal('QUERY_INVALID', problem);
   const sdkAppid = single(query, 'SdkAppid');
-  if (sdkAppid === undefined || !config.sdkAppIds.has(sdkAppid)) {
+  if (sdkAppid !== undefined && !config.sdkAppIds.has(sdkAppid)) {
     return refusal('SDKAPPID_MISMATCH', 'SdkAppid is not one this receiver serves');
   }
   if (config.verifySign === undefined) {
@@ -224,12 +218,6 @@ function authenticCallback(
   const auth = authenticate(config.verifySign, config.toleranceMs, query, nowMs);
   if (!auth.ok) return auth.error;
   return { sdkAppId: Number(sdkAppid), requestTime: auth.requestTime, signedWith: auth.signedWith };
-}
-
-/** Why the peer may not send callbacks, if it may not: its address is not in `allowFrom`. */
-function addressRefusal(config: ResolvedConfig, remoteAddress: string | undefined): Refusal | undefined {
-  if (config.allowFrom === undefined || config.allowFrom(remoteAddress)) return undefined;
-  return refusal('ADDRESS_FORBIDDEN', 'the request comes from an address not in allowFrom');
 }
 
 // A repeated CallbackCommand that includes one of ours is still claimed, so that it is refused

@@ -122,16 +122,16 @@ function resolveBoolean(name: string, value: unknown, fallback: boolean): boolea
 }
 
 function resolveVerifier(token: unknown, allowUnsigned: unknown): SignatureVerifier | undefined {
-  resolveBoolean('allowUnsigned', allowUnsigned, false);
+  const unsigned = resolveBoolean('allowUnsigned', allowUnsigned, false);
   if (token === undefined) {
-    if (allowUnsigned === true) return undefined;
+    if (unsigned) return undefined;
     throw configError(
       '`token` is missing. Pass the callback authentication token from the Chat console, e.g. ' +
         '{ token: process.env.IM_CALLBACK_TOKEN } (check that the variable is set), or, only if ' +
         'authentication is off in the console, { allowUnsigned: true } to accept unsigned callbacks.',
     );
   }
-  if (allowUnsigned === true) {
+  if (unsigned) {
     throw configError(
       '`token` and `allowUnsigned: true` contradict each other: with a token, every callback is signed.',
     );

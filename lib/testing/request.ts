@@ -25,7 +25,7 @@ export function callbackParts(options: CallbackOptions): { readonly query: strin
   const named = options.callbackCommand ?? command;
   const query = callbackQuery({ ...options, callbackCommand: named });
   if (typeof options.body === 'string') return { query, body: options.body };
-  const recall = (RECALL_COMMANDS as readonly string[]).includes(named) || options.callbackCommand === undefined;
+  const recall = (RECALL_COMMANDS as readonly string[]).includes(named);
   const body = recall ? sampleCallback(command, options.body) : { CallbackCommand: named, ...options.body };
   return { query, body: JSON.stringify(body) };
 }
