@@ -32,6 +32,21 @@ describe('signature', () => {
       expect(signatureMatches(SIGN_VECTOR.token, time, SIGN_VECTOR.sign.toUpperCase())).to.equal(true);
     });
 
+    it('should take only A to F for a to f: no other character stands for a hex digit', () => {
+      // A Sign with all sixteen hex digits: each is replaced by what differs from it in the case
+      // bit alone (a digit's is a control character, a letter's its capital).
+      const requestTime = Array.from({ length: 100 }, (_, at) => String(SIGN_VECTOR.requestTime + at)).find(
+        (candidate) => new Set(sign(SIGN_VECTOR.token, candidate)).size === 16,
+      );
+      expect(requestTime).to.be.a('string');
+      const every = sign(SIGN_VECTOR.token, requestTime ?? '');
+      for (let i = 0; i < every.length; i++) {
+        const code = every.charCodeAt(i);
+        const flipped = `${every.slice(0, i)}${String.fromCharCode(code ^ 0x20)}${every.slice(i + 1)}`;
+        expect(signatureMatches(SIGN_VECTOR.token, requestTime ?? '', flipped), flipped).to.equal(code >= 0x61);
+      }
+    });
+
     it('should refuse a Sign with one character changed', () => {
       const forged = `${SIGN_VECTOR.sign.slice(0, -1)}0`;
       expect(signatureMatches(SIGN_VECTOR.token, time, forged)).to.equal(false);
@@ -84,19 +99,26 @@ describe('signature', () => {
     });
 
     it('should compare the Sign with every token in constant time, whichever it matches or comes close to', () => {
-      // Each comparison reads every character of both Signs; counting the reads shows that how
-      // many are made does not depend on which token the Sign matches, nor where it differs.
+      // Each comparison reads every byte of every expected Sign; counting the reads shows that
+      // how many are made does not depend on which token the Sign matches, nor where it differs.
+      // The expected Signs are the bytes TextEncoder gives: wrapped here to count reads of them.
       let reads = 0;
       // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, below
-      const original = String.prototype.charCodeAt;
-      String.prototype.charCodeAt = function (this: string, index: number) {
-        reads++;
-        return original.call(this, index);
+      const original = TextEncoder.prototype.encode;
+      TextEncoder.prototype.encode = function (this: InstanceType<typeof TextEncoder>, input?: string) {
+        const bytes = original.call(this, input);
+        return new Proxy(bytes, {
+          get(target, key) {
+            if (typeof key === 'string' && /^[0-9]+$/.test(key)) reads++;
+            return Reflect.get(target, key) as unknown;
+          },
+        });
       };
       try {
+        const counting = signatureVerifier(tokens);
         const calls = (given: string): number => {
           reads = 0;
-          verify(time, given);
+          counting(time, given);
           return reads;
         };
         const candidates = [
@@ -104,13 +126,15 @@ describe('signature', () => {
           ...tokens.map((token) => `${sign(token, time).slice(0, -1)}x`),
           `x${sign(tokens[0] ?? '', time).slice(1)}`,
           '0'.repeat(64),
+          sign(tokens[2] ?? '', time).toUpperCase(),
         ];
-        // Signs are cached by RequestTime: this one is, so no hashing reads characters here.
-        for (const given of candidates) expect(calls(given), given).to.equal(tokens.length * 2 * 64);
-        // Only a Sign's length, which is public, ends it at once.
+        for (const given of candidates) expect(calls(given), given).to.equal(tokens.length * 64);
+        // Only a Sign's length, which is public, ends it at once, and so does a character that is
+        // not ASCII, whose UTF-8 gives no Sign of 64 bytes.
         expect(calls('0'.repeat(63))).to.equal(0);
+        expect(calls(`${'0'.repeat(63)}é`)).to.equal(0);
       } finally {
-        String.prototype.charCodeAt = original;
+        TextEncoder.prototype.encode = original;
       }
     });
   });
