@@ -377,7 +377,7 @@ try {
       if (!values.json) process.stderr.write(`round ${String(round + 1)}/${String(ROUNDS)}: ${key}\n`);
     }
   }
-  // The working tree's variants are numbered 1 to 18 (bench/variants.ts); --against's take the
+  // The working tree's variants are numbered 1 to 19 (bench/variants.ts); --against's take the
   // number of the variant they repeat, with the ref.
   const results = entries.map(({ key, name }, index) => {
     const of = runs.get(key) ?? [];

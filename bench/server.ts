@@ -7,7 +7,7 @@ import { serve, VARIANTS, type VariantName } from './variants.js';
 const name = process.argv[2] as VariantName;
 if (!(name in VARIANTS)) throw new Error(`unknown variant ${name}`);
 let requests = 0;
-const server = serve(name).on('request', () => (requests += 1));
+const server = (await serve(name)).on('request', () => (requests += 1));
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
 });
