@@ -235,7 +235,7 @@ function nodeHandler(): RequestListener {
   return handler;
 }
 
-// Imported by the variants that use it alone: importing it changes String.prototype for the
+// Only the variants that use ioredis import it: importing it changes String.prototype for the
 // whole process (variant 19), which would slow every other variant's string calls, and the
 // micro-benchmarks', by as much as the package's own code costs.
 async function importRedisClient(): Promise<typeof Redis> {

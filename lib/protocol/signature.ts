@@ -40,10 +40,9 @@ export function signatureVerifier(tokens: readonly string[]): SignatureVerifier 
       expected.set(requestTime, signs);
     }
     // Only the length can leak here, and it is public: a Sign that is not 64 characters of ASCII
-    // is not compared (a character that is not ASCII matches no hex digit).
-    if (given.length !== SIGN_LENGTH) return -1;
-    const { read, written } = ascii.encodeInto(given, actual);
-    if (read !== SIGN_LENGTH || written !== SIGN_LENGTH) return -1;
+    // is not compared (a character that is not ASCII matches no hex digit). All 64 characters fit
+    // in the 64 bytes only when each of them is one byte.
+    if (given.length !== SIGN_LENGTH || ascii.encodeInto(given, actual).read !== SIGN_LENGTH) return -1;
     // Every token is compared, each in constant time, and none ends the loop early: the time a
     // refusal takes tells nothing of how much of a forged Sign was right, nor for which token.
     let signedWith = -1;
@@ -72,8 +71,8 @@ const LOWERCASE_BIT = 0x20;
 // process where String.prototype is no longer a fast object, each call of one is looked up anew,
 // which made this loop five times slower. Any object made with String.prototype as its prototype
 // (a class extending String, such as ioredis 6's VerbatimString) leaves it so in V8
-// (github.com/inikulin/parse5/issues/1348). Plain code rather than node:crypto's timingSafeEqual, which
-// exists on Node.js alone: the same on every runtime.
+// (github.com/inikulin/parse5/issues/1348). Plain code rather than node:crypto's
+// timingSafeEqual, which exists on Node.js alone: the same on every runtime.
 function sameInConstantTime(given: Uint8Array, expected: Uint8Array): boolean {
   let difference = 0;
   for (let i = 0; i < SIGN_LENGTH; i++) {

@@ -4,8 +4,8 @@
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
- * Lowercase hex of `bytes`, as one flat string: joined, not built with `+=`, whose rope of 32
- * pieces would be flattened again by whatever reads it next.
+ * Lowercase hex of `bytes`, as one flat string: joined, not built with `+=`, which makes a rope
+ * of pieces that whatever reads it next must flatten first.
  */
 export function toHex(bytes: Uint8Array): string {
   const pairs = new Array<string>(bytes.length);

@@ -11,11 +11,13 @@ import {
   SDK_APP_ID,
   TOKEN,
 } from '../fixtures/callbacks.js';
+import { OK_ANSWER_SAMPLE } from '../fixtures/published.js';
 
 // What only the receiver without HTTP does: the forms its input takes, the time it checks against,
 // and its results; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
-const OK = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
+// The answer Tencent's page shows for a callback handled.
+const OK = OK_ANSWER_SAMPLE.text;
 const signed = (requestTime = nowSeconds()): string => receiverQuery({ token: TOKEN, requestTime });
 
 describe('recallReceiver', () => {

@@ -10,11 +10,13 @@ import {
   SDK_APP_ID,
   TOKEN,
 } from '../fixtures/callbacks.js';
+import { OK_ANSWER_SAMPLE } from '../fixtures/published.js';
 
 // What only the SCF event function adapter does: the API Gateway event in, its response out, and
 // the default answers; the protocol's steps and codes are in test/behaviour/steps.test.ts.
 
-const OK = '{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}';
+// The answer Tencent's page shows for a callback handled.
+const OK = OK_ANSWER_SAMPLE.text;
 
 /** An API Gateway trigger's event as SCF passes it (cloud.tencent.com/document/product/583/12513). */
 function gatewayEvent(query: string, body: string, more: Partial<ScfApiGatewayEvent> = {}): ScfApiGatewayEvent {
